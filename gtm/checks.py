@@ -1,0 +1,324 @@
+"""The content rules beyond a single field: word limits, unique record ids, pillar features,
+milestone dependencies, tier rules, staleness, overdue milestones, public battlecards, brand.
+Each rule is a small function that reports diagnostics and returns nothing."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
+from datetime import date
+
+from gtm.config import Config
+from gtm.derive import days_since_review, overdue_milestones, tier_gap
+from gtm.diagnostics import Diagnostics, did_you_mean
+from gtm.model import Brand, Competitor, Launch, Messaging, Milestone, Product, iter_leaves
+from gtm.site import Site
+from gtm.validate import Item
+
+URLISH = re.compile(r"\S+://\S+|\S+@\S+\.\w+|`[^`\n]*`")
+
+
+@dataclass(frozen=True)
+class RuleContext:
+    """What every rule may read: the linked site, the config and today."""
+
+    site: Site
+    config: Config
+    today: date
+    diagnostics: Diagnostics
+
+    def error(self, item: Item, where: tuple[int, int], code: str, message: str) -> None:
+        self.diagnostics.error(item.path, where[0], where[1], code, message)
+
+    def warning(self, item: Item, where: tuple[int, int], code: str, message: str) -> None:
+        self.diagnostics.warning(item.path, where[0], where[1], code, message)
+
+
+Rule = Callable[[Item, RuleContext], None]
+
+
+def check_word_limits(item: Item, ctx: RuleContext) -> None:
+    for leaf in iter_leaves(item.fields):
+        if leaf.shape.words is None:
+            continue
+        count = count_words(leaf.value)
+        if count > leaf.shape.words.limit:
+            name = str(leaf.path[0])
+            if len(leaf.path) > 1 and isinstance(leaf.path[1], int):
+                name += f" item {leaf.path[1] + 1}"
+            ctx.warning(
+                item,
+                item.at(leaf.path),
+                "word-limit",
+                f"{name} has {count} words (limit {leaf.shape.words.limit})",
+            )
+
+
+def count_words(text: str) -> int:
+    return sum(1 for token in text.split() if any(ch.isalnum() for ch in token))
+
+
+def check_unique_ids(item: Item, ctx: RuleContext) -> None:
+    fields = item.fields
+    lists: dict[str, Sequence[object]] = {}
+    if isinstance(fields, Product):
+        lists["features"] = fields.features
+    elif isinstance(fields, Messaging):
+        lists["pillars"] = fields.pillars
+    elif isinstance(fields, Launch):
+        lists["milestones"] = fields.milestones
+    for name, records in lists.items():
+        seen: set[str] = set()
+        for index, record in enumerate(records):
+            ident = record.id  # type: ignore[attr-defined]
+            if ident in seen:
+                ctx.error(
+                    item,
+                    item.at((name, index, "id")),
+                    "duplicate-id",
+                    f"{name} id '{ident}' is used twice: each needs its own id",
+                )
+            seen.add(ident)
+
+
+def check_message_house(item: Item, ctx: RuleContext) -> None:
+    house = item.fields
+    if not isinstance(house, Messaging):
+        return
+    product_item = ctx.site.known.get(("products", house.product))
+    if product_item is not None and isinstance(product_item.fields, Product):
+        features = [f.id for f in product_item.fields.features]
+        for p, pillar in enumerate(house.pillars):
+            for f, feature in enumerate(pillar.features):
+                if feature not in features:
+                    ctx.error(
+                        item,
+                        item.at(("pillars", p, "features", f)),
+                        "unknown-feature",
+                        f"product '{house.product}' has no feature '{feature}'"
+                        + did_you_mean(feature, features),
+                    )
+    pillar_ids = [p.id for p in house.pillars]
+    seen: set[str] = set()
+    for m, message in enumerate(house.persona_messages):
+        if message.persona in seen:
+            ctx.error(
+                item,
+                item.at(("persona_messages", m, "persona")),
+                "duplicate-persona-message",
+                f"persona '{message.persona}' already has a message in this house",
+            )
+        seen.add(message.persona)
+        for p, pillar in enumerate(message.pillars):
+            if pillar not in pillar_ids:
+                ctx.error(
+                    item,
+                    item.at(("persona_messages", m, "pillars", p)),
+                    "unknown-pillar",
+                    f"this house has no pillar '{pillar}'" + did_you_mean(pillar, pillar_ids),
+                )
+
+
+def check_milestones(item: Item, ctx: RuleContext) -> None:
+    launch = item.fields
+    if not isinstance(launch, Launch):
+        return
+    by_id = {m.id: (i, m) for i, m in reversed(list(enumerate(launch.milestones)))}
+    for index, milestone in enumerate(launch.milestones):
+        for d, dependency in enumerate(milestone.depends_on):
+            where = item.at(("milestones", index, "depends_on", d))
+            if dependency not in by_id:
+                ctx.error(
+                    item,
+                    where,
+                    "unknown-milestone",
+                    f"milestone '{milestone.id}' depends on '{dependency}', which does not exist"
+                    + did_you_mean(dependency, by_id),
+                )
+            elif by_id[dependency][1].date > milestone.date:
+                before = by_id[dependency][1]
+                ctx.error(
+                    item,
+                    item.at(("milestones", index, "date")),
+                    "milestone-order",
+                    f"milestone '{milestone.id}' ({milestone.date}) is dated before "
+                    f"'{before.id}' ({before.date}), which it depends on",
+                )
+    for cycle in _cycles(launch.milestones):
+        first = by_id[cycle[0]][0]
+        ctx.error(
+            item,
+            item.at(("milestones", first, "depends_on")),
+            "milestone-cycle",
+            "milestones depend on each other in a circle: " + " → ".join([*cycle, cycle[0]]),
+        )
+
+
+def _cycles(milestones: Sequence[Milestone]) -> Iterator[list[str]]:
+    """Each dependency cycle once, starting at its first milestone in file order."""
+    graph = {m.id: [d for d in m.depends_on] for m in milestones}
+    order = {m.id: i for i, m in reversed(list(enumerate(milestones)))}
+    state: dict[str, int] = {}
+    reported: set[frozenset[str]] = set()
+
+    def visit(node: str, trail: list[str]) -> Iterator[list[str]]:
+        state[node] = 1
+        trail.append(node)
+        for nxt in graph.get(node, []):
+            if nxt not in graph:
+                continue
+            if state.get(nxt) == 1:
+                cycle = trail[trail.index(nxt) :]
+                key = frozenset(cycle)
+                if key not in reported:
+                    reported.add(key)
+                    start = min(range(len(cycle)), key=lambda i: order[cycle[i]])
+                    yield cycle[start:] + cycle[:start]
+            elif nxt not in state:
+                yield from visit(nxt, trail)
+        trail.pop()
+        state[node] = 2
+
+    for node in graph:
+        if node not in state:
+            yield from visit(node, [])
+
+
+def check_tier(item: Item, ctx: RuleContext) -> None:
+    launch = item.fields
+    if not isinstance(launch, Launch) or launch.state == "cancelled":
+        return
+    gap = tier_gap(launch, ctx.config)
+    rule = f"[launch.tiers.{launch.tier}]"
+    for channel in gap.channels:
+        where = item.at(("channels",), key=True) if launch.channels else item.at(("tier",))
+        ctx.warning(
+            item,
+            where,
+            "tier-channel",
+            f"a tier {launch.tier} launch needs the channel '{channel}' ({rule} in gtm.toml)",
+        )
+    for asset in gap.assets:
+        where = item.at(("assets",), key=True) if launch.assets else item.at(("tier",))
+        ctx.warning(
+            item,
+            where,
+            "tier-asset",
+            f"a tier {launch.tier} launch needs an asset of type '{asset}' ({rule} in gtm.toml)",
+        )
+
+
+def check_dates(item: Item, ctx: RuleContext) -> None:
+    days = days_since_review(item, ctx.today)
+    limit = ctx.config.build.freshness_days
+    if days is not None and days > limit:
+        ctx.warning(
+            item,
+            item.at(("reviewed",)),
+            "stale",
+            f"last reviewed {days} days ago (limit {limit}): review it and update 'reviewed'",
+        )
+    if isinstance(item.fields, Launch):
+        overdue = {id(m) for m in overdue_milestones(item.fields, ctx.today)}
+        for index, milestone in enumerate(item.fields.milestones):
+            if id(milestone) in overdue:
+                ctx.warning(
+                    item,
+                    item.at(("milestones", index, "date")),
+                    "overdue-milestone",
+                    f"milestone '{milestone.id}' was due {milestone.date} and is not done",
+                )
+
+
+def check_public_competitor(item: Item, ctx: RuleContext) -> None:
+    if isinstance(item.fields, Competitor) and item.fields.visibility == "public":
+        ctx.warning(
+            item,
+            item.at(("visibility",)),
+            "public-competitor",
+            "battlecards are for sales only: a public competitor appears in public builds",
+        )
+
+
+def check_brand(item: Item, ctx: RuleContext) -> None:
+    brand = ctx.site.brand
+    if brand is None:
+        return
+    patterns = _brand_patterns(brand)
+    if not patterns:
+        return
+    for leaf in iter_leaves(item.fields):
+        if leaf.shape.prose is None:
+            continue
+        text = URLISH.sub(lambda m: " " * len(m.group()), leaf.value)
+        offset = 0
+        for hit, message, code in _hits(text, patterns):
+            found = item.source.find(leaf.path, hit, offset)
+            if found is not None:
+                where, offset = (found[0], found[1]), found[2] + 1
+            else:
+                where = item.at(leaf.path)
+            ctx.warning(item, where, code, message.format(hit=hit))
+
+
+def _hits(
+    text: str, patterns: list[tuple[re.Pattern[str], str, str]]
+) -> list[tuple[str, str, str]]:
+    """Every brand hit in `text`, in the order they stand."""
+    hits = sorted(
+        (m.start(), m.group(), message, code)
+        for pattern, message, code in patterns
+        for m in pattern.finditer(text)
+    )
+    return [(hit, message, code) for _, hit, message, code in hits]
+
+
+def _brand_patterns(brand: Brand) -> list[tuple[re.Pattern[str], str, str]]:
+    patterns = []
+    for term in brand.terms:
+        for avoid in term.avoid:
+            use = term.use.replace("{", "{{").replace("}", "}}")
+            message = "'{hit}' is not our term: write '" + use + "'"
+            patterns.append((_phrase(avoid), message, "brand-term"))
+    for word in brand.banned:
+        patterns.append((_phrase(word), "'{hit}' is a banned word (brand.yaml)", "banned-word"))
+    return patterns
+
+
+def _phrase(text: str) -> re.Pattern[str]:
+    words = [re.escape(w) for w in text.split()]
+    return re.compile(r"(?<![\w-])" + r"\s+".join(words) + r"(?![\w-])", re.IGNORECASE)
+
+
+def check_placeholders(item: Item, ctx: RuleContext) -> None:
+    for leaf in iter_leaves(item.fields):
+        if leaf.shape.prose is not None and leaf.value.strip().startswith("TODO"):
+            ctx.warning(
+                item,
+                item.at(leaf.path),
+                "placeholder",
+                f"{leaf.path[-1] if isinstance(leaf.path[-1], str) else leaf.path[0]} "
+                "still has its TODO placeholder",
+            )
+
+
+RULES: tuple[Rule, ...] = (
+    check_word_limits,
+    check_unique_ids,
+    check_message_house,
+    check_milestones,
+    check_tier,
+    check_dates,
+    check_public_competitor,
+    check_brand,
+    check_placeholders,
+)
+
+
+def run_checks(site: Site, config: Config, today: date, diagnostics: Diagnostics) -> None:
+    """Runs every rule on every validated item, shown in this build or not."""
+    ctx = RuleContext(site, config, today, diagnostics)
+    for item in site.known.values():
+        for rule in RULES:
+            rule(item, ctx)

@@ -1,0 +1,221 @@
+"""The `gtm` command: options, terminal output and exit codes. Everything else lives in the
+pipeline modules; this one only translates between them and the terminal."""
+
+from __future__ import annotations
+
+import sys
+import time
+from collections.abc import Callable, Sequence
+from functools import wraps
+from pathlib import Path
+from typing import Any
+
+import click
+
+from gtm import __version__
+from gtm.diagnostics import Diagnostic, fails, summary, to_json
+from gtm.errors import GtmError
+from gtm.project import Project, RunOptions, open_project, run_options, use_color
+
+SEVERITY_COLORS = {"error": "red", "warning": "yellow"}
+
+
+def _project_option(func: Callable[..., Any]) -> Callable[..., Any]:
+    return click.option(
+        "--project",
+        "project_dir",
+        type=click.Path(path_type=Path, file_okay=False),
+        help="The project folder (default: the nearest folder upwards with gtm.toml).",
+    )(func)
+
+
+def _content_options(func: Callable[..., Any]) -> Callable[..., Any]:
+    """The options every command that reads the whole project shares."""
+    options = [
+        click.option("--strict", is_flag=True, help="Warnings fail the run too."),
+        click.option("--drafts", is_flag=True, help="Include artifacts with status: draft."),
+        click.option(
+            "--audience",
+            type=click.Choice(["internal", "public"]),
+            help="Who the build is for (default: build.audience in gtm.toml).",
+        ),
+        click.option(
+            "--format",
+            "output_format",
+            type=click.Choice(["text", "json"]),
+            default="text",
+            show_default=True,
+            help="How to print diagnostics.",
+        ),
+        click.option("--quiet", "-q", is_flag=True, help="Print only problems."),
+        click.option("--verbose", "-v", is_flag=True, help="Print more about what happens."),
+        _project_option,
+    ]
+    for option in reversed(options):
+        func = option(func)
+    return func
+
+
+def _handles_errors(func: Callable[..., Any]) -> Callable[..., Any]:
+    """Turns a `GtmError` into its diagnostics, a one-line message and its exit code."""
+
+    @wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return func(*args, **kwargs)
+        except GtmError as exc:
+            for diagnostic in exc.diagnostics:
+                click.echo(_format(diagnostic), err=True, color=use_color(sys.stderr))
+            click.echo(f"gtm: {exc.message}", err=True)
+            sys.exit(exc.exit_code)
+
+    return wrapper
+
+
+def _format(diagnostic: Diagnostic, color: bool = True) -> str:
+    if not color:
+        return diagnostic.format()
+    head = f"{diagnostic.path}:{diagnostic.line}:{diagnostic.column}:"
+    severity = click.style(
+        f"{diagnostic.severity}:", fg=SEVERITY_COLORS[diagnostic.severity], bold=True
+    )
+    return f"{click.style(head, bold=True)} {severity} {diagnostic.message}"
+
+
+def report(
+    diagnostics: Sequence[Diagnostic], output_format: str, quiet: bool, extra: str = ""
+) -> None:
+    """Prints diagnostics to stdout (JSON or one line each) and the summary line."""
+    if output_format == "json":
+        click.echo(to_json(diagnostics))
+        if not quiet:
+            click.echo(summary(diagnostics) + extra, err=True)
+        return
+    color = use_color(sys.stdout)
+    for diagnostic in diagnostics:
+        click.echo(_format(diagnostic, color), color=color)
+    if not quiet:
+        click.echo(summary(diagnostics) + extra)
+
+
+def _open(project_dir: Path | None, **flags: Any) -> tuple[Project, RunOptions]:
+    project = open_project(project_dir)
+    return project, run_options(project, **flags)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="gtm")
+def main() -> None:
+    """gtm: check, build and serve go-to-market content as a portal and sales PDFs."""
+
+
+@main.command()
+@_content_options
+@_handles_errors
+def check(
+    strict: bool,
+    drafts: bool,
+    audience: str | None,
+    output_format: str,
+    quiet: bool,
+    verbose: bool,
+    project_dir: Path | None,
+) -> None:
+    """Check every file of the project and print all problems; writes nothing."""
+    from gtm.build import check_project
+
+    started = time.perf_counter()
+    project, options = _open(project_dir, audience=audience, drafts=drafts, strict=strict)
+    result = check_project(project, options)
+    extra = ""
+    if verbose:
+        extra = f" ({result.files} files, {time.perf_counter() - started:.2f} s)"
+    report(result.diagnostics, output_format, quiet, extra)
+    sys.exit(1 if fails(result.diagnostics, strict) else 0)
+
+
+@main.command()
+@_content_options
+@click.option("--no-pdf", is_flag=True, help="Skip the PDF collateral.")
+@click.option("--jobs", "-j", type=click.IntRange(min=1), help="Worker processes for PDFs.")
+@_handles_errors
+def build(
+    strict: bool,
+    drafts: bool,
+    audience: str | None,
+    output_format: str,
+    quiet: bool,
+    verbose: bool,
+    project_dir: Path | None,
+    no_pdf: bool,
+    jobs: int | None,
+) -> None:
+    """Check the project, then render the portal and the PDFs into the output folder."""
+    from gtm.build import check_project
+
+    project, options = _open(
+        project_dir,
+        audience=audience,
+        drafts=drafts,
+        strict=strict,
+        pdf=False if no_pdf else None,
+        jobs=jobs,
+    )
+    result = check_project(project, options)
+    report(result.diagnostics, output_format, quiet)
+    if fails(result.diagnostics, strict):
+        if not quiet:
+            click.echo("gtm: build stopped: nothing in the output folder was changed", err=True)
+        sys.exit(1)
+    if not quiet:
+        click.echo(
+            f"checked {result.files} files; rendering the portal is not part of this version",
+            err=True,
+        )
+
+
+@main.command()
+@click.argument("directory", required=False, type=click.Path(path_type=Path, file_okay=False))
+@_handles_errors
+def init(directory: Path | None) -> None:
+    """Create a new project in DIRECTORY (default: here): gtm.toml and a small example."""
+    from gtm.scaffold import init_project
+
+    target = directory or Path.cwd()
+    written = init_project(target)
+    click.echo(f"created {len(written)} files in {target}")
+    click.echo("next: cd into it and run 'gtm check', then 'gtm build'")
+
+
+@main.command()
+@click.argument("kind")
+@click.argument("ident", metavar="ID")
+@_project_option
+@_handles_errors
+def new(kind: str, ident: str, project_dir: Path | None) -> None:
+    """Write a new artifact of KIND (product, persona, competitor, positioning, messaging,
+    launch, page) named ID, with every field listed and explained."""
+    from gtm.project import today
+    from gtm.scaffold import new_artifact
+
+    project = open_project(project_dir)
+    path = new_artifact(project, kind, ident, today())
+    click.echo(f"created {project.relative(path)}")
+
+
+@main.command()
+@click.argument("directory", required=False, type=click.Path(path_type=Path, file_okay=False))
+@_project_option
+@_handles_errors
+def schema(directory: Path | None, project_dir: Path | None) -> None:
+    """Write JSON Schemas (draft-07) for every kind and gtm.toml into DIRECTORY
+    (default: schemas/ in the project), for completion and checks in editors."""
+    from gtm.schema import write_schemas
+
+    if directory is None:
+        directory = open_project(project_dir).root / "schemas"
+    written = write_schemas(directory)
+    click.echo(f"wrote {len(written)} schemas to {directory}")
+    click.echo(
+        "in a YAML file, add: # yaml-language-server: $schema=<path to schemas>/<kind>.schema.json"
+    )

@@ -1,0 +1,157 @@
+"""Facts computed from the site: positioning statements, launch readiness, overdue milestones,
+staleness, tier gaps and GTM health. Pure functions of (site, config, today)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from gtm.config import Config
+from gtm.model import Competitor, Launch, Messaging, Milestone, Persona, Positioning, Product
+from gtm.site import Site
+from gtm.validate import Item
+
+
+def join_names(names: list[str]) -> str:
+    """`A`, `A and B`, `A, B and C`."""
+    if len(names) <= 1:
+        return "".join(names)
+    return ", ".join(names[:-1]) + " and " + names[-1]
+
+
+def display_name(site: Site, kind: str, ident: str) -> str:
+    """The name of any validated artifact, shown or not; the id when it does not exist."""
+    item = site.known.get((kind, ident))
+    return item.fields.name if item else ident
+
+
+def positioning_statement(item: Item, site: Site) -> str:
+    """The written statement, or the classic one generated from the positioning's fields."""
+    fields = item.fields
+    assert isinstance(fields, Positioning)
+    if fields.statement:
+        return fields.statement
+    product_item = site.known.get(("products", fields.product))
+    product = product_item.fields if product_item else None
+    product_name = product.name if product else fields.product
+    category = fields.category or (
+        product.category if isinstance(product, Product) and product.category else "product"
+    )
+    targets = join_names([display_name(site, "personas", p) for p in fields.target])
+    text = (
+        f"For {targets} who {_clause(fields.need)}, {product_name} is "
+        f"{_article(category)} {category} that {_clause(fields.key_benefit)}."
+    )
+    differentiator = _clause(fields.differentiators[0]) if fields.differentiators else ""
+    if fields.alternatives and differentiator:
+        rivals = join_names([display_name(site, "competitors", c) for c in fields.alternatives])
+        text += f" Unlike {rivals}, {product_name} {differentiator}."
+    elif differentiator:
+        text += f" {product_name} {differentiator}."
+    return text
+
+
+def _clause(text: str) -> str:
+    """A field written as a sentence, made to sit inside one: no final full stop."""
+    text = " ".join(text.split())
+    return text[:-1] if text.endswith(".") else text
+
+
+def _article(word: str) -> str:
+    return "an" if word[:1].lower() in "aeiou" else "a"
+
+
+def readiness(launch: Launch) -> float | None:
+    """The share of milestones done and assets ready, or None when there are neither."""
+    total = len(launch.milestones) + len(launch.assets)
+    if total == 0:
+        return None
+    done = sum(m.done for m in launch.milestones) + sum(a.ready for a in launch.assets)
+    return done / total
+
+
+def overdue_milestones(launch: Launch, today: date) -> list[Milestone]:
+    """Milestones not done and dated before today; a cancelled launch has none."""
+    if launch.state == "cancelled":
+        return []
+    return [m for m in launch.milestones if not m.done and m.date < today]
+
+
+def days_since_review(item: Item, today: date) -> int | None:
+    reviewed = item.fields.reviewed
+    return None if reviewed is None else (today - reviewed).days
+
+
+def is_stale(item: Item, today: date, freshness_days: int) -> bool:
+    days = days_since_review(item, today)
+    return days is not None and days > freshness_days
+
+
+@dataclass(frozen=True)
+class TierGap:
+    """What a launch lacks that its tier's rule in gtm.toml asks for."""
+
+    channels: tuple[str, ...]
+    assets: tuple[str, ...]
+
+
+def tier_gap(launch: Launch, config: Config) -> TierGap:
+    rule = config.tier_rule(launch.tier)
+    if rule is None:
+        return TierGap((), ())
+    have_channels = {c.channel.strip().lower() for c in launch.channels}
+    have_assets = {a.type.strip().lower() for a in launch.assets}
+    return TierGap(
+        channels=tuple(c for c in rule.channels if c.lower() not in have_channels),
+        assets=tuple(a for a in rule.assets if a.lower() not in have_assets),
+    )
+
+
+@dataclass(frozen=True)
+class Health:
+    """The GTM health page: what needs a product marketer's attention now."""
+
+    stale: tuple[Item, ...]
+    overdue: tuple[tuple[Item, Milestone], ...]
+    personas_without_message: tuple[Item, ...]
+    competitors_without_objections: tuple[Item, ...]
+    tier_gaps: tuple[tuple[Item, TierGap], ...]
+
+    @property
+    def problems(self) -> int:
+        return (
+            len(self.stale)
+            + len(self.overdue)
+            + len(self.personas_without_message)
+            + len(self.competitors_without_objections)
+            + len(self.tier_gaps)
+        )
+
+
+def health(site: Site, config: Config, today: date) -> Health:
+    items = list(site.all_items())
+    messaged = {
+        pm.persona
+        for item in site.items["messaging"].values()
+        if isinstance(item.fields, Messaging)
+        for pm in item.fields.persona_messages
+    }
+    launches = [(i, i.fields) for i in site.items["launches"].values()]
+    launches = [(i, f) for i, f in launches if isinstance(f, Launch)]
+    gaps = [(i, tier_gap(f, config)) for i, f in launches]
+    overdue = [(i, m) for i, f in launches for m in overdue_milestones(f, today)]
+    return Health(
+        stale=tuple(i for i in items if is_stale(i, today, config.build.freshness_days)),
+        overdue=tuple(overdue),
+        personas_without_message=tuple(
+            i
+            for i in site.items["personas"].values()
+            if isinstance(i.fields, Persona) and i.id not in messaged
+        ),
+        competitors_without_objections=tuple(
+            i
+            for i in site.items["competitors"].values()
+            if isinstance(i.fields, Competitor) and not i.fields.objections
+        ),
+        tier_gaps=tuple((i, g) for i, g in gaps if g.channels or g.assets),
+    )

@@ -1,0 +1,417 @@
+"""The content model: one frozen pydantic model per kind. Field markers (`Text`, `Markdown`,
+`Ref`, `Words`) drive validation, reference discovery, brand checks, JSON Schema and `gtm new`."""
+
+from __future__ import annotations
+
+import re
+import typing
+from dataclasses import dataclass
+from datetime import date
+from functools import cache
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, WithJsonSchema
+from pydantic_core import PydanticCustomError
+
+SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{0,63}$")
+RECORD_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
+DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+URL = re.compile(r"^https?://[^\s/$.?#][^\s]*$", re.IGNORECASE)
+NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)$")
+
+
+@dataclass(frozen=True)
+class Prose:
+    """Marks a field of words: `markdown` fields also hold links; both are brand-checked."""
+
+    markdown: bool = False
+
+
+@dataclass(frozen=True)
+class Ref:
+    """Marks a field that names an artifact of another kind by its id."""
+
+    kind: str
+
+
+@dataclass(frozen=True)
+class Words:
+    """A word limit: over it is a warning (an error under --strict)."""
+
+    limit: int
+
+
+def _as_date(value: Any) -> Any:
+    if isinstance(value, str):
+        if not DATE.match(value):
+            raise PydanticCustomError(
+                "gtm_date", "'{value}' is not a date: write YYYY-MM-DD", {"value": value}
+            )
+        try:
+            return date.fromisoformat(value)
+        except ValueError:
+            raise PydanticCustomError(
+                "gtm_date", "'{value}' is not a real date", {"value": value}
+            ) from None
+    return value
+
+
+def _as_bool(value: Any) -> Any:
+    if isinstance(value, str):
+        if value in ("true", "True", "TRUE", "false", "False", "FALSE"):
+            return value.lower() == "true"
+        raise PydanticCustomError("gtm_bool", "'{value}' is not true or false", {"value": value})
+    return value
+
+
+def _as_number(value: Any) -> Any:
+    if isinstance(value, str):
+        if not NUMBER.match(value):
+            raise PydanticCustomError("gtm_number", "'{value}' is not a number", {"value": value})
+        return float(value) if "." in value else int(value)
+    return value
+
+
+def _as_url(value: Any) -> Any:
+    if isinstance(value, str) and not URL.match(value):
+        raise PydanticCustomError(
+            "gtm_url", "'{value}' is not a web address: write http(s)://…", {"value": value}
+        )
+    return value
+
+
+def _as_record_id(value: Any) -> Any:
+    if isinstance(value, str) and not RECORD_ID.match(value):
+        raise PydanticCustomError(
+            "gtm_id",
+            "'{value}' is not a valid id: use letters, digits, '-', '_' or '.'",
+            {"value": value},
+        )
+    return value
+
+
+_SCALAR_JSON = {"type": ["string", "number", "boolean"]}
+
+Text = Annotated[str, Prose(), WithJsonSchema(_SCALAR_JSON)]
+Markdown = Annotated[str, Prose(markdown=True), WithJsonSchema({"type": "string"})]
+Date = Annotated[
+    date,
+    BeforeValidator(_as_date),
+    WithJsonSchema({"type": "string", "pattern": DATE.pattern, "format": "date"}),
+]
+Bool = Annotated[bool, BeforeValidator(_as_bool), WithJsonSchema({"type": "boolean"})]
+Number = Annotated[float, BeforeValidator(_as_number), WithJsonSchema({"type": "number"})]
+Url = Annotated[str, BeforeValidator(_as_url), WithJsonSchema({"type": "string", "format": "uri"})]
+RecordId = Annotated[
+    str,
+    BeforeValidator(_as_record_id),
+    WithJsonSchema({"type": "string", "pattern": RECORD_ID.pattern}),
+]
+Tier = Annotated[Literal[1, 2, 3], BeforeValidator(_as_number), WithJsonSchema({"enum": [1, 2, 3]})]
+
+
+def ref(kind: str) -> Any:
+    return Annotated[str, Ref(kind), WithJsonSchema({"type": "string", "pattern": SLUG.pattern})]
+
+
+ProductRef = ref("products")
+PersonaRef = ref("personas")
+CompetitorRef = ref("competitors")
+MessagingRef = ref("messaging")
+
+
+class Record(BaseModel):
+    """A record inside a list (a feature, a pillar, a milestone): unknown fields are errors."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Artifact(Record):
+    """The fields every kind has."""
+
+    name: Text = Field(description="Human name")
+    owner: Text | None = Field(None, description="Person or team accountable")
+    status: Literal["draft", "review", "approved"] = Field(
+        "approved", description="Drafts are left out of a build unless --drafts"
+    )
+    visibility: Literal["internal", "public"] = Field(
+        "internal", description="A --audience public build contains only public artifacts"
+    )
+    reviewed: Date | None = Field(None, description="Last review, YYYY-MM-DD")
+    tags: list[Text] = Field(default_factory=list, description="Free labels, shown and searchable")
+    summary: Text | None = Field(None, description="One or two sentences for cards and covers")
+    body: Markdown | None = Field(
+        None, description="Markdown text (in a .md file: after the front matter)"
+    )
+
+
+class Feature(Record):
+    id: RecordId = Field(description="Unique within the product; pillars refer to it")
+    name: Text
+    benefit: Markdown | None = None
+    status: Literal["ga", "beta", "planned", "deprecated"] | None = None
+
+
+class Price(Record):
+    name: Text
+    price: Text | None = None
+    summary: Text | None = None
+
+
+class Product(Artifact):
+    tagline: Annotated[Text, Words(10)] | None = Field(None, description="At most 10 words")
+    category: Text | None = Field(None, description="The market category the product competes in")
+    stage: Literal["introduction", "growth", "maturity", "decline"] = Field(
+        description="Lifecycle stage"
+    )
+    description: Markdown | None = None
+    features: list[Feature] = Field(default_factory=list)
+    pricing: list[Price] = Field(default_factory=list)
+
+
+class Persona(Artifact):
+    role: Text = Field(description="Job title")
+    buying_role: Literal["decision_maker", "economic_buyer", "champion", "influencer", "user"]
+    segment: Text | None = Field(None, description='For example "Mid-market SaaS"')
+    company_size: Text | None = Field(None, description='For example "200-2,000 employees"')
+    industries: list[Text] = Field(default_factory=list)
+    goals: list[Text] = Field(min_length=1, description="At least one")
+    pains: list[Text] = Field(min_length=1, description="At least one")
+    objections: list[Text] = Field(default_factory=list)
+    channels: list[Text] = Field(default_factory=list, description="Where to reach them")
+    triggers: list[Text] = Field(default_factory=list, description="Events that start a purchase")
+    quote: Annotated[Text, Words(40)] | None = Field(None, description="At most 40 words")
+
+
+class WhyWeWin(Record):
+    point: Text
+    proof: Text | None = None
+
+
+class Objection(Record):
+    objection: Text
+    response: Markdown
+
+
+class Win(Record):
+    customer: Text
+    summary: Text | None = None
+
+
+class Competitor(Artifact):
+    website: Url | None = Field(None, description="http(s)://…")
+    threat: Literal["high", "medium", "low"] = "medium"
+    overview: Markdown | None = None
+    their_pitch: Text | None = Field(None, description="How they position themselves")
+    pricing: Text | None = None
+    strengths: list[Text] = Field(min_length=1, description="At least one")
+    weaknesses: list[Text] = Field(min_length=1, description="At least one")
+    why_we_win: list[WhyWeWin] = Field(min_length=1, description="At least one")
+    landmines: list[Text] = Field(
+        default_factory=list, description="Questions that expose their weaknesses"
+    )
+    objections: list[Objection] = Field(default_factory=list)
+    quick_dismiss: Annotated[Text, Words(30)] | None = Field(None, description="At most 30 words")
+    wins: list[Win] = Field(default_factory=list)
+
+
+class Positioning(Artifact):
+    product: ProductRef = Field(description="Product id")
+    target: list[PersonaRef] = Field(min_length=1, description="Persona ids, at least one")
+    need: Text = Field(description="The problem or need of the target")
+    category: Text | None = Field(None, description="Defaults to the product's category")
+    key_benefit: Text
+    alternatives: list[CompetitorRef] = Field(default_factory=list, description="Competitor ids")
+    differentiators: list[Text] = Field(min_length=1, description="At least one")
+    proof_points: list[Text] = Field(default_factory=list)
+    statement: Text | None = Field(None, description="Generated from the fields when absent")
+
+
+class Pillar(Record):
+    id: RecordId
+    name: Text
+    message: Text
+    proof_points: list[Text] = Field(default_factory=list)
+    features: list[RecordId] = Field(default_factory=list, description="Feature ids of the product")
+
+
+class PersonaMessage(Record):
+    persona: PersonaRef
+    headline: Text
+    message: Markdown | None = None
+    call_to_action: Text | None = None
+    pillars: list[RecordId] = Field(default_factory=list, description="Pillar ids of this house")
+
+
+class Messaging(Artifact):
+    product: ProductRef = Field(description="Product id")
+    core_message: Text = Field(description="The roof of the house")
+    elevator_pitch: Annotated[Text, Words(50)] | None = Field(None, description="At most 50 words")
+    boilerplate: Annotated[Text, Words(100)] | None = Field(None, description="At most 100 words")
+    taglines: list[Annotated[Text, Words(10)]] = Field(
+        default_factory=list, description="Each at most 10 words"
+    )
+    pillars: list[Pillar] = Field(min_length=2, max_length=5, description="2 to 5 pillars")
+    persona_messages: list[PersonaMessage] = Field(
+        default_factory=list, description="One entry per persona at most"
+    )
+
+
+class Goal(Record):
+    metric: Text
+    target: Text = Field(description="Text or number")
+    baseline: Text | None = None
+    unit: Text | None = None
+
+
+class Channel(Record):
+    channel: Text = Field(description="email, blog, pr, social, events, paid, webinar, sales, …")
+    owner: Text | None = None
+    date: Date | None = None
+
+
+class Milestone(Record):
+    id: RecordId
+    name: Text
+    date: Date
+    owner: Text | None = None
+    done: Bool = False
+    depends_on: list[RecordId] = Field(default_factory=list, description="Milestone ids")
+
+
+class LaunchAsset(Record):
+    name: Text
+    type: Text = Field(description="battlecard, launch-brief, deck, …")
+    owner: Text | None = None
+    ready: Bool = False
+    link: Text | None = None
+
+
+class Risk(Record):
+    risk: Text
+    mitigation: Text | None = None
+
+
+class Launch(Artifact):
+    product: ProductRef = Field(description="Product id")
+    tier: Tier = Field(description="Launch tier; rules per tier come from gtm.toml")
+    date: Date = Field(description="Launch day, YYYY-MM-DD")
+    state: Literal["planned", "in_progress", "launched", "cancelled"] = "planned"
+    goals: list[Goal] = Field(min_length=1, description="At least one")
+    audiences: list[PersonaRef] = Field(default_factory=list, description="Persona ids")
+    competitors: list[CompetitorRef] = Field(
+        default_factory=list, description="Competitor ids: battlecards to ship with the launch"
+    )
+    messaging: MessagingRef | None = Field(None, description="Message house id")
+    channels: list[Channel] = Field(default_factory=list)
+    milestones: list[Milestone] = Field(default_factory=list)
+    assets: list[LaunchAsset] = Field(default_factory=list)
+    risks: list[Risk] = Field(default_factory=list)
+
+
+class Page(Artifact):
+    order: Number | None = Field(None, description="Position in the navigation")
+
+
+class BrandTerm(Record):
+    use: Text
+    avoid: list[Text] = Field(default_factory=list)
+
+
+class Brand(Record):
+    """`content/brand.yaml`: not an artifact, so it has none of the common fields."""
+
+    terms: list[BrandTerm] = Field(default_factory=list)
+    banned: list[Text] = Field(default_factory=list)
+
+
+KINDS: dict[str, type[Artifact]] = {
+    "products": Product,
+    "personas": Persona,
+    "competitors": Competitor,
+    "positioning": Positioning,
+    "messaging": Messaging,
+    "launches": Launch,
+    "pages": Page,
+}
+
+SINGULAR = {
+    "products": "product",
+    "personas": "persona",
+    "competitors": "competitor",
+    "positioning": "positioning",
+    "messaging": "message house",
+    "launches": "launch",
+    "pages": "page",
+}
+
+
+@dataclass(frozen=True)
+class FieldShape:
+    """What a field holds, read once from its annotation: the markers and the record type."""
+
+    name: str
+    prose: Prose | None
+    ref: Ref | None
+    words: Words | None
+    is_list: bool
+    record: type[Record] | None
+
+
+@cache
+def field_shapes(model: type[BaseModel]) -> tuple[FieldShape, ...]:
+    shapes = []
+    for name, info in model.model_fields.items():
+        markers: list[Any] = list(info.metadata)
+        is_list = False
+        record: type[Record] | None = None
+        pending = [info.annotation]
+        while pending:
+            tp = pending.pop()
+            origin = typing.get_origin(tp)
+            if origin is Annotated:
+                base, *extra = typing.get_args(tp)
+                markers.extend(extra)
+                pending.append(base)
+            elif origin is list:
+                is_list = True
+                pending.extend(typing.get_args(tp))
+            elif origin in (typing.Union, getattr(__import__("types"), "UnionType", None)):
+                pending.extend(a for a in typing.get_args(tp) if a is not type(None))
+            elif isinstance(tp, type) and issubclass(tp, Record):
+                record = tp
+        shapes.append(
+            FieldShape(
+                name=name,
+                prose=next((m for m in markers if isinstance(m, Prose)), None),
+                ref=next((m for m in markers if isinstance(m, Ref)), None),
+                words=next((m for m in markers if isinstance(m, Words)), None),
+                is_list=is_list,
+                record=record,
+            )
+        )
+    return tuple(shapes)
+
+
+@dataclass(frozen=True)
+class Leaf:
+    """One scalar value of an artifact with its path and the markers of its field."""
+
+    path: tuple[str | int, ...]
+    value: Any
+    shape: FieldShape
+
+
+def iter_leaves(item: BaseModel, prefix: tuple[str | int, ...] = ()) -> typing.Iterator[Leaf]:
+    """Every scalar value of a validated artifact, records included, in field order."""
+    for shape in field_shapes(type(item)):
+        value = getattr(item, shape.name)
+        if value is None:
+            continue
+        values = list(enumerate(value)) if shape.is_list else [(None, value)]
+        for index, element in values:
+            path = (*prefix, shape.name) if index is None else (*prefix, shape.name, index)
+            if isinstance(element, BaseModel):
+                yield from iter_leaves(element, path)
+            else:
+                yield Leaf(path, element, shape)

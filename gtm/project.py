@@ -1,0 +1,135 @@
+"""Finds the project and turns flags, config and environment into run options. The only module
+that reads the clock or the environment, so every other stage is a pure function of its inputs."""
+
+from __future__ import annotations
+
+import os
+import sys
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Literal
+
+from gtm.config import CONFIG_FILE, Config, load_config
+from gtm.errors import ProjectError
+
+Audience = Literal["internal", "public"]
+
+
+@dataclass(frozen=True)
+class Project:
+    """Where the project lives and how it is configured."""
+
+    root: Path
+    config: Config
+
+    @property
+    def content_dir(self) -> Path:
+        return self.root / self.config.build.content_dir
+
+    @property
+    def output_dir(self) -> Path:
+        return self.root / self.config.build.output_dir
+
+    def relative(self, path: Path) -> str:
+        """The project-relative POSIX path that diagnostics print."""
+        try:
+            return path.relative_to(self.root).as_posix()
+        except ValueError:
+            return path.as_posix()
+
+
+@dataclass(frozen=True)
+class RunOptions:
+    """Everything a run depends on besides the files: flags and config combined, and today."""
+
+    today: date
+    audience: Audience = "internal"
+    drafts: bool = False
+    strict: bool = False
+    pdf: bool = True
+    jobs: int = 1
+
+
+def find_root(start: Path) -> Path:
+    """The nearest folder upwards from `start` that holds gtm.toml."""
+    start = start.resolve()
+    for folder in (start, *start.parents):
+        if (folder / CONFIG_FILE).is_file():
+            return folder
+    raise ProjectError(
+        f"no {CONFIG_FILE} in {start} or any folder above it "
+        "(run 'gtm init' to start a project, or pass --project DIR)"
+    )
+
+
+def open_project(directory: Path | None) -> Project:
+    """Finds and configures the project; a broken gtm.toml stops the run with its diagnostics."""
+    if directory is not None and not directory.is_dir():
+        raise ProjectError(f"--project: '{directory}' is not a folder")
+    root = find_root(directory or Path.cwd())
+    config, problems = load_config(root / CONFIG_FILE)
+    if problems:
+        raise ProjectError(f"{CONFIG_FILE} has errors", problems)
+    project = Project(root, config)
+    if not _within(project.content_dir, root):
+        raise ProjectError(
+            f"build.content_dir '{config.build.content_dir}' is outside the project: "
+            "gtm reads content only from inside the project folder"
+        )
+    return project
+
+
+def _within(path: Path, root: Path) -> bool:
+    try:
+        path.resolve().relative_to(root.resolve())
+    except ValueError:
+        return False
+    return True
+
+
+def today() -> date:
+    """Today, from SOURCE_DATE_EPOCH when set (reproducible builds), else the clock, in UTC."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    if epoch is None or epoch.strip() == "":
+        return datetime.now(UTC).date()
+    try:
+        return datetime.fromtimestamp(int(epoch), UTC).date()
+    except (ValueError, OverflowError, OSError):
+        raise ProjectError(
+            f"SOURCE_DATE_EPOCH must be a whole number of seconds, not '{epoch}'"
+        ) from None
+
+
+def source_date_epoch() -> int | None:
+    """The SOURCE_DATE_EPOCH in force, for the timestamps that outputs carry."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    return int(epoch) if epoch.isdigit() else None
+
+
+def run_options(
+    project: Project,
+    *,
+    audience: Audience | None = None,
+    drafts: bool = False,
+    strict: bool = False,
+    pdf: bool | None = None,
+    jobs: int | None = None,
+) -> RunOptions:
+    """Flags win over gtm.toml, which wins over the defaults."""
+    return RunOptions(
+        today=today(),
+        audience=audience or project.config.build.audience,
+        drafts=drafts,
+        strict=strict,
+        pdf=project.config.pdf.enabled if pdf is None else pdf,
+        jobs=jobs or os.cpu_count() or 1,
+    )
+
+
+def use_color(stream: object = sys.stdout) -> bool:
+    """Colour only on a terminal and never when NO_COLOR is set (https://no-color.org)."""
+    if os.environ.get("NO_COLOR"):
+        return False
+    isatty = getattr(stream, "isatty", None)
+    return bool(isatty and isatty())

@@ -1,0 +1,196 @@
+"""`gtm init` (a small working project) and `gtm new` (an artifact file with every field present
+and explained, generated from the model so it can never fall behind the spec)."""
+
+from __future__ import annotations
+
+import typing
+from datetime import date
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel
+from pydantic.fields import FieldInfo
+from pydantic_core import PydanticUndefined
+
+from gtm.diagnostics import did_you_mean
+from gtm.errors import UsageError
+from gtm.model import KINDS, SINGULAR, SLUG, Record, field_shapes
+from gtm.project import Project
+
+STARTER = Path(__file__).parent / "starter"
+MARKDOWN_KINDS = ("launches", "pages")
+KIND_ALIASES = {
+    **{kind: kind for kind in KINDS},
+    "product": "products",
+    "persona": "personas",
+    "competitor": "competitors",
+    "battlecard": "competitors",
+    "launch": "launches",
+    "page": "pages",
+    "message-house": "messaging",
+}
+
+
+def starter_files() -> dict[str, bytes]:
+    """Project-relative path → bytes of the starter project."""
+    files = {}
+    for path in sorted(STARTER.rglob("*")):
+        if path.is_file() and "__pycache__" not in path.parts:
+            files[path.relative_to(STARTER).as_posix()] = path.read_bytes()
+    return files
+
+
+def init_project(directory: Path) -> list[Path]:
+    """Writes the starter project into `directory`; refuses if any of its files exist."""
+    files = starter_files()
+    existing = [name for name in files if (directory / name).exists()]
+    if existing:
+        raise UsageError(
+            f"'{directory}' already has {', '.join(existing[:3])}"
+            + (" and more" if len(existing) > 3 else "")
+            + ": nothing was written"
+        )
+    written = []
+    for name, data in files.items():
+        target = directory / name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(data)
+        written.append(target)
+    return written
+
+
+def resolve_kind(word: str) -> str:
+    kind = KIND_ALIASES.get(word.lower())
+    if kind is None:
+        hint = did_you_mean(word.lower(), KIND_ALIASES)
+        raise UsageError(f"unknown kind '{word}'{hint}; kinds are {', '.join(KINDS)}")
+    return kind
+
+
+def new_artifact(project: Project, word: str, ident: str, today: date) -> Path:
+    """Writes `content/<kind>/<id>.yaml` (or `.md`) from the model; refuses an existing id."""
+    kind = resolve_kind(word)
+    if not SLUG.match(ident):
+        raise UsageError(
+            f"'{ident}' is not a valid id: use lower-case letters, digits and '-', "
+            "starting with a letter or digit (at most 64)"
+        )
+    folder = project.content_dir / kind
+    for suffix in (".yaml", ".yml", ".md"):
+        if (folder / f"{ident}{suffix}").exists():
+            raise UsageError(f"{kind}/{ident}{suffix} already exists: choose another id")
+    suffix = ".md" if kind in MARKDOWN_KINDS else ".yaml"
+    path = folder / f"{ident}{suffix}"
+    text = artifact_template(project, kind, ident, today)
+    folder.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def artifact_template(project: Project, kind: str, ident: str, today: date) -> str:
+    template = _Template(project, today)
+    fields = template.lines(KINDS[kind], ident, indent="", skip_body=kind in MARKDOWN_KINDS)
+    header = [
+        f"# A new {SINGULAR[kind]}: every field is listed with what it is for.",
+        "# Required fields have placeholders to replace; leave the others empty or delete them.",
+        "# It starts as a draft, so builds leave it out until you set status: approved.",
+    ]
+    if kind not in MARKDOWN_KINDS and (project.root / "schemas" / f"{kind}.schema.json").exists():
+        header.insert(0, f"# yaml-language-server: $schema=../../schemas/{kind}.schema.json")
+    if kind == "pages":
+        return "---\n" + "\n".join(header + fields) + "\n---\n\nTODO: write the page in Markdown.\n"
+    if kind == "launches":
+        brief = "\n# Launch brief\n\nTODO: the brief in Markdown.\n"
+        return "---\n" + "\n".join(header + fields) + "\n---\n" + brief
+    return "\n".join(header + fields) + "\n"
+
+
+class _Template:
+    """Writes YAML lines for a model: a comment per field, then the field with a placeholder."""
+
+    def __init__(self, project: Project, today: date) -> None:
+        self.project = project
+        self.today = today
+
+    def lines(
+        self, model: type[BaseModel], ident: str, indent: str, skip_body: bool = False
+    ) -> list[str]:
+        lines: list[str] = []
+        for shape in field_shapes(model):
+            if shape.name == "body" and skip_body:
+                continue
+            info = model.model_fields[shape.name]
+            lines.append(f"{indent}# {_describe(shape.name, info)}")
+            if shape.record is not None:
+                lines.extend(self.records(shape.name, shape.record, info, ident, indent))
+                continue
+            value = self.placeholder(shape.name, info, shape.ref.kind if shape.ref else None, ident)
+            if shape.is_list and info.is_required():
+                lines.extend([f"{indent}{shape.name}:", f"{indent}  - {value}"])
+            elif shape.is_list:
+                lines.append(f"{indent}{shape.name}: []")
+            else:
+                lines.append(f"{indent}{shape.name}: {value}".rstrip())
+        return lines
+
+    def records(
+        self, name: str, record: type[Record], info: FieldInfo, ident: str, indent: str
+    ) -> list[str]:
+        """Required lists get their minimum of records; optional ones a commented example."""
+        count = max([0, *(getattr(m, "min_length", 0) or 0 for m in info.metadata)])
+        if count == 0:
+            lines = self.lines(record, f"{ident}-1", "")
+            example = [line for line in lines if not line.startswith("#")]
+            return [f"{indent}{name}: []", f"{indent}# For example:", f"{indent}# {name}:"] + [
+                f"{indent}#   {'- ' if i == 0 else '  '}{line}" for i, line in enumerate(example)
+            ]
+        lines = [f"{indent}{name}:"]
+        for number in range(1, count + 1):
+            record_lines = self.lines(record, f"{ident}-{number}", indent + "    ")
+            record_lines[0] = f"{indent}  - {record_lines[0].strip()}"
+            lines.extend(record_lines)
+        return lines
+
+    def placeholder(self, name: str, info: FieldInfo, ref_kind: str | None, ident: str) -> str:
+        if name == "status":
+            return "draft"
+        if not info.is_required():
+            return ""
+        if ref_kind is not None:
+            folder = self.project.content_dir / ref_kind
+            ids = sorted(p.stem for p in folder.glob("*") if p.suffix in (".yaml", ".yml", ".md"))
+            return ids[0] if ids else f"TODO-{SINGULAR[ref_kind].replace(' ', '-')}-id"
+        choices = _choices(info.annotation)
+        if choices:
+            return str(choices[-1] if name == "tier" else choices[0])
+        if name == "id":
+            return ident
+        if name == "name":
+            return ident.replace("-", " ").title()
+        if name == "date":
+            return self.today.isoformat()
+        return "TODO"
+
+
+def _describe(name: str, info: FieldInfo) -> str:
+    parts = [info.description or name.replace("_", " ").capitalize()]
+    choices = _choices(info.annotation)
+    if choices:
+        parts.append("one of: " + ", ".join(str(c) for c in choices))
+    if info.is_required():
+        parts.append("required")
+    elif info.default not in (None, PydanticUndefined) and not isinstance(info.default, list):
+        parts.append(f"default: {str(info.default).lower()}")
+    else:
+        parts.append("optional")
+    return "; ".join(parts)
+
+
+def _choices(annotation: Any) -> list[Any]:
+    pending = [annotation]
+    while pending:
+        tp = pending.pop()
+        if typing.get_origin(tp) is Literal:
+            return list(typing.get_args(tp))
+        pending.extend(typing.get_args(tp))
+    return []

@@ -1,0 +1,53 @@
+"""JSON Schema (draft-07) for every kind, brand.yaml and gtm.toml, made from the same models
+that validate content, so editors complete and check exactly what `gtm check` accepts."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel
+
+from gtm.config import Config
+from gtm.model import KINDS, Brand
+
+DRAFT_07 = "http://json-schema.org/draft-07/schema#"
+
+
+def to_draft_07(model: type[BaseModel], title: str) -> dict[str, Any]:
+    """Pydantic writes 2020-12 `$defs`; editors' YAML and TOML servers read draft-07 best."""
+    schema = model.model_json_schema(ref_template="#/definitions/{model}")
+    definitions = schema.pop("$defs", None)
+    result: dict[str, Any] = {"$schema": DRAFT_07, **schema, "title": title}
+    if definitions:
+        result["definitions"] = definitions
+    return result
+
+
+def kind_schema(kind: str) -> dict[str, Any]:
+    schema = to_draft_07(KINDS[kind], f"gtm {kind}")
+    if kind == "pages":
+        properties = schema["properties"]
+        properties["title"] = {**properties["name"], "title": "Title"}
+        schema["required"] = [r for r in schema.get("required", []) if r != "name"]
+        schema["anyOf"] = [{"required": ["name"]}, {"required": ["title"]}]
+    return schema
+
+
+def all_schemas() -> dict[str, dict[str, Any]]:
+    """File name → schema: one per kind, `brand.schema.json` and `gtm.toml.schema.json`."""
+    schemas = {f"{kind}.schema.json": kind_schema(kind) for kind in KINDS}
+    schemas["brand.schema.json"] = to_draft_07(Brand, "gtm brand.yaml")
+    schemas["gtm.toml.schema.json"] = to_draft_07(Config, "gtm.toml")
+    return schemas
+
+
+def write_schemas(folder: Path) -> list[Path]:
+    folder.mkdir(parents=True, exist_ok=True)
+    written = []
+    for name, schema in all_schemas().items():
+        path = folder / name
+        path.write_text(json.dumps(schema, indent=2, sort_keys=True) + "\n", encoding="utf-8")
+        written.append(path)
+    return written

@@ -1,0 +1,183 @@
+"""Links the validated items into the site: every reference and `gtm:` link resolved (or reported
+with suggestions), drafts and, for a public build, internal items kept out, backlinks indexed."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+from gtm.diagnostics import Diagnostics, did_you_mean
+from gtm.markdown import find_gtm_links, parse_link
+from gtm.model import KINDS, SINGULAR, Brand, iter_leaves
+from gtm.project import RunOptions
+from gtm.validate import Item
+from gtm.yamldoc import PathKey
+
+Key = tuple[str, str]
+
+
+@dataclass(frozen=True)
+class Reference:
+    """One use of another artifact: from where (item and field path) to which (kind, id)."""
+
+    source: Item
+    path: PathKey
+    target: Key
+    line: int
+    column: int
+    link: bool = False
+
+
+@dataclass(frozen=True)
+class Site:
+    """The linked content of one build. `items` holds what the build shows; `known` every item
+    that validated, so a left-out one can still be named."""
+
+    items: dict[str, dict[str, Item]]
+    known: dict[Key, Item]
+    brand: Brand | None
+    references: tuple[Reference, ...]
+    backlinks: dict[Key, tuple[Key, ...]] = field(default_factory=dict)
+
+    def get(self, kind: str, ident: str) -> Item | None:
+        return self.items.get(kind, {}).get(ident)
+
+    def all_items(self) -> Iterator[Item]:
+        for kind in KINDS:
+            yield from self.items.get(kind, {}).values()
+
+
+def shown(item: Item, options: RunOptions) -> bool:
+    """Whether a build with these options contains the item."""
+    if item.fields.status == "draft" and not options.drafts:
+        return False
+    return not (options.audience == "public" and item.fields.visibility != "public")
+
+
+def link_site(
+    items: list[Item], brand: Brand | None, options: RunOptions, diagnostics: Diagnostics
+) -> Site:
+    """Resolves every reference and `gtm:` link; problems are reported, never raised."""
+    known = {(item.kind, item.id): item for item in items}
+    ids_by_kind: dict[str, list[str]] = defaultdict(list)
+    for kind, ident in known:
+        ids_by_kind[kind].append(ident)
+    _check_page_ids(items, diagnostics)
+    references: list[Reference] = []
+    for item in items:
+        for reference in _references(item, diagnostics):
+            if reference.target not in known:
+                _report_unknown(reference, ids_by_kind, diagnostics)
+                continue
+            references.append(reference)
+            if shown(item, options):
+                _report_left_out(reference, known[reference.target], options, diagnostics)
+    shown_items: dict[str, dict[str, Item]] = {kind: {} for kind in KINDS}
+    for item in items:
+        if shown(item, options):
+            shown_items[item.kind][item.id] = item
+    backlinks: dict[Key, set[Key]] = defaultdict(set)
+    for reference in references:
+        source = (reference.source.kind, reference.source.id)
+        if shown(reference.source, options) and source != reference.target:
+            backlinks[reference.target].add(source)
+    return Site(
+        items=shown_items,
+        known=known,
+        brand=brand,
+        references=tuple(references),
+        backlinks={key: tuple(sorted(value)) for key, value in sorted(backlinks.items())},
+    )
+
+
+RESERVED_PAGE_IDS = frozenset(
+    {*KINDS, "search", "health", "downloads", "pdf", "assets", "static", "index", "404"}
+)
+
+
+def _check_page_ids(items: list[Item], diagnostics: Diagnostics) -> None:
+    for item in items:
+        if item.kind == "pages" and item.id in RESERVED_PAGE_IDS:
+            diagnostics.error(
+                item.path,
+                1,
+                1,
+                "reserved-id",
+                f"a page cannot be called '{item.id}': the portal uses that name; rename the file",
+            )
+
+
+def _references(item: Item, diagnostics: Diagnostics) -> Iterator[Reference]:
+    """Reference fields and `gtm:` links in every Markdown field and the body, in file order."""
+    for leaf in iter_leaves(item.fields):
+        if leaf.shape.ref is not None:
+            line, column = item.at(leaf.path)
+            yield Reference(item, leaf.path, (leaf.shape.ref.kind, leaf.value), line, column)
+        elif leaf.shape.prose is not None and leaf.shape.prose.markdown and "gtm:" in leaf.value:
+            yield from _links(item, leaf.path, leaf.value, diagnostics)
+
+
+def _links(item: Item, path: PathKey, text: str, diagnostics: Diagnostics) -> Iterator[Reference]:
+    offset = 0
+    for href in find_gtm_links(text):
+        found = item.source.find(path, href, offset)
+        if found is not None:
+            line, column, offset = found[0], found[1], found[2] + 1
+        else:
+            line, column = item.at(path)
+        target = parse_link(href)
+        if target is None:
+            diagnostics.error(
+                item.path,
+                line,
+                column,
+                "bad-link",
+                f"link '{href}' should look like gtm:<kind>/<id>, e.g. gtm:personas/devops-dana",
+            )
+        elif target.kind not in KINDS:
+            hint = did_you_mean(target.kind, KINDS)
+            diagnostics.error(
+                item.path,
+                line,
+                column,
+                "unknown-link",
+                f"link '{href}': there is no kind '{target.kind}'{hint}",
+            )
+        else:
+            yield Reference(item, path, (target.kind, target.id), line, column, link=True)
+
+
+def _report_unknown(
+    reference: Reference, ids_by_kind: dict[str, list[str]], diagnostics: Diagnostics
+) -> None:
+    kind, ident = reference.target
+    item = reference.source
+    hint = did_you_mean(ident, ids_by_kind.get(kind, []))
+    if reference.link:
+        code, what = "unknown-link", f"link 'gtm:{kind}/{ident}': "
+    else:
+        code, what = "unknown-reference", ""
+    message = f"{what}{SINGULAR[kind]} '{ident}' does not exist{hint}"
+    diagnostics.error(item.path, reference.line, reference.column, code, message)
+
+
+def _report_left_out(
+    reference: Reference, target: Item, options: RunOptions, diagnostics: Diagnostics
+) -> None:
+    """A shown item that refers to one the build leaves out shows only that one's name."""
+    if shown(target, options):
+        return
+    if target.fields.status == "draft" and not options.drafts:
+        code, why = "draft-reference", "is a draft"
+    else:
+        code, why = "internal-reference", "is internal"
+    kind, ident = reference.target
+    item = reference.source
+    diagnostics.warning(
+        item.path,
+        reference.line,
+        reference.column,
+        code,
+        f"{SINGULAR[kind]} '{ident}' {why}: this build shows only its name",
+    )

@@ -1,0 +1,297 @@
+"""Finds content files in sorted order and reads each into a `Source`: its fields as plain data
+with a span for every key and value, and its Markdown body. Every problem is a diagnostic."""
+
+from __future__ import annotations
+
+import bisect
+import hashlib
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from gtm.diagnostics import Diagnostics, did_you_mean
+from gtm.model import KINDS, SLUG
+from gtm.yamldoc import PathKey, Span, parse_yaml
+
+MAX_FILE_BYTES = 1024 * 1024
+CONTENT_SUFFIXES = (".yaml", ".yml", ".md")
+BRAND_FILES = ("brand.yaml", "brand.yml")
+ASSETS_DIR = "assets"
+FRONT_MATTER = re.compile(r"^---[ \t]*$")
+FRONT_MATTER_END = re.compile(r"^(---|\.\.\.)[ \t]*$")
+
+
+@dataclass(frozen=True)
+class Source:
+    """One content file as read: data with spans, body, and enough text to place any hit."""
+
+    path: str
+    kind: str
+    id: str
+    text: str
+    data: dict[str, Any]
+    spans: dict[PathKey, Span]
+    digest: str
+    body_span: Span | None = None
+    line_starts: list[int] = field(default_factory=list, repr=False, compare=False)
+
+    def position(self, index: int) -> tuple[int, int]:
+        """The 1-based line and column of a character offset in the file."""
+        line = bisect.bisect_right(self.line_starts, index)
+        return line, index - self.line_starts[line - 1] + 1
+
+    def span(self, path: PathKey) -> Span:
+        """The span of `path`, or of its nearest ancestor that has one."""
+        for end in range(len(path), -1, -1):
+            body = path[:end] == ("body",) and self.body_span is not None
+            found = self.body_span if body else self.spans.get(path[:end])
+            if found is not None:
+                return found
+        return Span(1, 1, 1, 1, 0, 0)
+
+    def find(self, path: PathKey, needle: str, start: int = 0) -> tuple[int, int, int] | None:
+        """Where `needle` stands in the raw text of the value at `path`: (line, column, offset)."""
+        span = self.span(path)
+        end = span.end if span.end > span.start else len(self.text)
+        index = self.text.find(needle, max(span.start, start), end)
+        if index < 0:
+            return None
+        return (*self.position(index), index)
+
+
+def discover(content_dir: Path, root: Path, diagnostics: Diagnostics) -> list[tuple[str, Path]]:
+    """(kind, file) for every content file in sorted order; stray files are warnings."""
+    if not content_dir.is_dir():
+        diagnostics.error(
+            _rel(content_dir, root), 1, 1, "content-missing", "the content folder does not exist"
+        )
+        return []
+    found: list[tuple[str, Path]] = []
+    for entry in sorted(content_dir.iterdir()):
+        if _ignored(entry.name):
+            continue
+        rel = _rel(entry, root)
+        if entry.is_dir():
+            if entry.name in KINDS:
+                found.extend((entry.name, f) for f in _kind_files(entry, root, diagnostics))
+            elif entry.name != ASSETS_DIR:
+                hint = did_you_mean(entry.name, [*KINDS, ASSETS_DIR])
+                diagnostics.warning(
+                    rel, 1, 1, "unknown-folder", f"folder '{entry.name}' is not read{hint}"
+                )
+        elif entry.name in BRAND_FILES:
+            found.append(("brand", entry))
+        else:
+            diagnostics.warning(
+                rel, 1, 1, "unknown-file", "not read: content files belong in a kind folder"
+            )
+    return found
+
+
+def _kind_files(folder: Path, root: Path, diagnostics: Diagnostics) -> list[Path]:
+    files = []
+    for entry in sorted(folder.iterdir()):
+        if _ignored(entry.name):
+            continue
+        if entry.is_file() and entry.suffix in CONTENT_SUFFIXES:
+            files.append(entry)
+        else:
+            diagnostics.warning(
+                _rel(entry, root),
+                1,
+                1,
+                "unknown-file",
+                "not read: a content file is a .yaml, .yml or .md file directly in its folder",
+            )
+    return files
+
+
+def _ignored(name: str) -> bool:
+    """Hidden files and the temporary files editors leave beside the ones being edited."""
+    return (
+        name.startswith((".", "#", "~$"))
+        or name.endswith(("~", ".swp", ".swx", ".tmp", ".bak"))
+        or name == "__pycache__"
+    )
+
+
+def _rel(path: Path, root: Path) -> str:
+    try:
+        return path.relative_to(root).as_posix()
+    except ValueError:
+        return path.as_posix()
+
+
+def read_source(kind: str, path: Path, root: Path, diagnostics: Diagnostics) -> Source | None:
+    """Reads one content file; returns None when it cannot be read as content at all."""
+    rel = _rel(path, root)
+    ident = path.stem
+    if not _inside(path, root):
+        diagnostics.error(
+            rel, 1, 1, "outside-project", "is a link to a file outside the project: not read"
+        )
+        return None
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        diagnostics.error(rel, 1, 1, "unreadable", f"cannot be read: {exc.strerror}")
+        return None
+    if len(raw) > MAX_FILE_BYTES:
+        diagnostics.error(
+            rel,
+            1,
+            1,
+            "file-too-large",
+            f"is {len(raw):,} bytes; a content file may be at most 1 MiB",
+        )
+        return None
+    text = _decode(raw, rel, diagnostics)
+    if text is None:
+        return None
+    if not text.strip():
+        diagnostics.error(rel, 1, 1, "file-empty", "the file is empty")
+        return None
+    if kind != "brand" and not SLUG.match(ident):
+        diagnostics.error(
+            rel,
+            1,
+            1,
+            "bad-id",
+            f"'{path.name}' is not a valid file name: use lower-case letters, digits and '-' "
+            f"(like '{_slugify(ident)}{path.suffix}')",
+        )
+    line_starts = [0, *(m.end() for m in re.finditer("\n", text))]
+    digest = hashlib.sha256(raw).hexdigest()
+    body_span = None
+    if path.suffix == ".md":
+        split = _split_front_matter(text, rel, diagnostics)
+        if split is None:
+            return None
+        front, front_line, front_index, body_line, body_index = split
+        document = parse_yaml(front, line_offset=front_line - 1, index_offset=front_index)
+        body_span = Span(body_line, 1, body_line, 1, body_index, len(text))
+    else:
+        document = parse_yaml(text)
+    for problem in document.problems:
+        diagnostics.error(rel, problem.line, problem.column, problem.code, problem.message)
+    data = document.data
+    if data is None and path.suffix == ".md" and not document.problems:
+        data = {}
+    if not isinstance(data, dict):
+        if not document.problems:
+            where = document.spans.get((), Span(1, 1, 1, 1, 0, 0))
+            diagnostics.error(
+                rel,
+                where.line,
+                where.column,
+                "not-a-mapping",
+                "expected fields ('name: …' lines), found " + _describe(data),
+            )
+        return None
+    if body_span is not None:
+        body = text[body_span.start :]
+        if "body" in data:
+            span = document.spans[("body",)]
+            diagnostics.error(
+                rel,
+                span.key_line,
+                span.key_column,
+                "body-twice",
+                "'body' is given in the front matter and after it: keep one",
+            )
+        data = {**data, "body": body} if body.strip() else data
+    return Source(rel, kind, ident, text, data, document.spans, digest, body_span, line_starts)
+
+
+def _inside(path: Path, root: Path) -> bool:
+    try:
+        path.resolve().relative_to(root.resolve())
+    except (ValueError, OSError):
+        return False
+    return True
+
+
+def _decode(raw: bytes, rel: str, diagnostics: Diagnostics) -> str | None:
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw.count(b"\n", 0, exc.start) + 1
+        column = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
+        diagnostics.error(
+            rel,
+            line,
+            column,
+            "encoding",
+            f"is not UTF-8 text (byte 0x{raw[exc.start]:02x}): save the file as UTF-8",
+        )
+        return None
+    if "\x00" in text:
+        index = text.index("\x00")
+        line = text.count("\n", 0, index) + 1
+        diagnostics.error(rel, line, 1, "encoding", "contains a NUL character: not a text file")
+        return None
+    return text.replace("\r\n", "\n")
+
+
+def _split_front_matter(
+    text: str, rel: str, diagnostics: Diagnostics
+) -> tuple[str, int, int, int, int] | None:
+    """(front matter, its first line, its offset, body line, body offset) of a .md file."""
+    lines = text.split("\n")
+    if not FRONT_MATTER.match(lines[0]):
+        diagnostics.error(
+            rel,
+            1,
+            1,
+            "front-matter-missing",
+            "a .md file starts with a '---' line, its fields, and another '---' line",
+        )
+        return None
+    offset = len(lines[0]) + 1
+    front_start = offset
+    for number, line in enumerate(lines[1:], start=2):
+        if FRONT_MATTER_END.match(line):
+            body_index = min(offset + len(line) + 1, len(text))
+            return text[front_start:offset], 2, front_start, number + 1, body_index
+        offset += len(line) + 1
+    diagnostics.error(
+        rel,
+        1,
+        1,
+        "front-matter-unclosed",
+        "the front matter is not closed: add a '---' line after the fields",
+    )
+    return None
+
+
+def _describe(value: Any) -> str:
+    if value is None:
+        return "nothing"
+    if isinstance(value, list):
+        return "a list"
+    return f"the text '{str(value)[:40]}'"
+
+
+def _slugify(name: str) -> str:
+    slug = re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")
+    return slug[:64] or "my-artifact"
+
+
+def read_sources(content_dir: Path, root: Path, diagnostics: Diagnostics) -> list[Source]:
+    """Every content file of the project, read; duplicate ids in a folder are errors."""
+    sources: list[Source] = []
+    seen: dict[tuple[str, str], str] = {}
+    for kind, path in discover(content_dir, root, diagnostics):
+        source = read_source(kind, path, root, diagnostics)
+        if source is None:
+            continue
+        key = (source.kind, source.id)
+        if key in seen:
+            diagnostics.error(
+                source.path, 1, 1, "duplicate-id", f"id '{source.id}' is also used by {seen[key]}"
+            )
+            continue
+        seen[key] = source.path
+        sources.append(source)
+    return sources

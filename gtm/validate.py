@@ -1,0 +1,233 @@
+"""Turns each `Source` into a typed `Artifact`, or into diagnostics at the exact key or value:
+pydantic does the checking, this module says it in words a product marketer reads."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+
+from gtm.diagnostics import Diagnostics, did_you_mean
+from gtm.model import KINDS, Artifact, Brand, field_shapes
+from gtm.sources import Source
+from gtm.yamldoc import PathKey
+
+ITEM_NOUNS = {
+    "features": "feature",
+    "pricing": "price",
+    "why_we_win": "why_we_win point",
+    "objections": "objection",
+    "wins": "win",
+    "pillars": "pillar",
+    "persona_messages": "persona message",
+    "goals": "goal",
+    "channels": "channel",
+    "milestones": "milestone",
+    "assets": "asset",
+    "risks": "risk",
+    "terms": "term",
+}
+
+
+@dataclass(frozen=True)
+class Item:
+    """A validated content file: its typed fields and the source that places every value."""
+
+    kind: str
+    id: str
+    fields: Artifact
+    source: Source
+
+    @property
+    def path(self) -> str:
+        return self.source.path
+
+    def at(self, path: PathKey, key: bool = False) -> tuple[int, int]:
+        """Line and column of a value (or of its key) for a diagnostic."""
+        span = self.source.span(path)
+        return (span.key_line, span.key_column) if key else (span.line, span.column)
+
+
+def validate_source(source: Source, diagnostics: Diagnostics) -> Item | Brand | None:
+    """The typed artifact of a source, or None with its problems reported."""
+    data = dict(source.data)
+    if source.kind == "pages" and "title" in data:
+        if "name" in data:
+            span = source.spans[("title",)]
+            diagnostics.error(
+                source.path,
+                span.key_line,
+                span.key_column,
+                "name-and-title",
+                "give 'name' or 'title', not both",
+            )
+        else:
+            data["name"] = data.pop("title")
+    model: type[BaseModel] = Brand if source.kind == "brand" else KINDS[source.kind]
+    empty: set[PathKey] = set()
+    cleaned = _drop_empty(data, (), empty)
+    try:
+        fields = model.model_validate(cleaned)
+    except ValidationError as exc:
+        for error in exc.errors():
+            _report(source, model, error, empty, diagnostics)
+        return None
+    if isinstance(fields, Brand):
+        return fields
+    assert isinstance(fields, Artifact)
+    return Item(source.kind, source.id, fields, source)
+
+
+def _drop_empty(value: Any, path: PathKey, empty: set[PathKey]) -> Any:
+    """Fields written with no value (`owner:`) count as not given; the paths are kept so that a
+    required one is reported as empty rather than missing."""
+    if isinstance(value, dict):
+        result = {}
+        for key, item in value.items():
+            if item is None:
+                empty.add((*path, key))
+            else:
+                result[key] = _drop_empty(item, (*path, key), empty)
+        return result
+    if isinstance(value, list):
+        return [_drop_empty(item, (*path, i), empty) for i, item in enumerate(value)]
+    return value
+
+
+def _report(
+    source: Source,
+    model: type[BaseModel],
+    error: Any,
+    empty: set[PathKey],
+    diagnostics: Diagnostics,
+) -> None:
+    loc = _source_path(source, tuple(error["loc"]))
+    kind = error["type"]
+    span = source.span(loc)
+    line, column = span.line, span.column
+    name = _label(loc)
+    value = error.get("input")
+    if kind == "missing":
+        owner = _owner(loc)
+        if loc in empty:
+            message = f"'{loc[-1]}' is empty"
+            line, column = span.key_line, span.key_column
+        else:
+            message = f"{owner}missing required field '{loc[-1]}'"
+        diagnostics.error(source.path, line, column, "missing-field", message)
+    elif kind == "extra_forbidden":
+        known = [f.name for f in field_shapes(_model_at(model, loc[:-1]))]
+        if source.kind == "pages" and len(loc) == 1:
+            known.append("title")
+        hint = did_you_mean(str(loc[-1]), known)
+        diagnostics.error(
+            source.path,
+            span.key_line,
+            span.key_column,
+            "unknown-field",
+            f"{_owner(loc)}unknown field '{loc[-1]}'{hint}",
+        )
+    elif kind == "literal_error":
+        choices = re.findall(r"'([^']*)'", error["ctx"]["expected"]) or re.findall(
+            r"\d+", error["ctx"]["expected"]
+        )
+        hint = did_you_mean(str(value), choices)
+        diagnostics.error(
+            source.path,
+            line,
+            column,
+            "invalid-choice",
+            f"{name} '{_show(value)}' is not one of: {', '.join(choices)}{hint}",
+        )
+    elif kind in ("too_short", "too_long"):
+        ctx = error["ctx"]
+        actual = ctx["actual_length"]
+        if kind == "too_short":
+            rule = f"needs at least {ctx['min_length']}"
+        else:
+            rule = f"may have at most {ctx['max_length']}"
+        diagnostics.error(
+            source.path,
+            span.key_line,
+            span.key_column,
+            "list-length",
+            f"{name} {rule} (has {actual})",
+        )
+    elif kind.startswith("gtm_"):
+        diagnostics.error(source.path, line, column, "invalid-value", f"{name} {error['msg']}")
+    else:
+        diagnostics.error(
+            source.path,
+            line,
+            column,
+            "invalid-type",
+            f"{name} should be {_expected(kind)}, not {_describe(value)}",
+        )
+
+
+def _source_path(source: Source, loc: tuple[Any, ...]) -> PathKey:
+    """Pydantic's location of a page's `name` is where the author wrote `title`."""
+    renamed = ("title",) in source.spans and ("name",) not in source.spans
+    if source.kind == "pages" and loc[:1] == ("name",) and renamed:
+        return ("title", *loc[1:])
+    return tuple(part for part in loc if isinstance(part, (str, int)))
+
+
+def _label(loc: PathKey) -> str:
+    """`pains`, `tags item 2`: how a message names the value it is about."""
+    if not loc:
+        return "the file"
+    if isinstance(loc[-1], int):
+        return f"{loc[-2]} item {loc[-1] + 1}" if len(loc) > 1 else f"item {loc[-1] + 1}"
+    return str(loc[-1])
+
+
+def _owner(loc: PathKey) -> str:
+    """`milestone 2: ` for a field inside a list record, nothing at the top level."""
+    if len(loc) >= 3 and isinstance(loc[-2], int):
+        noun = ITEM_NOUNS.get(str(loc[-3]), f"{loc[-3]} item")
+        return f"{noun} {loc[-2] + 1}: "
+    return ""
+
+
+def _model_at(model: type[BaseModel], loc: PathKey) -> type[BaseModel]:
+    current = model
+    for part in loc:
+        if isinstance(part, int):
+            continue
+        shape = next((f for f in field_shapes(current) if f.name == part), None)
+        if shape is None or shape.record is None:
+            return current
+        current = shape.record
+    return current
+
+
+def _expected(kind: str) -> str:
+    return {
+        "string_type": "text",
+        "list_type": "a list (one '- ' line per item)",
+        "model_type": "a set of fields ('name: value' lines)",
+        "model_attributes_type": "a set of fields ('name: value' lines)",
+        "dict_type": "a set of fields ('name: value' lines)",
+        "bool_type": "true or false",
+        "bool_parsing": "true or false",
+        "int_type": "a whole number",
+        "float_type": "a number",
+    }.get(kind, "something else")
+
+
+def _describe(value: Any) -> str:
+    if isinstance(value, dict):
+        return "a set of fields"
+    if isinstance(value, list):
+        return "a list"
+    if value is None:
+        return "empty"
+    return f"'{_show(value)}'"
+
+
+def _show(value: Any) -> str:
+    text = str(value).replace("\n", " ")
+    return text if len(text) <= 40 else text[:39] + "…"

@@ -1,0 +1,193 @@
+"""Safe YAML with positions: values stay as written (every scalar is text) and every node keeps
+its line and column, so a validation error can point at the exact key or value."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import yaml
+
+try:
+    from yaml import CSafeLoader as _Loader
+except ImportError:  # pragma: no cover - libyaml missing
+    from yaml import SafeLoader as _Loader  # type: ignore[assignment]
+
+MAX_DEPTH = 32
+NULLS = frozenset({"", "~", "null", "Null", "NULL"})
+
+PathKey = tuple[str | int, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Span:
+    """Where a node stands: its value's line and column, its key's, and its character range."""
+
+    line: int
+    column: int
+    key_line: int
+    key_column: int
+    start: int
+    end: int
+
+
+@dataclass(frozen=True, slots=True)
+class YamlProblem:
+    line: int
+    column: int
+    code: str
+    message: str
+
+
+@dataclass(frozen=True, slots=True)
+class YamlDocument:
+    """Plain data (dicts, lists, str, None) with a span for every path, and the problems seen."""
+
+    data: Any
+    spans: dict[PathKey, Span]
+    problems: tuple[YamlProblem, ...]
+
+
+class _Builder:
+    """Turns a libyaml event stream into plain data; offsets move positions into the file."""
+
+    def __init__(self, text: str, line_offset: int, index_offset: int) -> None:
+        self.text = text
+        self.line_offset = line_offset
+        self.index_offset = index_offset
+        self.spans: dict[PathKey, Span] = {}
+        self.problems: list[YamlProblem] = []
+
+    def problem(self, mark: Any, code: str, message: str) -> None:
+        self.problems.append(
+            YamlProblem(mark.line + 1 + self.line_offset, mark.column + 1, code, message)
+        )
+
+    def span(self, event: Any, key_event: Any | None) -> Span:
+        key = key_event or event
+        return Span(
+            line=event.start_mark.line + 1 + self.line_offset,
+            column=event.start_mark.column + 1,
+            key_line=key.start_mark.line + 1 + self.line_offset,
+            key_column=key.start_mark.column + 1,
+            start=event.start_mark.index + self.index_offset,
+            end=event.end_mark.index + self.index_offset,
+        )
+
+    def check_node(self, event: Any) -> None:
+        if getattr(event, "anchor", None):
+            self.problem(
+                event.start_mark,
+                "yaml-anchor",
+                f"YAML anchors are not allowed ('&{event.anchor}'): write the value out",
+            )
+        tag = getattr(event, "tag", None)
+        if tag is not None and not (isinstance(event, yaml.ScalarEvent) and tag == "!"):
+            self.problem(
+                event.start_mark,
+                "yaml-tag",
+                f"YAML tags are not allowed ('{_short_tag(tag)}'): remove it",
+            )
+
+    def node(self, events: Any, event: Any, path: PathKey, key_event: Any, depth: int) -> Any:
+        if isinstance(event, yaml.AliasEvent):
+            self.problem(
+                event.start_mark,
+                "yaml-alias",
+                f"YAML aliases are not allowed ('*{event.anchor}'): write the value out",
+            )
+            self.spans[path] = self.span(event, key_event)
+            return None
+        self.check_node(event)
+        self.spans[path] = self.span(event, key_event)
+        if isinstance(event, yaml.ScalarEvent):
+            if event.style in (None, "") and event.value in NULLS:
+                return None
+            return event.value
+        if depth >= MAX_DEPTH:
+            self.problem(
+                event.start_mark, "yaml-too-deep", f"nesting is deeper than {MAX_DEPTH} levels"
+            )
+            self.skip(events)
+            return None
+        if isinstance(event, yaml.SequenceStartEvent):
+            items: list[Any] = []
+            for child in _until(events, yaml.SequenceEndEvent):
+                items.append(self.node(events, child, (*path, len(items)), None, depth + 1))
+            return items
+        return self.mapping(events, path, depth)
+
+    def mapping(self, events: Any, path: PathKey, depth: int) -> dict[str, Any]:
+        result: dict[str, Any] = {}
+        for key_event in _until(events, yaml.MappingEndEvent):
+            value_event = next(events)
+            if not isinstance(key_event, yaml.ScalarEvent):
+                self.problem(key_event.start_mark, "yaml-key", "a field name must be plain text")
+                if not isinstance(key_event, yaml.AliasEvent):
+                    self.skip(events)
+                if not isinstance(value_event, (yaml.ScalarEvent, yaml.AliasEvent)):
+                    self.skip(events)
+                continue
+            self.check_node(key_event)
+            key = key_event.value
+            if key in result:
+                first = self.spans[(*path, key)]
+                self.problem(
+                    key_event.start_mark,
+                    "yaml-duplicate-key",
+                    f"field '{key}' appears twice (first on line {first.key_line})",
+                )
+                self.node(events, value_event, (*path, "\0dup"), key_event, depth + 1)
+                continue
+            result[key] = self.node(events, value_event, (*path, key), key_event, depth + 1)
+        return result
+
+    def skip(self, events: Any) -> None:
+        """Consumes the rest of the collection just opened, however deep."""
+        level = 1
+        for event in events:
+            if isinstance(event, (yaml.SequenceStartEvent, yaml.MappingStartEvent)):
+                level += 1
+            elif isinstance(event, (yaml.SequenceEndEvent, yaml.MappingEndEvent)):
+                level -= 1
+                if level == 0:
+                    return
+
+
+def _until(events: Any, end: type) -> Any:
+    for event in events:
+        if isinstance(event, end):
+            return
+        yield event
+
+
+def _short_tag(tag: str) -> str:
+    return "!!" + tag.removeprefix("tag:yaml.org,2002:") if tag.startswith("tag:yaml") else tag
+
+
+def parse_yaml(text: str, line_offset: int = 0, index_offset: int = 0) -> YamlDocument:
+    """Parses one YAML document; `line_offset` and `index_offset` place it inside a larger file."""
+    builder = _Builder(text, line_offset, index_offset)
+    data: Any = None
+    events = iter(yaml.parse(text, Loader=_Loader))
+    try:
+        for event in events:
+            if isinstance(event, yaml.DocumentStartEvent):
+                if data is not None or builder.spans:
+                    builder.problem(
+                        event.start_mark,
+                        "yaml-documents",
+                        "only one YAML document is allowed per file",
+                    )
+                    break
+                data = builder.node(events, next(events), (), None, 0)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        message = (exc.problem or exc.context or "invalid YAML").strip()
+        if mark is not None:
+            builder.problem(mark, "yaml-syntax", f"invalid YAML: {message}")
+        else:
+            builder.problems.append(YamlProblem(1 + line_offset, 1, "yaml-syntax", message))
+    except yaml.YAMLError as exc:
+        builder.problems.append(YamlProblem(1 + line_offset, 1, "yaml-syntax", str(exc)))
+    return YamlDocument(data, builder.spans, tuple(builder.problems))
