@@ -72,7 +72,7 @@ def open_project(directory: Path | None) -> Project:
     if problems:
         raise ProjectError(f"{CONFIG_FILE} has errors", problems)
     project = Project(root, config)
-    if not _within(project.content_dir, root):
+    if not is_within(project.content_dir, root):
         raise ProjectError(
             f"build.content_dir '{config.build.content_dir}' is outside the project: "
             "gtm reads content only from inside the project folder"
@@ -80,10 +80,11 @@ def open_project(directory: Path | None) -> Project:
     return project
 
 
-def _within(path: Path, root: Path) -> bool:
+def is_within(path: Path, root: Path) -> bool:
+    """Whether `path`, with every link followed, lies inside `root`."""
     try:
         path.resolve().relative_to(root.resolve())
-    except ValueError:
+    except (ValueError, OSError):
         return False
     return True
 

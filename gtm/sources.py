@@ -12,6 +12,7 @@ from typing import Any
 
 from gtm.diagnostics import Diagnostics, did_you_mean
 from gtm.model import KINDS, SLUG
+from gtm.project import is_within
 from gtm.yamldoc import PathKey, Span, parse_yaml
 
 MAX_FILE_BYTES = 1024 * 1024
@@ -127,7 +128,7 @@ def read_source(kind: str, path: Path, root: Path, diagnostics: Diagnostics) -> 
     """Reads one content file; returns None when it cannot be read as content at all."""
     rel = _rel(path, root)
     ident = path.stem
-    if not _inside(path, root):
+    if not is_within(path, root):
         diagnostics.error(
             rel, 1, 1, "outside-project", "is a link to a file outside the project: not read"
         )
@@ -202,14 +203,6 @@ def read_source(kind: str, path: Path, root: Path, diagnostics: Diagnostics) -> 
             )
         data = {**data, "body": body} if body.strip() else data
     return Source(rel, kind, ident, text, data, document.spans, digest, body_span, line_starts)
-
-
-def _inside(path: Path, root: Path) -> bool:
-    try:
-        path.resolve().relative_to(root.resolve())
-    except (ValueError, OSError):
-        return False
-    return True
 
 
 def _decode(raw: bytes, rel: str, diagnostics: Diagnostics) -> str | None:

@@ -63,6 +63,7 @@ def validate_source(source: Source, diagnostics: Diagnostics) -> Item | Brand | 
                 "name-and-title",
                 "give 'name' or 'title', not both",
             )
+            del data["title"]
         else:
             data["name"] = data.pop("title")
     model: type[BaseModel] = Brand if source.kind == "brand" else KINDS[source.kind]

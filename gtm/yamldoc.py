@@ -184,6 +184,9 @@ def parse_yaml(text: str, line_offset: int = 0, index_offset: int = 0) -> YamlDo
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         message = (exc.problem or exc.context or "invalid YAML").strip()
+        if exc.context and exc.context_mark and exc.problem_mark:
+            where = exc.context_mark.line + 1 + line_offset, exc.context_mark.column + 1
+            message += f" ({exc.context}, which starts at line {where[0]}, column {where[1]})"
         if mark is not None:
             builder.problem(mark, "yaml-syntax", f"invalid YAML: {message}")
         else:

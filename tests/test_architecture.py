@@ -22,6 +22,7 @@ STAGES = [
     "site",
     "derive",
     "checks",
+    "output",
     "build",
     "schema",
     "scaffold",

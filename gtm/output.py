@@ -1,0 +1,135 @@
+"""The only module that writes the output folder. A build is written whole into a staging
+folder beside it and swapped in at once, so readers see the old site or the new one, never a
+mix; a manifest records what gtm wrote, so it never deletes a file somebody else put there."""
+
+from __future__ import annotations
+
+import ctypes
+import ctypes.util
+import json
+import os
+import shutil
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+
+from gtm.errors import ProjectError
+from gtm.project import is_within
+
+MANIFEST = ".gtm-manifest.json"
+_RENAME_EXCHANGE = 2
+_AT_FDCWD = -100
+
+
+@dataclass(frozen=True)
+class Published:
+    """What a publish did: files written, and files of others carried over untouched."""
+
+    written: int
+    kept: tuple[str, ...]
+
+
+def check_output_dir(
+    root: Path, output_dir: Path, content_dir: Path, allow_outside: bool = False
+) -> None:
+    """Refuses an output folder that would put the project at risk (cli.md, Guarantees)."""
+    out, top, content = output_dir.resolve(), root.resolve(), content_dir.resolve()
+    if out == top:
+        raise ProjectError("the output folder cannot be the project folder itself")
+    if content == out or is_within(content, out):
+        raise ProjectError("the output folder cannot contain the content folder")
+    if not allow_outside and not is_within(out, top):
+        raise ProjectError(
+            f"the output folder {out} is outside the project; "
+            "pass --allow-outside-output if that is what you want"
+        )
+
+
+def read_manifest(output_dir: Path) -> set[str]:
+    try:
+        data = json.loads((output_dir / MANIFEST).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return set()
+    files = data.get("files", []) if isinstance(data, dict) else []
+    return {f for f in files if isinstance(f, str)}
+
+
+def publish(output_dir: Path, files: Mapping[str, bytes]) -> Published:
+    """Replaces the output folder with exactly `files` (plus others' files, kept as they were)."""
+    for name in files:
+        _check_name(name)
+    staging = output_dir.with_name(f".{output_dir.name}.staging")
+    if staging.exists():
+        shutil.rmtree(staging)
+    try:
+        for name, data in sorted(files.items()):
+            target = staging / name
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(data)
+        kept = _carry_over(output_dir, staging, set(files))
+        manifest = {"generator": "gtm", "files": sorted(files)}
+        (staging / MANIFEST).write_text(json.dumps(manifest, indent=1) + "\n", encoding="utf-8")
+        _swap(staging, output_dir)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    shutil.rmtree(staging, ignore_errors=True)
+    return Published(len(files), kept)
+
+
+def _check_name(name: str) -> None:
+    path = PurePosixPath(name)
+    if path.is_absolute() or ".." in path.parts or not path.parts or name == MANIFEST:
+        raise ValueError(f"refusing to write '{name}' outside the output folder")
+
+
+def _carry_over(output_dir: Path, staging: Path, new: set[str]) -> tuple[str, ...]:
+    """Copies files gtm did not write into the new output, refusing to overwrite any of them."""
+    if not output_dir.is_dir():
+        return ()
+    ours = read_manifest(output_dir)
+    kept = []
+    for path in sorted(output_dir.rglob("*")):
+        if path.is_dir() and not path.is_symlink():
+            continue
+        name = path.relative_to(output_dir).as_posix()
+        if name in ours or name == MANIFEST:
+            continue
+        if name in new:
+            raise ProjectError(
+                f"{output_dir.name}/{name} was not written by gtm and would be replaced: "
+                "move it away or choose another output folder"
+            )
+        target = staging / name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(path, target, follow_symlinks=False)
+        kept.append(name)
+    return tuple(kept)
+
+
+def _swap(staging: Path, output_dir: Path) -> None:
+    """Exchanges the two folders in one step where the system can, else in two quick renames."""
+    if not output_dir.exists():
+        os.rename(staging, output_dir)
+        return
+    if _exchange(staging, output_dir):
+        return
+    old = output_dir.with_name(f".{output_dir.name}.old")
+    if old.exists():
+        shutil.rmtree(old)
+    os.rename(output_dir, old)
+    os.rename(staging, output_dir)
+    os.rename(old, staging)
+
+
+def _exchange(a: Path, b: Path) -> bool:
+    """Linux renameat2(RENAME_EXCHANGE): both names swap atomically."""
+    name = ctypes.util.find_library("c")
+    if name is None:
+        return False
+    try:
+        renameat2 = ctypes.CDLL(name, use_errno=True).renameat2
+    except (OSError, AttributeError):
+        return False
+    result = renameat2(_AT_FDCWD, os.fsencode(a), _AT_FDCWD, os.fsencode(b), _RENAME_EXCHANGE)
+    return bool(result == 0)
