@@ -1,17 +1,25 @@
 """Markdown as gtm reads it: one markdown-it configuration (GitHub-style tables, strikethrough,
-task lists, alerts, footnotes; raw HTML off unless allowed) and `gtm:` links with positions."""
+task lists, alerts, footnotes, heading anchors; raw HTML escaped unless allowed), the `gtm:`
+links in it, and rendering to safe HTML with those links resolved."""
 
 from __future__ import annotations
 
 import re
+import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
 
 from markdown_it import MarkdownIt
+from markdown_it.token import Token
+from mdit_py_plugins.anchors import anchors_plugin
 from mdit_py_plugins.footnote import footnote_plugin
 
 GTM_SCHEME = "gtm:"
 GTM_LINK = re.compile(r"^gtm:([a-z]+)/([^/#?\s]+)(#[^\s]*)?$")
+SAFE_SCHEME = re.compile(r"^(https?:|mailto:|tel:|#|[^:]*$)", re.IGNORECASE)
+
+Resolver = Callable[["LinkTarget"], str | None]
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,7 +39,21 @@ def parser(allow_html: bool = False) -> MarkdownIt:
     md.options["tasklists"] = True
     md.options["alerts"] = True
     md.use(footnote_plugin, inline=False)
+    md.use(anchors_plugin, min_level=2, max_level=4, slug_func=slugify)
+    md.validateLink = _safe_link  # type: ignore[method-assign]
     return md
+
+
+def slugify(text: str) -> str:
+    """A heading's anchor: `Why we win` → `why-we-win`."""
+    text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-") or "section"
+
+
+def _safe_link(url: str) -> bool:
+    """Only web, mail, phone, in-page, relative and `gtm:` links; anything else stays text."""
+    url = url.strip()
+    return url.startswith(GTM_SCHEME) or bool(SAFE_SCHEME.match(url))
 
 
 def parse_link(href: str) -> LinkTarget | None:
@@ -56,3 +78,34 @@ def find_gtm_links(text: str) -> list[str]:
             if href.startswith(GTM_SCHEME):
                 found.append(href)
     return found
+
+
+def render_markdown(text: str, resolve: Resolver, allow_html: bool = False) -> str:
+    """Safe HTML for `text`; a `gtm:` link the resolver cannot place becomes its plain text."""
+    md = parser(allow_html)
+    env: dict[str, object] = {}
+    tokens = md.parse(text, env)
+    for token in tokens:
+        if token.children:
+            token.children = _resolve_links(token.children, resolve)
+    return str(md.renderer.render(tokens, md.options, env))
+
+
+def _resolve_links(children: list[Token], resolve: Resolver) -> list[Token]:
+    result: list[Token] = []
+    unwrap = 0
+    for child in children:
+        if child.type == "link_open":
+            href = str(child.attrs.get("href", ""))
+            if href.startswith(GTM_SCHEME):
+                target = parse_link(href)
+                url = resolve(target) if target else None
+                if url is None:
+                    unwrap += 1
+                    continue
+                child.attrs["href"] = url
+        elif child.type == "link_close" and unwrap:
+            unwrap -= 1
+            continue
+        result.append(child)
+    return result

@@ -22,6 +22,7 @@ STAGES = [
     "site",
     "derive",
     "checks",
+    "routes",
     "output",
     "build",
     "schema",

@@ -1,0 +1,64 @@
+"""Markdown to safe HTML: gtm: links resolved or reduced to text, unsafe links and HTML inert."""
+
+from __future__ import annotations
+
+import pytest
+
+from gtm.markdown import LinkTarget, render_markdown
+
+
+def resolve(target: LinkTarget) -> str | None:
+    if target.id == "secret":
+        return None
+    fragment = f"#{target.fragment}" if target.fragment else ""
+    return f"../../{target.kind}/{target.id}/index.html{fragment}"
+
+
+def test_gtm_links_become_relative_links() -> None:
+    html = render_markdown("Ask [Dana](gtm:personas/devops-dana#goals).", resolve)
+    assert '<a href="../../personas/devops-dana/index.html#goals">Dana</a>' in html
+
+
+def test_unresolvable_gtm_link_keeps_only_its_text() -> None:
+    html = render_markdown("Beat [the **secret** rival](gtm:competitors/secret) now.", resolve)
+    assert "<a" not in html
+    assert "the <strong>secret</strong> rival" in html
+
+
+@pytest.mark.parametrize(
+    "link",
+    [
+        "javascript:alert(1)",
+        "JavaScript:alert(1)",
+        " javascript:alert(1)",
+        "vbscript:msgbox(1)",
+        "data:text/html;base64,PHNjcmlwdD4=",
+        "file:///etc/passwd",
+    ],
+)
+def test_unsafe_links_are_not_links(link: str) -> None:
+    html = render_markdown(f"[click]({link})", resolve)
+    assert "<a" not in html
+    assert "href" not in html
+
+
+def test_raw_html_is_escaped_unless_allowed() -> None:
+    text = '<script>alert(1)</script>\n\n<img src=x onerror="alert(1)">'
+    escaped = render_markdown(text, resolve)
+    assert "<script>" not in escaped and "&lt;script&gt;" in escaped
+    assert "<img" not in escaped
+    assert "<script>" in render_markdown(text, resolve, allow_html=True)
+
+
+def test_github_flavoured_features() -> None:
+    html = render_markdown(
+        "## Why we win\n\n> [!NOTE]\n> Read this.\n\n- [x] done\n\n~~old~~[^1]\n\n"
+        "| a | b |\n|---|---|\n| 1 | 2 |\n\n[^1]: a note\n",
+        resolve,
+    )
+    assert '<h2 id="why-we-win">' in html
+    assert "markdown-alert-note" in html
+    assert 'type="checkbox" checked' in html
+    assert "<s>old</s>" in html
+    assert "<table>" in html
+    assert 'class="footnotes"' in html
