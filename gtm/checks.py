@@ -14,9 +14,10 @@ from gtm.derive import days_since_review, overdue_milestones, tier_gap
 from gtm.diagnostics import Diagnostics, did_you_mean
 from gtm.model import Brand, Competitor, Launch, Messaging, Milestone, Product, iter_leaves
 from gtm.site import Site
-from gtm.validate import Item
+from gtm.sources import blank
+from gtm.validate import ITEM_NOUNS, Item
 
-URLISH = re.compile(r"\S+://\S+|\S+@\S+\.\w+|`[^`\n]*`")
+URLISH = re.compile(r"\S+://\S+|\S+@\S+\.\w+|`[^`\n]*`|\b[\w-]+(?:\.[\w-]+)*\.[a-z]{2,}\b(?:/\S*)?")
 
 
 @dataclass(frozen=True)
@@ -77,7 +78,7 @@ def check_unique_ids(item: Item, ctx: RuleContext) -> None:
                     item,
                     item.at((name, index, "id")),
                     "duplicate-id",
-                    f"{name} id '{ident}' is used twice: each needs its own id",
+                    f"{ITEM_NOUNS[name]} id '{ident}' is used twice: each needs its own id",
                 )
             seen.add(ident)
 
@@ -156,33 +157,33 @@ def check_milestones(item: Item, ctx: RuleContext) -> None:
 
 
 def _cycles(milestones: Sequence[Milestone]) -> Iterator[list[str]]:
-    """Each dependency cycle once, starting at its first milestone in file order."""
-    graph = {m.id: [d for d in m.depends_on] for m in milestones}
+    """Each dependency cycle once, starting at its first milestone in file order. Iterative,
+    so a chain of thousands of milestones cannot exhaust the stack."""
+    graph = {m.id: [d for d in m.depends_on] for m in reversed(milestones)}
     order = {m.id: i for i, m in reversed(list(enumerate(milestones)))}
     state: dict[str, int] = {}
     reported: set[frozenset[str]] = set()
-
-    def visit(node: str, trail: list[str]) -> Iterator[list[str]]:
-        state[node] = 1
-        trail.append(node)
-        for nxt in graph.get(node, []):
-            if nxt not in graph:
-                continue
-            if state.get(nxt) == 1:
+    for root in order:
+        if root in state:
+            continue
+        trail: list[str] = [root]
+        stack = [iter(graph[root])]
+        state[root] = 1
+        while stack:
+            nxt = next(stack[-1], None)
+            if nxt is None:
+                state[trail.pop()] = 2
+                stack.pop()
+            elif nxt in graph and state.get(nxt) == 1:
                 cycle = trail[trail.index(nxt) :]
-                key = frozenset(cycle)
-                if key not in reported:
-                    reported.add(key)
+                if frozenset(cycle) not in reported:
+                    reported.add(frozenset(cycle))
                     start = min(range(len(cycle)), key=lambda i: order[cycle[i]])
                     yield cycle[start:] + cycle[:start]
-            elif nxt not in state:
-                yield from visit(nxt, trail)
-        trail.pop()
-        state[node] = 2
-
-    for node in graph:
-        if node not in state:
-            yield from visit(node, [])
+            elif nxt in graph and nxt not in state:
+                state[nxt] = 1
+                trail.append(nxt)
+                stack.append(iter(graph[nxt]))
 
 
 def check_tier(item: Item, ctx: RuleContext) -> None:
@@ -251,27 +252,23 @@ def check_brand(item: Item, ctx: RuleContext) -> None:
     for leaf in iter_leaves(item.fields):
         if leaf.shape.prose is None:
             continue
-        text = URLISH.sub(lambda m: " " * len(m.group()), leaf.value)
-        offset = 0
-        for hit, message, code in _hits(text, patterns):
-            found = item.source.find(leaf.path, hit, offset)
-            if found is not None:
-                where, offset = (found[0], found[1]), found[2] + 1
-            else:
-                where = item.at(leaf.path)
+        text = blank(URLISH, leaf.value)
+        for pattern, k, hit, message, code in _hits(text, patterns):
+            where = item.source.find(leaf.path, pattern, k, URLISH) or item.at(leaf.path)
             ctx.warning(item, where, code, message.format(hit=hit))
 
 
 def _hits(
     text: str, patterns: list[tuple[re.Pattern[str], str, str]]
-) -> list[tuple[str, str, str]]:
-    """Every brand hit in `text`, in the order they stand."""
+) -> list[tuple[re.Pattern[str], int, str, str, str]]:
+    """Every brand hit in `text` in the order they stand, with its pattern and its occurrence
+    of that pattern, which is how the hit is found again in the raw file."""
     hits = sorted(
-        (m.start(), m.group(), message, code)
-        for pattern, message, code in patterns
-        for m in pattern.finditer(text)
+        (m.start(), order, pattern, k, m.group(), message, code)
+        for order, (pattern, message, code) in enumerate(patterns)
+        for k, m in enumerate(pattern.finditer(text))
     )
-    return [(hit, message, code) for _, hit, message, code in hits]
+    return [hit[2:] for hit in hits]
 
 
 def _brand_patterns(brand: Brand) -> list[tuple[re.Pattern[str], str, str]]:

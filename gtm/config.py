@@ -10,7 +10,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from gtm.diagnostics import Diagnostic, did_you_mean
+from gtm.diagnostics import Diagnostic, bad_byte_position, did_you_mean
 
 CONFIG_FILE = "gtm.toml"
 COLOR = re.compile(r"^#(?:[0-9a-fA-F]{3}){1,2}$")
@@ -85,9 +85,12 @@ def load_config(path: Path) -> tuple[Config, list[Diagnostic]]:
     """Reads gtm.toml; on any problem the config is the defaults and the diagnostics say why."""
     rel = path.name
     try:
-        text = path.read_bytes().decode("utf-8")
+        raw = path.read_bytes()
+        text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        return Config(), [_diag(rel, 1, 1, "config-encoding", f"not valid UTF-8: {exc.reason}")]
+        line, column = bad_byte_position(raw, exc)
+        message = f"is not UTF-8 text (byte 0x{raw[exc.start]:02x}): save the file as UTF-8"
+        return Config(), [_diag(rel, line, column, "config-encoding", message)]
     try:
         raw = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:

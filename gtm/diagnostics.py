@@ -78,6 +78,13 @@ def to_json(items: Sequence[Diagnostic]) -> str:
     return json.dumps([asdict(d) for d in items], indent=2, ensure_ascii=False)
 
 
+def bad_byte_position(raw: bytes, error: UnicodeDecodeError) -> tuple[int, int]:
+    """1-based line and column (in characters) of the first byte that is not UTF-8."""
+    line_start = raw.rfind(b"\n", 0, error.start) + 1
+    column = len(raw[line_start : error.start].decode("utf-8", errors="replace")) + 1
+    return raw.count(b"\n", 0, error.start) + 1, column
+
+
 def did_you_mean(word: str, choices: Iterable[str]) -> str:
     """` (did you mean 'x'?)` for the closest choices, or nothing when none is close."""
     close = difflib.get_close_matches(word, sorted(set(choices)), n=3, cutoff=0.6)

@@ -17,6 +17,7 @@ from mdit_py_plugins.footnote import footnote_plugin
 
 GTM_SCHEME = "gtm:"
 GTM_LINK = re.compile(r"^gtm:([a-z]+)/([^/#?\s]+)(#[^\s]*)?$")
+CODE = re.compile(r"^(```|~~~).*?^\1|`[^`\n]*`", re.DOTALL | re.MULTILINE)
 SAFE_SCHEME = re.compile(r"^(https?:|mailto:|tel:|#|[^:]*$)", re.IGNORECASE)
 
 Resolver = Callable[["LinkTarget"], str | None]

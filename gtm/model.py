@@ -402,16 +402,24 @@ class Leaf:
     shape: FieldShape
 
 
-def iter_leaves(item: BaseModel, prefix: tuple[str | int, ...] = ()) -> typing.Iterator[Leaf]:
-    """Every scalar value of a validated artifact, records included, in field order."""
-    for shape in field_shapes(type(item)):
-        value = getattr(item, shape.name)
+def iter_leaves(
+    item: BaseModel | dict[str, Any],
+    prefix: tuple[str | int, ...] = (),
+    model: type[BaseModel] | None = None,
+) -> typing.Iterator[Leaf]:
+    """Every scalar value of an artifact, records included, in field order. Unvalidated data
+    (plain dicts) is walked too, by the model's shape; values of the wrong shape are skipped."""
+    for shape in field_shapes(model or type(item)):
+        source = item if isinstance(item, dict) else vars(item)
+        value = source.get(shape.name)
         if value is None:
+            continue
+        if shape.is_list and not isinstance(value, list):
             continue
         values = list(enumerate(value)) if shape.is_list else [(None, value)]
         for index, element in values:
             path = (*prefix, shape.name) if index is None else (*prefix, shape.name, index)
-            if isinstance(element, BaseModel):
-                yield from iter_leaves(element, path)
-            else:
+            if shape.record is not None and isinstance(element, (BaseModel, dict)):
+                yield from iter_leaves(element, path, shape.record)
+            elif shape.record is None and not isinstance(element, (BaseModel, dict, list)):
                 yield Leaf(path, element, shape)

@@ -16,6 +16,7 @@ from gtm.diagnostics import did_you_mean
 from gtm.errors import UsageError
 from gtm.model import KINDS, SINGULAR, SLUG, Record, field_shapes
 from gtm.project import Project
+from gtm.site import RESERVED_PAGE_IDS
 
 STARTER = Path(__file__).parent / "starter"
 MARKDOWN_KINDS = ("launches", "pages")
@@ -75,6 +76,8 @@ def new_artifact(project: Project, word: str, ident: str, today: date) -> Path:
             f"'{ident}' is not a valid id: use lower-case letters, digits and '-', "
             "starting with a letter or digit (at most 64)"
         )
+    if kind == "pages" and ident in RESERVED_PAGE_IDS:
+        raise UsageError(f"a page cannot be called '{ident}': the portal uses that name")
     folder = project.content_dir / kind
     for suffix in (".yaml", ".yml", ".md"):
         if (folder / f"{ident}{suffix}").exists():

@@ -25,8 +25,25 @@ def to_draft_07(model: type[BaseModel], title: str) -> dict[str, Any]:
     return result
 
 
+def _allow_empty(schema: dict[str, Any]) -> None:
+    """gtm reads `field:` with no value as "not given", so every optional field accepts null."""
+    for definition in [schema, *schema.get("definitions", {}).values()]:
+        required = set(definition.get("required", []))
+        for name, prop in definition.get("properties", {}).items():
+            if name in required or _allows_null(prop):
+                continue
+            keep = {k: prop[k] for k in ("title", "description", "default") if k in prop}
+            rest = {k: v for k, v in prop.items() if k not in keep}
+            definition["properties"][name] = {**keep, "anyOf": [rest, {"type": "null"}]}
+
+
+def _allows_null(prop: dict[str, Any]) -> bool:
+    return any(option.get("type") == "null" for option in prop.get("anyOf", []))
+
+
 def kind_schema(kind: str) -> dict[str, Any]:
     schema = to_draft_07(KINDS[kind], f"gtm {kind}")
+    _allow_empty(schema)
     if kind == "pages":
         properties = schema["properties"]
         properties["title"] = {**properties["name"], "title": "Title"}

@@ -3,12 +3,13 @@ with suggestions), drafts and, for a public build, internal items kept out, back
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from gtm.diagnostics import Diagnostics, did_you_mean
-from gtm.markdown import find_gtm_links, parse_link
+from gtm.markdown import CODE, find_gtm_links, parse_link
 from gtm.model import KINDS, SINGULAR, Brand, iter_leaves
 from gtm.project import RunOptions
 from gtm.validate import Item
@@ -58,23 +59,25 @@ def shown(item: Item, options: RunOptions) -> bool:
 def link_site(
     items: list[Item], brand: Brand | None, options: RunOptions, diagnostics: Diagnostics
 ) -> Site:
-    """Resolves every reference and `gtm:` link; problems are reported, never raised."""
-    known = {(item.kind, item.id): item for item in items}
+    """Resolves every reference and `gtm:` link; problems are reported, never raised. Items
+    that failed validation are not part of the site, but their references are still checked."""
+    known = {(item.kind, item.id): item for item in items if item.complete}
     ids_by_kind: dict[str, list[str]] = defaultdict(list)
-    for kind, ident in known:
-        ids_by_kind[kind].append(ident)
+    for item in items:
+        ids_by_kind[item.kind].append(item.id)
     _check_page_ids(items, diagnostics)
     references: list[Reference] = []
     for item in items:
         for reference in _references(item, diagnostics):
-            if reference.target not in known:
+            kind, ident = reference.target
+            if ident not in ids_by_kind[kind]:
                 _report_unknown(reference, ids_by_kind, diagnostics)
-                continue
-            references.append(reference)
-            if shown(item, options):
-                _report_left_out(reference, known[reference.target], options, diagnostics)
+            elif item.complete and reference.target in known:
+                references.append(reference)
+                if shown(item, options):
+                    _report_left_out(reference, known[reference.target], options, diagnostics)
     shown_items: dict[str, dict[str, Item]] = {kind: {} for kind in KINDS}
-    for item in items:
+    for item in known.values():
         if shown(item, options):
             shown_items[item.kind][item.id] = item
     backlinks: dict[Key, set[Key]] = defaultdict(set)
@@ -111,6 +114,8 @@ def _check_page_ids(items: list[Item], diagnostics: Diagnostics) -> None:
 def _references(item: Item, diagnostics: Diagnostics) -> Iterator[Reference]:
     """Reference fields and `gtm:` links in every Markdown field and the body, in file order."""
     for leaf in iter_leaves(item.fields):
+        if not isinstance(leaf.value, str):
+            continue
         if leaf.shape.ref is not None:
             line, column = item.at(leaf.path)
             yield Reference(item, leaf.path, (leaf.shape.ref.kind, leaf.value), line, column)
@@ -119,13 +124,12 @@ def _references(item: Item, diagnostics: Diagnostics) -> Iterator[Reference]:
 
 
 def _links(item: Item, path: PathKey, text: str, diagnostics: Diagnostics) -> Iterator[Reference]:
-    offset = 0
+    seen: dict[str, int] = {}
     for href in find_gtm_links(text):
-        found = item.source.find(path, href, offset)
-        if found is not None:
-            line, column, offset = found[0], found[1], found[2] + 1
-        else:
-            line, column = item.at(path)
+        occurrence = seen.get(href, 0)
+        seen[href] = occurrence + 1
+        found = item.source.find(path, re.compile(re.escape(href)), occurrence, CODE)
+        line, column = found or item.at(path)
         target = parse_link(href)
         if target is None:
             diagnostics.error(

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from gtm.diagnostics import Diagnostics, did_you_mean
+from gtm.diagnostics import Diagnostics, bad_byte_position, did_you_mean
 from gtm.model import KINDS, SLUG
 from gtm.project import is_within
 from gtm.yamldoc import PathKey, Span, parse_yaml
@@ -51,14 +51,28 @@ class Source:
                 return found
         return Span(1, 1, 1, 1, 0, 0)
 
-    def find(self, path: PathKey, needle: str, start: int = 0) -> tuple[int, int, int] | None:
-        """Where `needle` stands in the raw text of the value at `path`: (line, column, offset)."""
+    def find(
+        self, path: PathKey, pattern: re.Pattern[str], occurrence: int = 0, mask: Mask = None
+    ) -> tuple[int, int] | None:
+        """Line and column of the `occurrence`-th match of `pattern` in the raw text of the value
+        at `path`, with `mask` matches blanked; the raw text may fold lines the value joins."""
         span = self.span(path)
         end = span.end if span.end > span.start else len(self.text)
-        index = self.text.find(needle, max(span.start, start), end)
-        if index < 0:
-            return None
-        return (*self.position(index), index)
+        raw = self.text[span.start : end]
+        if mask is not None:
+            raw = blank(mask, raw)
+        for index, match in enumerate(pattern.finditer(raw)):
+            if index == occurrence:
+                return self.position(span.start + match.start())
+        return None
+
+
+Mask = re.Pattern[str] | None
+
+
+def blank(mask: re.Pattern[str], text: str) -> str:
+    """`text` with every `mask` match replaced by spaces, so offsets stay where they were."""
+    return mask.sub(lambda m: " " * len(m.group()), text)
 
 
 def discover(content_dir: Path, root: Path, diagnostics: Diagnostics) -> list[tuple[str, Path]]:
@@ -176,6 +190,8 @@ def read_source(kind: str, path: Path, root: Path, diagnostics: Diagnostics) -> 
         document = parse_yaml(text)
     for problem in document.problems:
         diagnostics.error(rel, problem.line, problem.column, problem.code, problem.message)
+    if any(p.code in ("yaml-syntax", "yaml-too-deep") for p in document.problems):
+        return None
     data = document.data
     if data is None and path.suffix == ".md" and not document.problems:
         data = {}
@@ -209,8 +225,7 @@ def _decode(raw: bytes, rel: str, diagnostics: Diagnostics) -> str | None:
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        line = raw.count(b"\n", 0, exc.start) + 1
-        column = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
+        line, column = bad_byte_position(raw, exc)
         diagnostics.error(
             rel,
             line,
@@ -222,7 +237,10 @@ def _decode(raw: bytes, rel: str, diagnostics: Diagnostics) -> str | None:
     if "\x00" in text:
         index = text.index("\x00")
         line = text.count("\n", 0, index) + 1
-        diagnostics.error(rel, line, 1, "encoding", "contains a NUL character: not a text file")
+        column = index - text.rfind("\n", 0, index)
+        diagnostics.error(
+            rel, line, column, "encoding", "contains a NUL character: not a text file"
+        )
         return None
     return text.replace("\r\n", "\n")
 

@@ -33,12 +33,14 @@ ITEM_NOUNS = {
 
 @dataclass(frozen=True)
 class Item:
-    """A validated content file: its typed fields and the source that places every value."""
+    """A validated content file: its typed fields and the source that places every value.
+    An item that is not `complete` failed validation: only its references are still checked."""
 
     kind: str
     id: str
     fields: Artifact
     source: Source
+    complete: bool = True
 
     @property
     def path(self) -> str:
@@ -51,8 +53,10 @@ class Item:
 
 
 def validate_source(source: Source, diagnostics: Diagnostics) -> Item | Brand | None:
-    """The typed artifact of a source, or None with its problems reported."""
-    data = dict(source.data)
+    """The typed artifact of a source, with its problems reported; a source that fails comes
+    back as an incomplete item so its references can still be checked."""
+    empty: set[PathKey] = set()
+    data = _drop_empty(source.data, (), empty)
     if source.kind == "pages" and "title" in data:
         if "name" in data:
             span = source.spans[("title",)]
@@ -66,15 +70,17 @@ def validate_source(source: Source, diagnostics: Diagnostics) -> Item | Brand | 
             del data["title"]
         else:
             data["name"] = data.pop("title")
+            empty.discard(("name",))
     model: type[BaseModel] = Brand if source.kind == "brand" else KINDS[source.kind]
-    empty: set[PathKey] = set()
-    cleaned = _drop_empty(data, (), empty)
     try:
-        fields = model.model_validate(cleaned)
+        fields = model.model_validate(data)
     except ValidationError as exc:
         for error in exc.errors():
             _report(source, model, error, empty, diagnostics)
-        return None
+        if model is Brand:
+            return None
+        unchecked = model.model_construct(**data)
+        return Item(source.kind, source.id, unchecked, source, complete=False)  # type: ignore[arg-type]
     if isinstance(fields, Brand):
         return fields
     assert isinstance(fields, Artifact)
@@ -113,16 +119,18 @@ def _report(
     if kind == "missing":
         owner = _owner(loc)
         if loc in empty:
-            message = f"'{loc[-1]}' is empty"
+            message = f"{owner}'{loc[-1]}' is empty"
             line, column = span.key_line, span.key_column
         else:
             message = f"{owner}missing required field '{loc[-1]}'"
         diagnostics.error(source.path, line, column, "missing-field", message)
     elif kind == "extra_forbidden":
+        present = set(_mapping_at(source.data, loc[:-1]))
         known = [f.name for f in field_shapes(_model_at(model, loc[:-1]))]
         if source.kind == "pages" and len(loc) == 1:
             known.append("title")
-        hint = did_you_mean(str(loc[-1]), known)
+        unused = [name for name in known if name not in present]
+        hint = did_you_mean(str(loc[-1]), unused) or did_you_mean(str(loc[-1]), known)
         diagnostics.error(
             source.path,
             span.key_line,
@@ -191,6 +199,15 @@ def _owner(loc: PathKey) -> str:
         noun = ITEM_NOUNS.get(str(loc[-3]), f"{loc[-3]} item")
         return f"{noun} {loc[-2] + 1}: "
     return ""
+
+
+def _mapping_at(data: Any, loc: PathKey) -> dict[str, Any]:
+    for part in loc:
+        try:
+            data = data[part]
+        except (KeyError, IndexError, TypeError):
+            return {}
+    return data if isinstance(data, dict) else {}
 
 
 def _model_at(model: type[BaseModel], loc: PathKey) -> type[BaseModel]:

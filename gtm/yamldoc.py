@@ -120,14 +120,14 @@ class _Builder:
     def mapping(self, events: Any, path: PathKey, depth: int) -> dict[str, Any]:
         result: dict[str, Any] = {}
         for key_event in _until(events, yaml.MappingEndEvent):
-            value_event = next(events)
             if not isinstance(key_event, yaml.ScalarEvent):
                 self.problem(key_event.start_mark, "yaml-key", "a field name must be plain text")
-                if not isinstance(key_event, yaml.AliasEvent):
+                if _opens(key_event):
                     self.skip(events)
-                if not isinstance(value_event, (yaml.ScalarEvent, yaml.AliasEvent)):
+                if _opens(next(events)):
                     self.skip(events)
                 continue
+            value_event = next(events)
             self.check_node(key_event)
             key = key_event.value
             if key in result:
@@ -152,6 +152,10 @@ class _Builder:
                 level -= 1
                 if level == 0:
                     return
+
+
+def _opens(event: Any) -> bool:
+    return isinstance(event, (yaml.SequenceStartEvent, yaml.MappingStartEvent))
 
 
 def _until(events: Any, end: type) -> Any:
