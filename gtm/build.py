@@ -1,17 +1,21 @@
-"""The orchestrator: load → validate → link → check, and (later stages) render and write.
-It returns results and diagnostics; the CLI decides what to print and how to exit."""
+"""The orchestrator: load → validate → link → check → render. It returns files and
+diagnostics and writes nothing; the CLI publishes through `output` and decides how to exit."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
 from gtm.checks import run_checks
-from gtm.diagnostics import Diagnostic, Diagnostics
+from gtm.diagnostics import Diagnostic, Diagnostics, fails
+from gtm.feeds import launches_calendar, search_index, sitemap
 from gtm.model import Brand
-from gtm.project import Project, RunOptions
+from gtm.project import Project, RunOptions, is_within
+from gtm.render import Renderer, plan_pages
 from gtm.site import Site, link_site
 from gtm.sources import read_sources
+from gtm.theme import load_theme
 from gtm.validate import Item, validate_source
+from gtm.views import make_portal
 
 
 @dataclass(frozen=True)
@@ -38,3 +42,56 @@ def check_project(project: Project, options: RunOptions) -> CheckResult:
     site = link_site(items, brand, options, diagnostics)
     run_checks(site, project.config, options.today, diagnostics)
     return CheckResult(site, diagnostics.sorted(), len(sources))
+
+
+@dataclass(frozen=True)
+class BuildResult:
+    """The files of a build (output path → bytes) and every problem met on the way."""
+
+    files: dict[str, bytes]
+    diagnostics: list[Diagnostic]
+    pages: int
+    checked_files: int
+
+
+def build_site(project: Project, options: RunOptions) -> BuildResult:
+    """Checks, then renders every output in memory; nothing is written here."""
+    checked = check_project(project, options)
+    diagnostics = Diagnostics(list(checked.diagnostics))
+    if fails(checked.diagnostics, options.strict):
+        return BuildResult({}, checked.diagnostics, 0, checked.files)
+    theme = load_theme(project.root, project.config.build.theme)
+    # PDFs arrive with their own stage; until then no page links to one.
+    portal = make_portal(checked.site, project.config, options.today, options.audience, pdf=False)
+    renderer = Renderer(theme, portal, project.root, diagnostics)
+    files: dict[str, bytes] = {}
+    pages = plan_pages(portal)
+    for page in pages:
+        html = renderer.render(page)
+        if html is not None:
+            files[page.path] = html.encode("utf-8")
+    files["search-index.json"] = search_index(portal)
+    files["launches.ics"] = launches_calendar(portal)
+    files["sitemap.xml"] = sitemap(portal, [p.path for p in pages])
+    for name, path in theme.static_files().items():
+        files[f"static/{name}"] = path.read_bytes()
+    files.update(_assets(project, diagnostics))
+    return BuildResult(dict(sorted(files.items())), diagnostics.sorted(), len(pages), checked.files)
+
+
+def _assets(project: Project, diagnostics: Diagnostics) -> dict[str, bytes]:
+    """`content/assets/` copied as it is; a file that leads outside the project is refused."""
+    folder = project.content_dir / "assets"
+    files: dict[str, bytes] = {}
+    if not folder.is_dir():
+        return files
+    for path in sorted(folder.rglob("*")):
+        if not path.is_file():
+            continue
+        if not is_within(path, project.root):
+            diagnostics.error(
+                project.relative(path), 1, 1, "outside-project", "links outside the project"
+            )
+            continue
+        files[f"assets/{path.relative_to(folder).as_posix()}"] = path.read_bytes()
+    return files

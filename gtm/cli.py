@@ -138,6 +138,11 @@ def check(
 @_content_options
 @click.option("--no-pdf", is_flag=True, help="Skip the PDF collateral.")
 @click.option("--jobs", "-j", type=click.IntRange(min=1), help="Worker processes for PDFs.")
+@click.option(
+    "--allow-outside-output",
+    is_flag=True,
+    help="Allow an output folder outside the project (build.output_dir in gtm.toml).",
+)
 @_handles_errors
 def build(
     strict: bool,
@@ -149,10 +154,13 @@ def build(
     project_dir: Path | None,
     no_pdf: bool,
     jobs: int | None,
+    allow_outside_output: bool,
 ) -> None:
     """Check the project, then render the portal and the PDFs into the output folder."""
-    from gtm.build import check_project
+    from gtm.build import build_site
+    from gtm.output import check_output_dir, publish
 
+    started = time.perf_counter()
     project, options = _open(
         project_dir,
         audience=audience,
@@ -161,17 +169,24 @@ def build(
         pdf=False if no_pdf else None,
         jobs=jobs,
     )
-    result = check_project(project, options)
-    report(result.diagnostics, output_format, quiet)
+    check_output_dir(
+        project.root, project.output_dir, project.content_dir, allow_outside=allow_outside_output
+    )
+    result = build_site(project, options)
     if fails(result.diagnostics, strict):
+        report(result.diagnostics, output_format, quiet)
         if not quiet:
             click.echo("gtm: build stopped: nothing in the output folder was changed", err=True)
         sys.exit(1)
+    published = publish(project.output_dir, result.files)
+    elapsed = time.perf_counter() - started
+    extra = ""
     if not quiet:
-        click.echo(
-            f"checked {result.files} files; rendering the portal is not part of this version",
-            err=True,
+        extra = (
+            f"; built {result.pages} pages, {published.written} files "
+            f"into {project.relative(project.output_dir)}/ in {elapsed:.2f} s"
         )
+    report(result.diagnostics, output_format, quiet, extra)
 
 
 @main.command()

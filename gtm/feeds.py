@@ -1,0 +1,129 @@
+"""The data outputs: `search-index.json`, `sitemap.xml` and `launches.ics`. Stable order and
+fixed timestamps, so the same sources give the same bytes."""
+
+from __future__ import annotations
+
+import json
+from datetime import date, timedelta
+from xml.sax.saxutils import escape
+
+from gtm.model import KINDS, SINGULAR, Launch, iter_leaves
+from gtm.views import Entry, Portal
+
+SEARCH_TEXT_LIMIT = 4000
+
+
+def search_index(portal: Portal) -> bytes:
+    """One record per page a reader can land on; the search page ranks them in the browser."""
+    records = []
+    for kind in KINDS:
+        for entry in portal.kinds[kind]:
+            records.append(
+                {
+                    "title": entry.name,
+                    "kind": SINGULAR[kind],
+                    "summary": entry.summary or "",
+                    "tags": list(entry.fields.tags),
+                    "text": _plain_text(entry)[:SEARCH_TEXT_LIMIT],
+                    "url": entry.path,
+                }
+            )
+    records.sort(key=lambda r: (r["url"], r["title"]))
+    text = json.dumps(records, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    return (text + "\n").encode("utf-8")
+
+
+def _plain_text(entry: Entry) -> str:
+    words = [
+        str(leaf.value)
+        for leaf in iter_leaves(entry.fields)
+        if leaf.shape.prose is not None and leaf.path[0] not in ("name", "summary", "tags")
+    ]
+    return " ".join(" ".join(words).split())
+
+
+def sitemap(portal: Portal, paths: list[str]) -> bytes:
+    """Every HTML page but the not-found page, under `base_url`."""
+    base = portal.config.site.base_url
+    base = base if base.endswith("/") else base + "/"
+    lines = [
+        '<?xml version="1.0" encoding="UTF-8"?>',
+        '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">',
+    ]
+    for path in sorted(p for p in paths if p.endswith(".html") and p != "404.html"):
+        location = base + (path.removesuffix("index.html"))
+        lines.append(f"  <url><loc>{escape(location)}</loc></url>")
+    lines.append("</urlset>")
+    return ("\n".join(lines) + "\n").encode("utf-8")
+
+
+def launches_calendar(portal: Portal) -> bytes:
+    """RFC 5545: each launch and each milestone as an all-day event with a stable UID."""
+    stamp = portal.today.strftime("%Y%m%dT000000Z")
+    lines = [
+        "BEGIN:VCALENDAR",
+        "VERSION:2.0",
+        "PRODID:-//gtm//GTM launch calendar//EN",
+        "CALSCALE:GREGORIAN",
+        "METHOD:PUBLISH",
+        f"X-WR-CALNAME:{_text(portal.title + ' launches')}",
+    ]
+    for entry in portal.kinds["launches"]:
+        launch = entry.fields
+        if not isinstance(launch, Launch):
+            continue
+        summary = f"{entry.name} (tier {launch.tier} launch)"
+        lines += _event(f"launch-{entry.id}", stamp, launch.date, summary, entry.summary)
+        for milestone in launch.milestones:
+            state = "done" if milestone.done else "open"
+            lines += _event(
+                f"launch-{entry.id}-{milestone.id}",
+                stamp,
+                milestone.date,
+                f"{entry.name}: {milestone.name}",
+                f"Milestone ({state})" + (f", owner {milestone.owner}" if milestone.owner else ""),
+            )
+    lines.append("END:VCALENDAR")
+    return "".join(_fold(line) + "\r\n" for line in lines).encode("utf-8")
+
+
+def _event(uid: str, stamp: str, day: date, summary: str, description: str | None) -> list[str]:
+    lines = [
+        "BEGIN:VEVENT",
+        f"UID:{uid}@gtm",
+        f"DTSTAMP:{stamp}",
+        f"DTSTART;VALUE=DATE:{day:%Y%m%d}",
+        f"DTEND;VALUE=DATE:{day + timedelta(days=1):%Y%m%d}",
+        f"SUMMARY:{_text(summary)}",
+        "TRANSP:TRANSPARENT",
+    ]
+    if description:
+        lines.append(f"DESCRIPTION:{_text(description)}")
+    return [*lines, "END:VEVENT"]
+
+
+def _text(value: str) -> str:
+    """RFC 5545 TEXT escaping."""
+    return (
+        value.replace("\\", "\\\\")
+        .replace(";", "\\;")
+        .replace(",", "\\,")
+        .replace("\r\n", "\\n")
+        .replace("\n", "\\n")
+    )
+
+
+def _fold(line: str) -> str:
+    """Lines longer than 75 octets continue on the next line after a space (RFC 5545 3.1)."""
+    data = line.encode("utf-8")
+    if len(data) <= 75:
+        return line
+    parts, current = [], b""
+    for char in line:
+        encoded = char.encode("utf-8")
+        if len(current) + len(encoded) > (75 if not parts else 74):
+            parts.append(current.decode("utf-8"))
+            current = b""
+        current += encoded
+    parts.append(current.decode("utf-8"))
+    return "\r\n ".join(parts)
