@@ -19,11 +19,20 @@ from gtm.derive import (
     readiness,
     tier_gap,
 )
-from gtm.model import KINDS, SINGULAR, Artifact, Launch, Milestone, Page
+from gtm.model import KINDS, Artifact, Launch, Milestone, Page
 from gtm.routes import item_path, list_path, pdf_path
 from gtm.site import Site
 from gtm.validate import Item
 
+KIND_LABELS = {
+    "products": "Product",
+    "personas": "Persona",
+    "competitors": "Battlecard",
+    "positioning": "Positioning",
+    "messaging": "Message house",
+    "launches": "Launch",
+    "pages": "Guide",
+}
 KIND_TITLES = {
     "products": "Products",
     "personas": "Personas",
@@ -65,10 +74,6 @@ class Entry:
     def summary(self) -> str | None:
         return self.fields.summary
 
-    @property
-    def kind_label(self) -> str:
-        return SINGULAR[self.kind]
-
 
 @dataclass(frozen=True)
 class LaunchFacts:
@@ -91,6 +96,15 @@ class Portal:
     health: Health
     site: Site
     config: Config
+
+    @property
+    def kind_labels(self) -> dict[str, str]:
+        """How a reader names one artifact of each kind ("Battlecard" for a competitor)."""
+        return KIND_LABELS
+
+    @property
+    def kind_titles(self) -> dict[str, str]:
+        return KIND_TITLES
 
     @property
     def nav(self) -> list[Link]:
