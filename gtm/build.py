@@ -3,19 +3,24 @@ diagnostics and writes nothing; the CLI publishes through `output` and decides h
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from gtm.checks import run_checks
 from gtm.diagnostics import Diagnostic, Diagnostics, fails
-from gtm.feeds import launches_calendar, search_index, sitemap
+from gtm.feeds import launches_calendar, search_index, search_index_script, sitemap
+from gtm.linkcheck import broken_links
 from gtm.model import Brand
 from gtm.project import Project, RunOptions, is_within
-from gtm.render import Renderer, plan_pages
+from gtm.render import PlannedPage, Renderer, plan_pages
 from gtm.site import Site, link_site
 from gtm.sources import read_sources
 from gtm.theme import load_theme
 from gtm.validate import Item, validate_source
-from gtm.views import make_portal
+from gtm.views import Portal, make_portal
+
+Progress = Callable[[str, int, int], None]
+"""Told (stage, done, total) as a long build goes on, so the terminal can show it."""
 
 
 @dataclass(frozen=True)
@@ -54,8 +59,10 @@ class BuildResult:
     checked_files: int
 
 
-def build_site(project: Project, options: RunOptions) -> BuildResult:
-    """Checks, then renders every output in memory; nothing is written here."""
+def build_site(
+    project: Project, options: RunOptions, progress: Progress | None = None
+) -> BuildResult:
+    """Checks, then renders every output in memory and verifies its links; nothing is written."""
     checked = check_project(project, options)
     diagnostics = Diagnostics(list(checked.diagnostics))
     if fails(checked.diagnostics, options.strict):
@@ -66,17 +73,51 @@ def build_site(project: Project, options: RunOptions) -> BuildResult:
     renderer = Renderer(theme, portal, project.root, diagnostics)
     files: dict[str, bytes] = {}
     pages = plan_pages(portal)
-    for page in pages:
+    for done, page in enumerate(pages, 1):
         html = renderer.render(page)
         if html is not None:
             files[page.path] = html.encode("utf-8")
-    files["search-index.json"] = search_index(portal)
+        if progress:
+            progress("pages", done, len(pages))
+    index = search_index(portal)
+    files["search-index.json"] = index
+    files["search-index.js"] = search_index_script(index)
     files["launches.ics"] = launches_calendar(portal)
     files["sitemap.xml"] = sitemap(portal, [p.path for p in pages])
     for name, path in theme.static_files().items():
         files[f"static/{name}"] = path.read_bytes()
     files.update(_assets(project, diagnostics))
+    if not fails(diagnostics.sorted(), strict=False):
+        _check_links(files, pages, portal, theme.name, diagnostics)
     return BuildResult(dict(sorted(files.items())), diagnostics.sorted(), len(pages), checked.files)
+
+
+def _check_links(
+    files: dict[str, bytes],
+    pages: list[PlannedPage],
+    portal: Portal,
+    theme_name: str,
+    diagnostics: Diagnostics,
+) -> None:
+    """A broken link is reported where an author can fix it: at the link in the content file
+    when it is written there, else at the template that wrote the page."""
+    entries = {entry.path: entry for kind in portal.kinds.values() for entry in kind}
+    templates = {page.path: page.template for page in pages}
+    for link in broken_links(files):
+        message = f"link '{link.url}' {link.reason}"
+        entry = entries.get(link.page)
+        if entry is not None:
+            source = portal.site.known[(entry.kind, entry.id)].source
+            fragment = link.url.partition("#")[2]
+            needle = f"#{fragment}" if fragment else link.url
+            found = source.text.find(needle)
+            if found >= 0:
+                line, column = source.position(found)
+                diagnostics.error(entry.source_path, line, column, "broken-link", message)
+                continue
+        template = templates.get(link.page)
+        where = f"themes/{theme_name}/templates/{template}" if template else link.page
+        diagnostics.error(where, 1, 1, "broken-link", f"{message} (on {link.page})")
 
 
 def _assets(project: Project, diagnostics: Diagnostics) -> dict[str, bytes]:

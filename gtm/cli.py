@@ -98,6 +98,36 @@ def report(
         click.echo(summary(diagnostics) + extra)
 
 
+class ProgressLine:
+    """One self-rewriting line on stderr for builds that take a while; silent when stderr is not
+    a terminal, under --quiet, and for builds quick enough not to need it."""
+
+    DELAY = 0.3
+
+    def __init__(self, enabled: bool) -> None:
+        self.enabled = enabled and sys.stderr.isatty()
+        self.started = time.perf_counter()
+        self.shown = False
+        self.last = 0.0
+
+    def __call__(self, stage: str, done: int, total: int) -> None:
+        now = time.perf_counter()
+        if not self.enabled or now - self.started < self.DELAY:
+            return
+        if done < total and now - self.last < 0.1:
+            return
+        self.last = now
+        width = 24
+        filled = width * done // max(total, 1)
+        bar = "#" * filled + "-" * (width - filled)
+        click.echo(f"\r[{bar}] {done}/{total} {stage}\x1b[K", nl=False, err=True)
+        self.shown = True
+
+    def close(self) -> None:
+        if self.shown:
+            click.echo("\r\x1b[K", nl=False, err=True)
+
+
 def _open(project_dir: Path | None, **flags: Any) -> tuple[Project, RunOptions]:
     project = open_project(project_dir)
     return project, run_options(project, **flags)
@@ -172,7 +202,11 @@ def build(
     check_output_dir(
         project.root, project.output_dir, project.content_dir, allow_outside=allow_outside_output
     )
-    result = build_site(project, options)
+    progress = ProgressLine(enabled=not quiet)
+    try:
+        result = build_site(project, options, progress)
+    finally:
+        progress.close()
     if fails(result.diagnostics, strict):
         report(result.diagnostics, output_format, quiet)
         if not quiet:

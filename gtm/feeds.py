@@ -33,6 +33,12 @@ def search_index(portal: Portal) -> bytes:
     return (text + "\n").encode("utf-8")
 
 
+def search_index_script(index: bytes) -> bytes:
+    """The same index as a script, because browsers refuse `fetch` on pages opened from disk
+    and a sales rep may well open the portal from a downloaded folder."""
+    return b"window.GTM_SEARCH_INDEX = " + index.rstrip(b"\n") + b";\n"
+
+
 def _plain_text(entry: Entry) -> str:
     words = [
         str(leaf.value)

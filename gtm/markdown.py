@@ -6,12 +6,14 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import cache
 
 from markdown_it import MarkdownIt
+from markdown_it.renderer import RendererHTML
 from markdown_it.token import Token
+from markdown_it.utils import EnvType, OptionsDict
 from mdit_py_plugins.anchors import anchors_plugin
 from mdit_py_plugins.footnote import footnote_plugin
 
@@ -42,7 +44,21 @@ def parser(allow_html: bool = False) -> MarkdownIt:
     md.use(footnote_plugin, inline=False)
     md.use(anchors_plugin, min_level=2, max_level=4, slug_func=slugify)
     md.validateLink = _safe_link  # type: ignore[method-assign]
+    md.add_render_rule("list_item_open", _list_item_open)
     return md
+
+
+def _list_item_open(
+    self: RendererHTML, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType
+) -> str:
+    """A task's checkbox says what it shows to screen readers too: "done" or "to do"."""
+    token = tokens[idx]
+    html = self.renderToken(tokens, idx, options, env)
+    if token.meta and "checked" in token.meta:
+        checked = bool(token.meta["checked"])
+        state = ' checked="" aria-label="Done"' if checked else ' aria-label="To do"'
+        html += f'<input class="task-list-item-checkbox" disabled="" type="checkbox"{state}> '
+    return html
 
 
 def slugify(text: str) -> str:

@@ -69,7 +69,7 @@ def plan_pages(portal: Portal) -> list[PlannedPage]:
                     {"entries": entries, "title": "Launches"},
                 )
             )
-        elif kind != "pages":
+        else:
             title = KIND_TITLES[kind]
             context = {"kind": kind, "entries": entries, "title": title}
             pages.append(PlannedPage(list_path(kind), "list.html", title, context))

@@ -108,7 +108,7 @@ class Portal:
 
     @property
     def nav(self) -> list[Link]:
-        return [Link(KIND_TITLES[k], list_path(k)) for k in KINDS if self.kinds[k] and k != "pages"]
+        return [Link(KIND_TITLES[k], list_path(k)) for k in KINDS if self.kinds[k]]
 
     def entry(self, kind: str, ident: str) -> Entry | None:
         return next((e for e in self.kinds.get(kind, ()) if e.id == ident), None)

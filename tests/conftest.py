@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import textwrap
 from collections.abc import Callable
@@ -21,6 +22,16 @@ MINIMAL_FILES = {
     "gtm.toml": '[site]\ntitle = "Test"\n',
     "content/products/relay.yaml": "name: Acme Relay\nstage: growth\ncategory: incident tool\n",
 }
+
+
+def require_program(path: str) -> str:
+    """A system program a test needs: skipped where it is missing, but never in CI, where
+    `.ci/run` installs it and a missing one is a failure."""
+    if shutil.which(path) is None:
+        if os.environ.get("CI"):
+            pytest.fail(f"{path} is missing in CI: .ci/run should have installed it")
+        pytest.skip(f"{path} is not installed (CI installs it)")
+    return path
 
 
 @pytest.fixture(autouse=True)

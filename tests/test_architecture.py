@@ -27,6 +27,7 @@ STAGES = [
     "views",
     "render",
     "feeds",
+    "linkcheck",
     "output",
     "build",
     "schema",

@@ -1,0 +1,86 @@
+"""The build's own crawler: every relative link and anchor in the files a build is about to
+publish must land on a file and an id of that same build, so a broken link is a diagnostic for
+the author, not a 404 for a reader."""
+
+from __future__ import annotations
+
+import html
+import json
+import posixpath
+import re
+from dataclasses import dataclass
+from urllib.parse import unquote, urlsplit
+
+from gtm.diagnostics import did_you_mean
+
+ATTRIBUTE = re.compile(r"""\s(href|src|id|name)="([^"]*)\"""")
+ELSEWHERE = re.compile(r"^(?:[a-z][a-z0-9+.-]*:|//)", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class BrokenLink:
+    """A link on `page` (an output path) whose target the build does not hold."""
+
+    page: str
+    url: str
+    reason: str
+
+
+def broken_links(files: dict[str, bytes]) -> list[BrokenLink]:
+    """Every link in the HTML pages and the search index that leads nowhere, in page order.
+    Links to other sites and `mailto:`-style links are left to the reader's browser."""
+    links: dict[str, list[str]] = {}
+    anchors: dict[str, set[str]] = {}
+    for path, data in files.items():
+        if path.endswith(".html"):
+            links[path], anchors[path] = _scan(data.decode("utf-8", "replace"))
+    if "search-index.json" in files:
+        records = json.loads(files["search-index.json"])
+        links["search-index.json"] = [str(record["url"]) for record in records]
+    broken: list[BrokenLink] = []
+    for page, urls in links.items():
+        for url in dict.fromkeys(urls):
+            reason = _problem(page, url, files, anchors)
+            if reason:
+                broken.append(BrokenLink(page, url, reason))
+    return broken
+
+
+def _scan(text: str) -> tuple[list[str], set[str]]:
+    urls: list[str] = []
+    ids: set[str] = set()
+    for attribute, raw in ATTRIBUTE.findall(text):
+        value = html.unescape(raw)
+        if attribute in ("id", "name"):
+            ids.add(value)
+        else:
+            urls.append(value)
+    return urls, ids
+
+
+def _problem(
+    page: str, url: str, files: dict[str, bytes], anchors: dict[str, set[str]]
+) -> str | None:
+    url = url.strip()
+    if not url or ELSEWHERE.match(url):
+        return None
+    if url.startswith("/"):
+        return "starts at the site root, so it breaks when the portal is published under a path"
+    parts = urlsplit(url)
+    target = page
+    if parts.path:
+        folder = posixpath.dirname(page)
+        target = posixpath.normpath(posixpath.join(folder, unquote(parts.path)))
+        if target.startswith("../") or target == "..":
+            return "leads out of the portal"
+        if target == "." or parts.path.endswith("/"):
+            target = posixpath.join("" if target == "." else target, "index.html")
+        if target not in files:
+            return f"leads to {target}, a page or file this build does not have"
+    fragment = unquote(parts.fragment)
+    ids = anchors.get(target, set())
+    if fragment and target.endswith(".html") and fragment not in ids:
+        return f"points at a heading '#{fragment}' that {target} does not have" + did_you_mean(
+            fragment, ids
+        )
+    return None
