@@ -3,6 +3,7 @@ diagnostics and writes nothing; the CLI publishes through `output` and decides h
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -109,10 +110,10 @@ def _check_links(
         if entry is not None:
             source = portal.site.known[(entry.kind, entry.id)].source
             fragment = link.url.partition("#")[2]
-            needle = f"#{fragment}" if fragment else link.url
-            found = source.text.find(needle)
-            if found >= 0:
-                line, column = source.position(found)
+            needle = re.escape(f"#{fragment}" if fragment else link.url)
+            found = re.search(needle + r"(?![\w-])", source.text)
+            if found:
+                line, column = source.position(found.start())
                 diagnostics.error(entry.source_path, line, column, "broken-link", message)
                 continue
         template = templates.get(link.page)

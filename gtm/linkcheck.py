@@ -13,7 +13,8 @@ from urllib.parse import unquote, urlsplit
 
 from gtm.diagnostics import did_you_mean
 
-ATTRIBUTE = re.compile(r"""\s(href|src|id|name)="([^"]*)\"""")
+ATTRIBUTE = re.compile(r'\s(href|src|id|name)="([^"]*)"')
+HEADING_ID = re.compile(r'<h[1-6]\s[^>]*?\bid="([^"]*)"')
 ELSEWHERE = re.compile(r"^(?:[a-z][a-z0-9+.-]*:|//)", re.IGNORECASE)
 
 
@@ -80,7 +81,8 @@ def _problem(
     fragment = unquote(parts.fragment)
     ids = anchors.get(target, set())
     if fragment and target.endswith(".html") and fragment not in ids:
+        headings = HEADING_ID.findall(files[target].decode("utf-8", "replace"))
         return f"points at a heading '#{fragment}' that {target} does not have" + did_you_mean(
-            fragment, ids
+            fragment, [html.unescape(h) for h in headings]
         )
     return None

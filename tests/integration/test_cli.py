@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import io
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
+from gtm.cli import ProgressLine
 from tests.conftest import ROOT, MakeProject, RunGtm
 
 PERSONA = """\
@@ -384,3 +387,56 @@ def test_version(run_gtm: RunGtm) -> None:
     result = run_gtm("--version")
     assert result.exit_code == 0
     assert result.stdout.startswith("gtm")
+
+
+def test_build_ends_with_a_summary_of_what_it_wrote(
+    run_gtm: RunGtm, make_project: MakeProject
+) -> None:
+    result = run_gtm("build", "--no-pdf", project=make_project({}))
+    assert result.exit_code == 0
+    last = result.stdout.splitlines()[-1]
+    assert re.fullmatch(
+        r"0 errors, 0 warnings; built \d+ pages, \d+ files into output/ in \d+\.\d\d s", last
+    )
+
+
+def test_quiet_build_prints_only_problems(run_gtm: RunGtm, make_project: MakeProject) -> None:
+    root = make_project({"content/personas/dana.yaml": PERSONA + "reviewed: 2026-01-01\n"})
+    result = run_gtm("build", "--no-pdf", "--quiet", project=root)
+    assert result.exit_code == 0
+    assert result.stdout.splitlines() == [
+        "content/personas/dana.yaml:6:11: warning: last reviewed 326 days ago (limit 90): "
+        "review it and update 'reviewed'"
+    ]
+    assert result.stderr == ""
+
+
+class Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+@pytest.mark.parametrize(("enabled", "shown"), [(True, True), (False, False)])
+def test_progress_bar_on_a_terminal_unless_quiet(
+    monkeypatch: pytest.MonkeyPatch, enabled: bool, shown: bool
+) -> None:
+    stream = Terminal()
+    monkeypatch.setattr(sys, "stderr", stream)
+    monkeypatch.setattr(ProgressLine, "DELAY", 0.0)
+    progress = ProgressLine(enabled)
+    for done in range(1, 41):
+        progress("pages", done, 40)
+    progress.close()
+    text = stream.getvalue()
+    assert ("[########################] 40/40 pages" in text) is shown
+    assert text.endswith("\r\x1b[K") is shown
+
+
+def test_no_progress_bar_when_stderr_is_not_a_terminal(monkeypatch: pytest.MonkeyPatch) -> None:
+    stream = io.StringIO()
+    monkeypatch.setattr(sys, "stderr", stream)
+    monkeypatch.setattr(ProgressLine, "DELAY", 0.0)
+    progress = ProgressLine(enabled=True)
+    progress("pages", 1, 1)
+    progress.close()
+    assert stream.getvalue() == ""

@@ -1,0 +1,95 @@
+"""The build's link check: relative links and anchors must land inside the same build."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from gtm.linkcheck import broken_links
+
+
+def page(*links: str, ids: tuple[str, ...] = ()) -> bytes:
+    anchors = "".join(f'<h2 id="{i}">x</h2>' for i in ids)
+    return ("<main>" + anchors + "".join(f'<a href="{u}">x</a>' for u in links)).encode()
+
+
+FILES = {
+    "index.html": page(ids=("top",)),
+    "personas/dana/index.html": page(ids=("pains", "goals")),
+    "static/style.css": b"",
+}
+
+
+def reasons(files: dict[str, bytes]) -> list[tuple[str, str, str]]:
+    return [(b.page, b.url, b.reason) for b in broken_links(files)]
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "../index.html",
+        "../index.html#top",
+        "#pains",
+        "index.html#goals",
+        "../",
+        "../static/style.css",
+        "https://example.com/x",
+        "mailto:sales@example.com",
+        "//cdn.example.com/x.js",
+        "#",
+        "",
+    ],
+)
+def test_links_that_land_are_not_reported(url: str) -> None:
+    files = {**FILES, "personas/index.html": page(url, ids=("pains", "goals"))}
+    assert reasons(files) == []
+
+
+@pytest.mark.parametrize(
+    ("url", "expected"),
+    [
+        ("nothing/index.html", "leads to personas/nothing/index.html, a page or file"),
+        ("../../../up.html", "leads out of the portal"),
+        ("/index.html", "starts at the site root"),
+        ("dana/index.html#pain", "a heading '#pain' that personas/dana/index.html does not have"),
+        ("#nowhere", "a heading '#nowhere' that personas/index.html does not have"),
+    ],
+)
+def test_broken_links_are_reported_with_a_reason(url: str, expected: str) -> None:
+    files = {**FILES, "personas/index.html": page(url)}
+    [(where, found, reason)] = reasons(files)
+    assert (where, found) == ("personas/index.html", url)
+    assert expected in reason
+
+
+def test_a_near_miss_anchor_gets_a_suggestion() -> None:
+    files = {**FILES, "personas/index.html": page("dana/index.html#pain")}
+    assert "(did you mean 'pains'?)" in reasons(files)[0][2]
+
+
+def test_escaped_and_percent_encoded_urls_are_read_as_a_browser_reads_them() -> None:
+    files = {
+        **FILES,
+        "a b/index.html": page(ids=("x&y",)),
+        "index.html": page("a%20b/index.html#x&amp;y"),
+    }
+    assert reasons(files) == []
+
+
+def test_each_broken_url_is_reported_once_per_page() -> None:
+    files = {**FILES, "index.html": page("gone.html", "gone.html")}
+    assert len(reasons(files)) == 1
+
+
+def test_search_index_urls_are_checked_too() -> None:
+    records = [{"url": "personas/dana/index.html"}, {"url": "personas/gone/index.html"}]
+    files = {**FILES, "search-index.json": json.dumps(records).encode()}
+    assert [(p, u) for p, u, _ in reasons(files)] == [
+        ("search-index.json", "personas/gone/index.html")
+    ]
+
+
+def test_data_attributes_are_not_mistaken_for_ids() -> None:
+    files = {**FILES, "index.html": b'<div data-id="top"></div><a href="#top">x</a>'}
+    assert len(reasons(files)) == 1
