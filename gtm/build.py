@@ -3,19 +3,22 @@ diagnostics and writes nothing; the CLI publishes through `output` and decides h
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, time
+from pathlib import Path
 
 from gtm.checks import run_checks
 from gtm.diagnostics import Diagnostic, Diagnostics, fails
+from gtm.documents import PdfBatch, make_collateral, prepare_collateral
 from gtm.feeds import launches_calendar, search_index, search_index_script, sitemap
 from gtm.linkcheck import broken_links
 from gtm.model import Brand
+from gtm.pdf import PdfResult
 from gtm.project import Project, RunOptions, is_within
 from gtm.render import PlannedPage, Renderer, plan_pages
 from gtm.site import Site, link_site
-from gtm.sources import read_sources
+from gtm.sources import locate, read_sources
 from gtm.theme import load_theme
 from gtm.validate import Item, validate_source
 from gtm.views import Portal, make_portal
@@ -58,10 +61,16 @@ class BuildResult:
     diagnostics: list[Diagnostic]
     pages: int
     checked_files: int
+    documents: list[PdfResult] = field(default_factory=list)
+    pending: PdfBatch | None = None
+    """PDFs left for later (`gtm serve` renders them after the pages are live)."""
 
 
 def build_site(
-    project: Project, options: RunOptions, progress: Progress | None = None
+    project: Project,
+    options: RunOptions,
+    progress: Progress | None = None,
+    defer_pdfs: bool = False,
 ) -> BuildResult:
     """Checks, then renders every output in memory and verifies its links; nothing is written."""
     checked = check_project(project, options)
@@ -69,8 +78,7 @@ def build_site(
     if fails(checked.diagnostics, options.strict):
         return BuildResult({}, checked.diagnostics, 0, checked.files)
     theme = load_theme(project.root, project.config.build.theme)
-    # PDFs arrive with their own stage; until then no page links to one.
-    portal = make_portal(checked.site, project.config, options.today, options.audience, pdf=False)
+    portal = make_portal(checked.site, project.config, options.today, options.audience, options.pdf)
     renderer = Renderer(theme, portal, project.root, diagnostics)
     files: dict[str, bytes] = {}
     pages = plan_pages(portal)
@@ -85,16 +93,34 @@ def build_site(
     files["search-index.js"] = search_index_script(index)
     files["launches.ics"] = launches_calendar(portal)
     files["sitemap.xml"] = sitemap(portal, [p.path for p in pages])
-    for name, path in theme.static_files().items():
-        files[f"static/{name}"] = path.read_bytes()
-    files.update(_assets(project, diagnostics))
+    servable = {f"static/{name}": path for name, path in theme.static_files().items()}
+    servable.update(_assets(project, diagnostics))
+    files.update((name, path.read_bytes()) for name, path in servable.items())
+    documents: list[PdfResult] = []
+    batch = None
+    if options.pdf and not fails(diagnostics.sorted(), strict=False):
+        stamp = options.stamp or datetime.combine(options.today, time(), UTC)
+        batch = prepare_collateral(portal, renderer, servable, stamp)
+        if not defer_pdfs:
+            documents = make_collateral(batch, project, options.jobs, diagnostics, progress)
+            files.update((d.path, d.data) for d in documents if d.data is not None)
+            batch = None
     if not fails(diagnostics.sorted(), strict=False):
-        _check_links(files, pages, portal, theme.name, diagnostics)
-    return BuildResult(dict(sorted(files.items())), diagnostics.sorted(), len(pages), checked.files)
+        promised = {job.path for job in batch.jobs} if batch else set()
+        _check_links(files, promised, pages, portal, theme.name, diagnostics)
+    return BuildResult(
+        dict(sorted(files.items())),
+        diagnostics.sorted(),
+        len(pages),
+        checked.files,
+        documents,
+        batch,
+    )
 
 
 def _check_links(
     files: dict[str, bytes],
+    promised: set[str],
     pages: list[PlannedPage],
     portal: Portal,
     theme_name: str,
@@ -104,27 +130,25 @@ def _check_links(
     when it is written there, else at the template that wrote the page."""
     entries = {entry.path: entry for kind in portal.kinds.values() for entry in kind}
     templates = {page.path: page.template for page in pages}
-    for link in broken_links(files):
+    for link in broken_links(files, promised):
         message = f"link '{link.url}' {link.reason}"
         entry = entries.get(link.page)
         if entry is not None:
-            source = portal.site.known[(entry.kind, entry.id)].source
             fragment = link.url.partition("#")[2]
-            needle = re.escape(f"#{fragment}" if fragment else link.url)
-            found = re.search(needle + r"(?![\w-])", source.text)
-            if found:
-                line, column = source.position(found.start())
-                diagnostics.error(entry.source_path, line, column, "broken-link", message)
+            source = portal.site.known[(entry.kind, entry.id)].source
+            path, line, column = locate([source], [f"#{fragment}" if fragment else link.url])
+            if (line, column) != (1, 1):
+                diagnostics.error(path, line, column, "broken-link", message)
                 continue
         template = templates.get(link.page)
         where = f"themes/{theme_name}/templates/{template}" if template else link.page
         diagnostics.error(where, 1, 1, "broken-link", f"{message} (on {link.page})")
 
 
-def _assets(project: Project, diagnostics: Diagnostics) -> dict[str, bytes]:
-    """`content/assets/` copied as it is; a file that leads outside the project is refused."""
+def _assets(project: Project, diagnostics: Diagnostics) -> dict[str, Path]:
+    """`content/assets/` by output path; a file that leads outside the project is refused."""
     folder = project.content_dir / "assets"
-    files: dict[str, bytes] = {}
+    files: dict[str, Path] = {}
     if not folder.is_dir():
         return files
     for path in sorted(folder.rglob("*")):
@@ -135,5 +159,5 @@ def _assets(project: Project, diagnostics: Diagnostics) -> dict[str, bytes]:
                 project.relative(path), 1, 1, "outside-project", "links outside the project"
             )
             continue
-        files[f"assets/{path.relative_to(folder).as_posix()}"] = path.read_bytes()
+        files[f"assets/{path.relative_to(folder).as_posix()}"] = path
     return files

@@ -216,11 +216,66 @@ def build(
     elapsed = time.perf_counter() - started
     extra = ""
     if not quiet:
+        pdfs = ""
+        if result.documents:
+            cached = sum(1 for d in result.documents if d.cached)
+            pdfs = f", {len(result.documents)} PDFs ({cached} unchanged)"
         extra = (
-            f"; built {result.pages} pages, {published.written} files "
+            f"; built {result.pages} pages{pdfs}, {published.written} files "
             f"into {project.relative(project.output_dir)}/ in {elapsed:.2f} s"
         )
+        if verbose:
+            for document in result.documents:
+                how = "unchanged" if document.cached else f"{document.seconds:.2f} s"
+                click.echo(f"  {document.path}: {how}", err=True)
     report(result.diagnostics, output_format, quiet, extra)
+
+
+@main.command()
+@_content_options
+@click.option("--no-pdf", is_flag=True, help="Skip the PDF collateral.")
+@click.option("--jobs", "-j", type=click.IntRange(min=1), help="Worker processes for PDFs.")
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535))
+@click.option("--open", "open_browser", is_flag=True, help="Open the portal in a browser.")
+@_handles_errors
+def serve(
+    strict: bool,
+    drafts: bool,
+    audience: str | None,
+    output_format: str,
+    quiet: bool,
+    verbose: bool,
+    project_dir: Path | None,
+    no_pdf: bool,
+    jobs: int | None,
+    host: str,
+    port: int,
+    open_browser: bool,
+) -> None:
+    """Build, serve the portal on http://127.0.0.1:8000/, and rebuild and reload open pages
+    on every save. Stop with Ctrl-C."""
+    from gtm.errors import UsageError
+    from gtm.serve import DevSession, Flags
+
+    project = open_project(project_dir)
+    flags = Flags(audience, drafts, strict, False if no_pdf else None, jobs)
+
+    def show(diagnostics: list[Diagnostic], extra: str) -> None:
+        report(diagnostics, output_format, quiet, extra)
+
+    try:
+        session = DevSession(project, flags, host, port, show)
+    except OSError as exc:
+        raise UsageError(f"cannot listen on {host}:{port}: {exc.strerror or exc}") from None
+    if not quiet:
+        click.echo(f"serving {project.relative(project.output_dir)}/ on {session.url}")
+        click.echo("watching content/, themes/ and gtm.toml; Ctrl-C to stop")
+    try:
+        session.serve(open_browser=open_browser)
+    except KeyboardInterrupt:
+        if not quiet:
+            click.echo("stopped")
 
 
 @main.command()

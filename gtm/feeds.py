@@ -4,13 +4,16 @@ fixed timestamps, so the same sources give the same bytes."""
 from __future__ import annotations
 
 import json
+import re
 from datetime import date, timedelta
 from xml.sax.saxutils import escape
 
+from gtm.markdown import plain_text
 from gtm.model import KINDS, SINGULAR, Launch, iter_leaves
 from gtm.views import Entry, Portal
 
 SEARCH_TEXT_LIMIT = 4000
+CONTROL = re.compile(r"[\x00-\x08\x0a-\x1f\x7f]")
 
 
 def search_index(portal: Portal) -> bytes:
@@ -41,7 +44,7 @@ def search_index_script(index: bytes) -> bytes:
 
 def _plain_text(entry: Entry) -> str:
     words = [
-        str(leaf.value)
+        plain_text(str(leaf.value)) if leaf.shape.prose.markdown else str(leaf.value)
         for leaf in iter_leaves(entry.fields)
         if leaf.shape.prose is not None and leaf.path[0] not in ("name", "summary", "tags")
     ]
@@ -109,14 +112,11 @@ def _event(uid: str, stamp: str, day: date, summary: str, description: str | Non
 
 
 def _text(value: str) -> str:
-    """RFC 5545 TEXT escaping."""
-    return (
-        value.replace("\\", "\\\\")
-        .replace(";", "\\;")
-        .replace(",", "\\,")
-        .replace("\r\n", "\\n")
-        .replace("\n", "\\n")
-    )
+    """RFC 5545 TEXT escaping; any line break becomes `\\n` and other control characters,
+    which TEXT may not hold, become spaces."""
+    value = value.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,")
+    value = re.sub(r"\r\n|\r|\n", r"\\n", value)
+    return CONTROL.sub(" ", value)
 
 
 def _fold(line: str) -> str:

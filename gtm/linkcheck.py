@@ -8,6 +8,7 @@ import html
 import json
 import posixpath
 import re
+from collections.abc import Set
 from dataclasses import dataclass
 from urllib.parse import unquote, urlsplit
 
@@ -27,9 +28,10 @@ class BrokenLink:
     reason: str
 
 
-def broken_links(files: dict[str, bytes]) -> list[BrokenLink]:
-    """Every link in the HTML pages and the search index that leads nowhere, in page order.
-    Links to other sites and `mailto:`-style links are left to the reader's browser."""
+def broken_links(files: dict[str, bytes], promised: Set[str] = frozenset()) -> list[BrokenLink]:
+    """Every link in the HTML pages and the search index that leads nowhere, in page order;
+    `promised` files are not written yet but will be. Links to other sites and `mailto:`-style
+    links are left to the reader's browser."""
     links: dict[str, list[str]] = {}
     anchors: dict[str, set[str]] = {}
     for path, data in files.items():
@@ -39,9 +41,10 @@ def broken_links(files: dict[str, bytes]) -> list[BrokenLink]:
         records = json.loads(files["search-index.json"])
         links["search-index.json"] = [str(record["url"]) for record in records]
     broken: list[BrokenLink] = []
+    exists = files.keys() | promised
     for page, urls in links.items():
         for url in dict.fromkeys(urls):
-            reason = _problem(page, url, files, anchors)
+            reason = _problem(page, url, exists, files, anchors)
             if reason:
                 broken.append(BrokenLink(page, url, reason))
     return broken
@@ -60,7 +63,11 @@ def _scan(text: str) -> tuple[list[str], set[str]]:
 
 
 def _problem(
-    page: str, url: str, files: dict[str, bytes], anchors: dict[str, set[str]]
+    page: str,
+    url: str,
+    exists: Set[str],
+    files: dict[str, bytes],
+    anchors: dict[str, set[str]],
 ) -> str | None:
     url = url.strip()
     if not url or ELSEWHERE.match(url):
@@ -76,7 +83,7 @@ def _problem(
             return "leads out of the portal"
         if target == "." or parts.path.endswith("/"):
             target = posixpath.join("" if target == "." else target, "index.html")
-        if target not in files:
+        if target not in exists:
             return f"leads to {target}, a page or file this build does not have"
     fragment = unquote(parts.fragment)
     ids = anchors.get(target, set())

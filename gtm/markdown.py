@@ -126,3 +126,14 @@ def _resolve_links(children: list[Token], resolve: Resolver) -> list[Token]:
             continue
         result.append(child)
     return result
+
+
+def plain_text(text: str) -> str:
+    """The words of a Markdown text without its markup, for search and summaries."""
+    words: list[str] = []
+    for token in parser().parse(text):
+        if token.type == "inline":
+            words += [c.content for c in token.children or () if c.type in ("text", "code_inline")]
+        elif token.type in ("code_block", "fence"):
+            words.append(token.content)
+    return " ".join(" ".join(words).split())

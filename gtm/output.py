@@ -133,3 +133,45 @@ def _exchange(a: Path, b: Path) -> bool:
         return False
     result = renameat2(_AT_FDCWD, os.fsencode(a), _AT_FDCWD, os.fsencode(b), _RENAME_EXCHANGE)
     return bool(result == 0)
+
+
+@dataclass(frozen=True)
+class Updated:
+    """What an in-place update did: files whose bytes changed, and files gtm no longer makes."""
+
+    written: tuple[str, ...]
+    removed: tuple[str, ...]
+
+
+def update(output_dir: Path, files: Mapping[str, bytes]) -> Updated:
+    """Brings the output folder to `files` by writing only what changed, each file replaced
+    whole (`gtm serve`: a reader gets the old file or the new one, never half of one)."""
+    for name in files:
+        _check_name(name)
+    ours = read_manifest(output_dir) if output_dir.is_dir() else set()
+    for name in files:
+        if name not in ours and (output_dir / name).exists():
+            raise ProjectError(
+                f"{output_dir.name}/{name} was not written by gtm and would be replaced: "
+                "move it away or choose another output folder"
+            )
+    written = []
+    for name, data in sorted(files.items()):
+        target = output_dir / name
+        if target.is_file() and target.stat().st_size == len(data) and target.read_bytes() == data:
+            continue
+        target.parent.mkdir(parents=True, exist_ok=True)
+        _replace(target, data)
+        written.append(name)
+    removed = sorted(ours - set(files))
+    for name in removed:
+        (output_dir / name).unlink(missing_ok=True)
+    manifest = {"generator": "gtm", "files": sorted(files)}
+    _replace(output_dir / MANIFEST, (json.dumps(manifest, indent=1) + "\n").encode())
+    return Updated(tuple(written), tuple(removed))
+
+
+def _replace(target: Path, data: bytes) -> None:
+    temporary = target.with_name(f".{target.name}.gtm-tmp")
+    temporary.write_bytes(data)
+    os.replace(temporary, target)

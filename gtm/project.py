@@ -49,6 +49,8 @@ class RunOptions:
     strict: bool = False
     pdf: bool = True
     jobs: int = 1
+    stamp: datetime | None = None
+    """The build's timestamp for PDF metadata: SOURCE_DATE_EPOCH, else the start of today."""
 
 
 def find_root(start: Path) -> Path:
@@ -125,7 +127,15 @@ def run_options(
         strict=strict,
         pdf=project.config.pdf.enabled if pdf is None else pdf,
         jobs=jobs or os.cpu_count() or 1,
+        stamp=_stamp(),
     )
+
+
+def _stamp() -> datetime:
+    epoch = source_date_epoch()
+    if epoch is not None:
+        return datetime.fromtimestamp(epoch, UTC)
+    return datetime.combine(today(), datetime.min.time(), UTC)
 
 
 def use_color(stream: object = sys.stdout) -> bool:

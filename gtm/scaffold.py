@@ -57,7 +57,25 @@ def init_project(directory: Path) -> list[Path]:
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_bytes(data)
         written.append(target)
-    return written
+    ignore = _ignore_generated(directory / ".gitignore")
+    return written + ([ignore] if ignore else [])
+
+
+GENERATED = ("/output/", "/.gtm-cache/", "/.output.staging/", "/.output.old/")
+
+
+def _ignore_generated(gitignore: Path) -> Path | None:
+    """Keeps the build output and the PDF cache out of git, adding to a .gitignore that is
+    already there rather than refusing it."""
+    text = gitignore.read_text(encoding="utf-8") if gitignore.is_file() else ""
+    missing = [line for line in GENERATED if line not in text.splitlines()]
+    if not missing:
+        return None
+    prefix = "" if not text or text.endswith("\n") else "\n"
+    gitignore.write_text(
+        text + prefix + "# written by gtm build\n" + "\n".join(missing) + "\n", encoding="utf-8"
+    )
+    return gitignore
 
 
 def resolve_kind(word: str) -> str:

@@ -84,7 +84,7 @@ def discover(content_dir: Path, root: Path, diagnostics: Diagnostics) -> list[tu
         return []
     found: list[tuple[str, Path]] = []
     for entry in sorted(content_dir.iterdir()):
-        if _ignored(entry.name):
+        if is_ignored(entry.name):
             continue
         rel = _rel(entry, root)
         if entry.is_dir():
@@ -107,7 +107,7 @@ def discover(content_dir: Path, root: Path, diagnostics: Diagnostics) -> list[tu
 def _kind_files(folder: Path, root: Path, diagnostics: Diagnostics) -> list[Path]:
     files = []
     for entry in sorted(folder.iterdir()):
-        if _ignored(entry.name):
+        if is_ignored(entry.name):
             continue
         if entry.is_file() and entry.suffix in CONTENT_SUFFIXES:
             files.append(entry)
@@ -122,12 +122,12 @@ def _kind_files(folder: Path, root: Path, diagnostics: Diagnostics) -> list[Path
     return files
 
 
-def _ignored(name: str) -> bool:
+def is_ignored(name: str) -> bool:
     """Hidden files and the temporary files editors leave beside the ones being edited."""
     return (
         name.startswith((".", "#", "~$"))
         or name.endswith(("~", ".swp", ".swx", ".tmp", ".bak"))
-        or name == "__pycache__"
+        or name in ("__pycache__", "4913")
     )
 
 
@@ -306,3 +306,15 @@ def read_sources(content_dir: Path, root: Path, diagnostics: Diagnostics) -> lis
         seen[key] = source.path
         sources.append(source)
     return sources
+
+
+def locate(sources: list[Source], needles: list[str]) -> tuple[str, int, int]:
+    """Where the first of `needles` is written, as a whole word, in the first of `sources`
+    that has it; else the start of the first source. Places problems found in output."""
+    for needle in needles:
+        pattern = re.compile(re.escape(needle) + r"(?![\w-])")
+        for source in sources:
+            found = pattern.search(source.text)
+            if found:
+                return (source.path, *source.position(found.start()))
+    return (sources[0].path, 1, 1) if sources else ("gtm.toml", 1, 1)

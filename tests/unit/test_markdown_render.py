@@ -62,3 +62,13 @@ def test_github_flavoured_features() -> None:
     assert "<s>old</s>" in html
     assert "<table>" in html
     assert 'class="footnotes"' in html
+
+
+def test_plain_text_keeps_the_words_and_drops_the_markup() -> None:
+    from gtm.markdown import plain_text
+
+    text = (
+        "## Who we are\n\n- **Bold** and [a link](gtm:personas/x) and `code`\n\n"
+        "| a | b |\n|---|---|\n| c | d |\n"
+    )
+    assert plain_text(text) == "Who we are Bold and a link and code a b c d"

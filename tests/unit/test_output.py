@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from gtm.errors import ProjectError
-from gtm.output import MANIFEST, check_output_dir, publish, read_manifest
+from gtm.output import MANIFEST, check_output_dir, publish, read_manifest, update
 
 
 def tree(folder: Path) -> dict[str, bytes]:
@@ -101,3 +101,32 @@ def test_outside_output_allowed_when_asked(tmp_path: Path) -> None:
     (root / "content").mkdir(parents=True)
     check_output_dir(root, tmp_path / "public", root / "content", allow_outside=True)
     check_output_dir(root, root / "output", root / "content")
+
+
+def test_update_writes_only_changed_files_and_removes_what_gtm_no_longer_makes(
+    tmp_path: Path,
+) -> None:
+    out = tmp_path / "output"
+    publish(out, {"a.html": b"a", "b.html": b"b", "old/c.html": b"c"})
+    (out / "CNAME").write_text("portal.example.com")
+    before = (out / "a.html").stat().st_ino
+
+    updated = update(out, {"a.html": b"a", "b.html": b"B", "d.html": b"d"})
+
+    assert updated.written == ("b.html", "d.html")
+    assert updated.removed == ("old/c.html",)
+    assert (out / "a.html").stat().st_ino == before
+    assert (out / "b.html").read_bytes() == b"B"
+    assert not (out / "old" / "c.html").exists()
+    assert (out / "CNAME").read_text() == "portal.example.com"
+    assert read_manifest(out) == {"a.html", "b.html", "d.html"}
+    assert not list(out.rglob("*.gtm-tmp"))
+
+
+def test_update_refuses_to_replace_a_file_it_did_not_write(tmp_path: Path) -> None:
+    out = tmp_path / "output"
+    publish(out, {"a.html": b"a"})
+    (out / "robots.txt").write_text("mine")
+    with pytest.raises(ProjectError):
+        update(out, {"a.html": b"a", "robots.txt": b"gtm's"})
+    assert (out / "robots.txt").read_text() == "mine"

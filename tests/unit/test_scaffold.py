@@ -50,8 +50,19 @@ def test_init_writes_a_project_that_checks_clean(started: Path) -> None:
 def test_init_writes_exactly_the_starter(tmp_path: Path) -> None:
     written = init_project(tmp_path / "p")
     names = sorted(p.relative_to(tmp_path / "p").as_posix() for p in written)
-    assert names == sorted(starter_files())
+    assert names == sorted([*starter_files(), ".gitignore"])
     assert "gtm.toml" in names
+
+
+def test_init_keeps_generated_files_out_of_git_and_keeps_an_existing_gitignore(
+    tmp_path: Path,
+) -> None:
+    (tmp_path / ".gitignore").write_text("node_modules/\n/output/")
+    init_project(tmp_path)
+    lines = (tmp_path / ".gitignore").read_text().splitlines()
+    assert lines[:2] == ["node_modules/", "/output/"]
+    assert lines.count("/output/") == 1
+    assert "/.gtm-cache/" in lines
 
 
 def test_init_refuses_to_overwrite_and_writes_nothing(tmp_path: Path) -> None:

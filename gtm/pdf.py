@@ -1,0 +1,323 @@
+"""Print HTML → PDF with WeasyPrint: a URL fetcher confined to the build's own theme and asset
+files, a time limit per document, worker processes, and a cache keyed by exactly what goes into
+each PDF. WeasyPrint is imported only here, and only when a PDF is rendered."""
+
+from __future__ import annotations
+
+import hashlib
+import importlib.metadata
+import json
+import logging
+import mimetypes
+import multiprocessing
+import os
+import posixpath
+import signal
+import threading
+import time
+from collections.abc import Callable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor, wait
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+from typing import Any
+from urllib.parse import unquote, urlsplit
+
+from gtm import __version__
+
+ROOT_URL = "file:///__gtm__/"
+"""Where a document believes it lives: relative URLs resolve under this root, and the fetcher
+maps it onto the build's files. Nothing is ever read from this path on disk."""
+TIME_LIMIT = 60.0
+UNAVAILABLE = "WeasyPrint cannot start: "
+OUTSIDE = "a PDF may use only files of the theme and of content/assets/"
+
+
+@dataclass(frozen=True)
+class PdfJob:
+    """One document to render: its output path, its HTML, and the path its URLs are relative to."""
+
+    path: str
+    html: str
+    base_path: str
+
+
+@dataclass
+class PdfResult:
+    """A rendered document, or why it could not be rendered, with what it fetched and refused."""
+
+    path: str
+    data: bytes | None = None
+    error: str | None = None
+    refused: list[tuple[str, str]] = field(default_factory=list)
+    """(url, why) for every load a document asked for and did not get."""
+    fetched: dict[str, str] = field(default_factory=dict)
+    seconds: float = 0.0
+    cached: bool = False
+
+
+class RenderTimeout(Exception):
+    pass
+
+
+def _digest(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+class Confinement:
+    """What a document may load: the build's theme and asset files, by output path. Everything
+    else (other files, the network, attachments) is refused and remembered for a warning."""
+
+    def __init__(self, files: dict[str, str]) -> None:
+        self.files = files
+        self.fetched: dict[str, str] = {}
+        self.refused: list[tuple[str, str]] = []
+        self.closed = False
+
+    def read(self, url: str) -> tuple[bytes, str] | None:
+        """The bytes and media type behind `url`, or None when it is not the build's to give."""
+        if self.closed or not url.startswith(ROOT_URL):
+            return None
+        relative = posixpath.normpath(unquote(urlsplit(url).path)[len("/__gtm__/") :])
+        real = self.files.get(relative)
+        if real is None:
+            return None
+        data = Path(real).read_bytes()
+        self.fetched[relative] = _digest(data)
+        media_type = mimetypes.guess_type(relative)[0] or "application/octet-stream"
+        return data, media_type
+
+    def refuse(self, url: str) -> None:
+        shown = url[len(ROOT_URL) :] if url.startswith(ROOT_URL) else url
+        why = "a PDF carries no attachments" if self.closed else OUTSIDE
+        if (shown, why) not in self.refused:
+            self.refused.append((shown, why))
+
+
+def _fetcher(confinement: Confinement) -> Any:
+    from weasyprint.urls import URLFetcher, URLFetcherResponse
+
+    class ConfinedFetcher(URLFetcher):  # type: ignore[misc]
+        def fetch(self, url: str, headers: Any = None) -> URLFetcherResponse:
+            if url.startswith("data:") and not confinement.closed:
+                return super().fetch(url, headers)
+            found = confinement.read(url)
+            if found is None:
+                confinement.refuse(url)
+                raise PermissionError(f"gtm does not let PDFs load {url}")
+            data, media_type = found
+            return URLFetcherResponse(url, data, {"Content-Type": media_type})
+
+    return ConfinedFetcher(timeout=1, allowed_protocols=("file", "data"), allow_redirects=False)
+
+
+@contextmanager
+def _time_limit(seconds: float) -> Iterator[None]:
+    """SIGALRM interrupts a render stuck in Python code; only possible on the main thread."""
+    if threading.current_thread() is not threading.main_thread() or not hasattr(signal, "SIGALRM"):
+        yield
+        return
+
+    def expire(signum: int, frame: Any) -> None:
+        raise RenderTimeout
+
+    previous = signal.signal(signal.SIGALRM, expire)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+def render_pdf(job: PdfJob, files: dict[str, str], time_limit: float = TIME_LIMIT) -> PdfResult:
+    """Renders one document; never raises, so one bad document cannot stop the others."""
+    started = time.perf_counter()
+    confinement = Confinement(files)
+    result = PdfResult(job.path)
+    try:
+        try:
+            import weasyprint
+        except (ImportError, OSError) as exc:
+            result.error = UNAVAILABLE + str(exc).splitlines()[0]
+            return result
+        logging.getLogger("weasyprint").setLevel(logging.CRITICAL)
+        with _time_limit(time_limit):
+            html = weasyprint.HTML(
+                string=job.html,
+                base_url=ROOT_URL + job.base_path,
+                url_fetcher=_fetcher(confinement),
+            )
+            document = html.render()
+            confinement.closed = True  # what is fetched from here on would be attached
+            result.data = document.write_pdf(pdf_identifier=True)
+    except RenderTimeout:
+        result.error = f"rendering took longer than {time_limit:g} s and was stopped"
+    except Exception as exc:  # WeasyPrint raises many kinds; each becomes one diagnostic.
+        result.error = f"{type(exc).__name__}: {exc}"
+    result.refused = confinement.refused
+    result.fetched = confinement.fetched
+    result.seconds = time.perf_counter() - started
+    return result
+
+
+class PdfCache:
+    """Rendered PDFs on disk, keyed by their HTML; an entry counts only while every file it
+    fetched still has the same bytes, so a changed logo or stylesheet renders again."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+
+    @staticmethod
+    def key(job: PdfJob) -> str:
+        text = "\0".join([__version__, _weasyprint_version(), job.base_path, job.html])
+        return _digest(text.encode("utf-8"))
+
+    def get(self, job: PdfJob, files: dict[str, str]) -> PdfResult | None:
+        key = self.key(job)
+        try:
+            meta = json.loads((self.folder / f"{key}.json").read_text(encoding="utf-8"))
+            data = (self.folder / f"{key}.pdf").read_bytes()
+        except (OSError, ValueError):
+            return None
+        for relative, digest in meta["fetched"].items():
+            real = files.get(relative)
+            if real is None or _digest(Path(real).read_bytes()) != digest:
+                return None
+        if _digest(data) != meta["pdf"]:
+            return None
+        refused = [(url, why) for url, why in meta["refused"]]
+        return PdfResult(job.path, data, None, refused, meta["fetched"], 0.0, True)
+
+    def put(self, job: PdfJob, result: PdfResult) -> None:
+        if result.data is None:
+            return
+        key = self.key(job)
+        meta = {"fetched": result.fetched, "refused": result.refused, "pdf": _digest(result.data)}
+        try:
+            self.folder.mkdir(parents=True, exist_ok=True)
+            _write_atomic(self.folder / f"{key}.pdf", result.data)
+            _write_atomic(self.folder / f"{key}.json", json.dumps(meta, sort_keys=True).encode())
+        except OSError:
+            pass  # A cache that cannot be written only costs time.
+
+    def prune(self, keep: set[str], spare: int) -> None:
+        """Drops the oldest entries beyond `spare` that this build did not use."""
+        try:
+            entries = sorted(self.folder.glob("*.json"), key=lambda p: p.stat().st_mtime)
+        except OSError:
+            return
+        unused = [p for p in entries if p.stem not in keep]
+        for meta in unused[: max(0, len(unused) - spare)]:
+            for path in (meta, meta.with_suffix(".pdf")):
+                path.unlink(missing_ok=True)
+
+
+@cache
+def _weasyprint_version() -> str:
+    """Part of every cache key (a new WeasyPrint draws pages differently), read without
+    importing WeasyPrint, which takes most of a second."""
+    try:
+        return importlib.metadata.version("weasyprint")
+    except importlib.metadata.PackageNotFoundError:
+        return "missing"
+
+
+def _write_atomic(path: Path, data: bytes) -> None:
+    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    temporary.write_bytes(data)
+    os.replace(temporary, path)
+
+
+def render_documents(
+    jobs: list[PdfJob],
+    files: dict[str, str],
+    cache: PdfCache | None,
+    workers: int,
+    progress: Callable[[int, int], None] | None = None,
+    time_limit: float = TIME_LIMIT,
+) -> list[PdfResult]:
+    """Every job's result in job order: cached ones first looked up, the rest rendered in
+    `workers` processes (a pool of one still isolates a crash or a hang from the build)."""
+    results: dict[str, PdfResult] = {}
+    todo: list[PdfJob] = []
+    for job in jobs:
+        hit = cache.get(job, files) if cache else None
+        if hit is not None:
+            results[job.path] = hit
+        else:
+            todo.append(job)
+    done = len(results)
+    if progress:
+        progress(done, len(jobs))
+    for result in _render_all(todo, files, workers, time_limit):
+        results[result.path] = result
+        done += 1
+        if progress:
+            progress(done, len(jobs))
+    if cache:
+        for job in todo:
+            cache.put(job, results[job.path])
+        cache.prune({cache.key(job) for job in jobs}, spare=2 * len(jobs))
+    return [results[job.path] for job in jobs]
+
+
+def _render_all(
+    jobs: list[PdfJob], files: dict[str, str], workers: int, time_limit: float
+) -> Iterator[PdfResult]:
+    if not jobs:
+        return
+    workers = max(1, min(workers, len(jobs)))
+    executor = ProcessPoolExecutor(max_workers=workers, mp_context=_process_context())
+    _RUNNING.add(executor)
+    futures: dict[Future[PdfResult], PdfJob] = {
+        executor.submit(render_pdf, job, files, time_limit): job for job in jobs
+    }
+    # A worker stuck in C code ignores its alarm; past this deadline the pool is torn down.
+    deadline = time.monotonic() + time_limit * (len(jobs) / workers + 1) + 10
+    pending = set(futures)
+    try:
+        while pending:
+            finished, pending = wait(pending, timeout=max(0.0, deadline - time.monotonic()))
+            if not finished:
+                break
+            for future in finished:
+                job = futures[future]
+                try:
+                    yield future.result()
+                except Exception as exc:  # A worker that died (a crash in a C library).
+                    yield PdfResult(job.path, error=f"the PDF worker stopped: {exc}")
+        for future in pending:
+            yield PdfResult(futures[future].path, error="rendering did not finish in time")
+    finally:
+        _RUNNING.discard(executor)
+        if pending:
+            _kill(executor)
+        executor.shutdown(wait=not pending, cancel_futures=True)
+
+
+_RUNNING: set[ProcessPoolExecutor] = set()
+
+
+def _kill(executor: ProcessPoolExecutor) -> None:
+    processes = getattr(executor, "_processes", None) or {}
+    for process in list(processes.values()):
+        process.kill()
+
+
+def cancel_rendering() -> None:
+    """Stops every render in progress at once (Ctrl-C in `gtm serve`)."""
+    for executor in list(_RUNNING):
+        _kill(executor)
+        executor.shutdown(wait=False, cancel_futures=True)
+
+
+def _process_context() -> multiprocessing.context.BaseContext:
+    """forkserver where there is one: workers start from a clean process that has WeasyPrint
+    loaded already, which is quick and safe even when the caller runs threads (gtm serve)."""
+    if "forkserver" in multiprocessing.get_all_start_methods():
+        context = multiprocessing.get_context("forkserver")
+        context.set_forkserver_preload(["weasyprint", "gtm.pdf"])
+        return context
+    return multiprocessing.get_context("spawn")

@@ -1,0 +1,146 @@
+"""`gtm serve`: a first build, then one rebuild per burst of saves. Pages go live first and open
+browsers reload; the PDFs a change touched follow in the background. A broken save keeps the
+last good portal live and shows its diagnostics in every open page; nothing here ever stops the
+server but Ctrl-C."""
+
+from __future__ import annotations
+
+import threading
+import time
+import webbrowser
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+
+from gtm.build import build_site
+from gtm.diagnostics import Diagnostic, Diagnostics, fails
+from gtm.documents import PdfBatch, make_collateral
+from gtm.errors import GtmError
+from gtm.output import check_output_dir, update
+from gtm.pdf import cancel_rendering
+from gtm.project import Project, RunOptions, open_project, run_options
+from gtm.server import DevServer, SiteState
+from gtm.watch import Watcher
+
+
+@dataclass(frozen=True)
+class Flags:
+    """The command-line choices a rebuild needs again after gtm.toml changes."""
+
+    audience: str | None
+    drafts: bool
+    strict: bool
+    pdf: bool | None
+    jobs: int | None
+
+
+Report = Callable[[list[Diagnostic], str], None]
+"""Told every rebuild's diagnostics and a one-line summary, for the terminal."""
+
+
+class DevSession:
+    """The server, the watcher and the builder of one `gtm serve`."""
+
+    def __init__(self, project: Project, flags: Flags, host: str, port: int, report: Report):
+        self.project = project
+        self.flags = flags
+        self.report = report
+        self.state = SiteState()
+        check_output_dir(project.root, project.output_dir, project.content_dir)
+        self.server = DevServer(host, port, project.output_dir, state=self.state)
+        self.watcher = Watcher(project)
+        self.lock = threading.Lock()
+        self.pdfs: dict[str, bytes] = {}
+        self.site: dict[str, bytes] = {}
+        self.builds = 0
+
+    @property
+    def url(self) -> str:
+        host, port = self.server.server_address[:2]
+        shown = "127.0.0.1" if host in ("0.0.0.0", "::") else str(host)
+        return f"http://{shown}:{port}/"
+
+    def rebuild(self) -> bool:
+        """One build; True when it went live. Every problem becomes a diagnostic."""
+        started = time.perf_counter()
+        try:
+            self.project = open_project(self.project.root)
+            options = self._options()
+            result = build_site(self.project, options, defer_pdfs=True)
+        except GtmError as exc:
+            problems = exc.diagnostics or [
+                Diagnostic("gtm.toml", 1, 1, "error", "project", exc.message)
+            ]
+            self.state.failed(problems)
+            self.report(problems, f"gtm: {exc.message}; still serving the last good build")
+            return False
+        if fails(result.diagnostics, options.strict):
+            shown = [d for d in result.diagnostics if d.severity == "error" or options.strict]
+            self.state.failed(shown)
+            self.report(result.diagnostics, "; still serving the last good build")
+            return False
+        with self.lock:
+            self.builds += 1
+            build = self.builds
+            self.site = result.files
+            pending = {job.path for job in result.pending.jobs} if result.pending else set()
+            self.pdfs = {k: v for k, v in self.pdfs.items() if k in pending}
+            updated = update(self.project.output_dir, {**result.files, **self.pdfs})
+        self.state.published()
+        elapsed = time.perf_counter() - started
+        self.report(
+            result.diagnostics, f"; live in {elapsed:.2f} s: {len(updated.written)} files changed"
+        )
+        if result.pending and result.pending.jobs:
+            threading.Thread(
+                target=self._render_pdfs, args=(build, result.pending, options), daemon=True
+            ).start()
+        return True
+
+    def _options(self) -> RunOptions:
+        flags = self.flags
+        options = run_options(
+            self.project,
+            audience=flags.audience,  # type: ignore[arg-type]
+            drafts=flags.drafts,
+            strict=flags.strict,
+            pdf=flags.pdf,
+            jobs=flags.jobs,
+        )
+        return replace(options, jobs=min(options.jobs, 2))
+
+    def _render_pdfs(self, build: int, batch: PdfBatch, options: RunOptions) -> None:
+        diagnostics = Diagnostics()
+        results = make_collateral(batch, self.project, options.jobs, diagnostics)
+        with self.lock:
+            if build != self.builds:
+                return
+            self.pdfs = {r.path: r.data for r in results if r.data is not None}
+            update(self.project.output_dir, {**self.site, **self.pdfs})
+        rendered = sum(1 for r in results if not r.cached)
+        problems = diagnostics.sorted()
+        if rendered or problems:
+            self.report(problems, f"PDFs: {rendered} rendered, {len(results) - rendered} unchanged")
+
+    def serve(self, open_browser: bool = False, stop: threading.Event | None = None) -> None:
+        """Serves until `stop` is set or Ctrl-C; the first build happens before the first
+        request is answered."""
+        stop = stop or threading.Event()
+        self.rebuild()
+        self.watcher.start()
+        thread = threading.Thread(target=self.server.serve_forever, args=(0.1,), daemon=True)
+        thread.start()
+        if open_browser:
+            webbrowser.open(self.url)
+        try:
+            while not stop.is_set():
+                change = self.watcher.next_change(timeout=0.1)
+                if change is not None:
+                    self.rebuild()
+        finally:
+            self.close()
+
+    def close(self) -> None:
+        self.watcher.stop()
+        cancel_rendering()
+        self.server.shutdown()
+        self.server.server_close()

@@ -1,0 +1,107 @@
+"""File events for `gtm serve`: watchdog observers on the content, the project's themes and
+gtm.toml, turned into one change set per burst of saves. Editors write a file several times or
+save through a temporary file and a rename; the builder should see that as one change."""
+
+from __future__ import annotations
+
+import queue
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from watchdog.events import FileSystemEvent, FileSystemEventHandler
+from watchdog.observers import Observer
+
+from gtm.config import CONFIG_FILE
+from gtm.project import Project, is_within
+from gtm.sources import is_ignored
+
+QUIET = 0.03
+"""Seconds without a new event that end a burst of saves."""
+LONGEST_BURST = 0.5
+IGNORED_EVENTS = frozenset({"opened", "closed_no_write"})
+
+
+@dataclass(frozen=True)
+class ChangeSet:
+    """The files one burst of saves touched, and what kind of reload they need."""
+
+    paths: frozenset[Path]
+
+    @property
+    def config(self) -> bool:
+        return any(path.name == CONFIG_FILE for path in self.paths)
+
+
+class Watcher:
+    """Watches what a build reads, never the output, the cache or other folders of the project
+    (a virtual environment in the project would cost thousands of watches)."""
+
+    def __init__(self, project: Project) -> None:
+        self.project = project
+        self.events: queue.Queue[Path] = queue.Queue()
+        self.observer = Observer()
+        self.handler = _Handler(self)
+        self.observer.schedule(self.handler, str(project.root), recursive=False)
+        self.watched: set[Path] = set()
+        self._watch_folders()
+
+    def _watch_folders(self) -> None:
+        """Content and theme folders, also when one appears after the server started."""
+        for folder in (self.project.content_dir, self.project.root / "themes"):
+            if folder not in self.watched and folder.is_dir():
+                self.observer.schedule(self.handler, str(folder), recursive=True)
+                self.watched.add(folder)
+
+    def start(self) -> None:
+        self.observer.start()
+
+    def stop(self) -> None:
+        self.observer.stop()
+        self.observer.join(timeout=1)
+
+    def relevant(self, path: Path) -> bool:
+        project = self.project
+        if any(is_ignored(part) for part in path.relative_to(project.root).parts):
+            return False
+        if path == project.root / CONFIG_FILE:
+            return True
+        if is_within(path, project.output_dir):
+            return False
+        return is_within(path, project.content_dir) or is_within(path, project.root / "themes")
+
+    def next_change(self, timeout: float | None = None) -> ChangeSet | None:
+        """Waits for a first event (None after `timeout`), then gathers the rest of its burst."""
+        try:
+            first = self.events.get(timeout=timeout)
+        except queue.Empty:
+            return None
+        paths = {first}
+        ends = time.monotonic() + LONGEST_BURST
+        while (left := ends - time.monotonic()) > 0:
+            try:
+                paths.add(self.events.get(timeout=min(QUIET, left)))
+            except queue.Empty:
+                break
+        self._watch_folders()
+        return ChangeSet(frozenset(paths))
+
+
+class _Handler(FileSystemEventHandler):
+    def __init__(self, watcher: Watcher) -> None:
+        self.watcher = watcher
+
+    def on_any_event(self, event: FileSystemEvent) -> None:
+        if event.event_type in IGNORED_EVENTS:
+            return
+        if event.is_directory and event.event_type == "modified":
+            return  # a file in it changed, and that file has its own event
+        for raw in (event.src_path, getattr(event, "dest_path", "")):
+            if not raw:
+                continue
+            path = Path(raw if isinstance(raw, str) else raw.decode())
+            try:
+                if self.watcher.relevant(path):
+                    self.watcher.events.put(path)
+            except ValueError:
+                continue

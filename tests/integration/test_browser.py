@@ -1,0 +1,251 @@
+"""The built example portal in a real browser (Chromium through Playwright): the home page, the
+header search, following a result, search opened straight from disk, and a phone-sized page.
+
+One build, one HTTP server and one browser serve the whole module. Every test saves a
+screenshot into its tmp_path; with GTM_UPDATE_SCREENSHOTS=1 they also replace the PNGs in
+docs/screenshots/ of the repository."""
+
+from __future__ import annotations
+
+import functools
+import os
+import re
+import shutil
+import threading
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+
+import pytest
+from click.testing import CliRunner
+from playwright.sync_api import (
+    Browser,
+    BrowserContext,
+    ConsoleMessage,
+    Page,
+    Request,
+    Response,
+    expect,
+    sync_playwright,
+)
+
+from gtm.cli import main
+from tests.conftest import EXAMPLE_EPOCH, ROOT, require_program
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+    "--disable-sync",
+]
+SCREENSHOTS = ROOT / "docs" / "screenshots"
+DESKTOP = {"width": 1280, "height": 800}
+PHONE = {"width": 390, "height": 844}
+TIMEOUT_MS = 10_000  # a local static site: anything slower is a failure, not a slow machine
+
+SITE_TITLE = "Acme GTM Portal"
+PERSONA_NAME = "DevOps Dana"
+PERSONA_PATH = "personas/devops-dana/index.html"
+
+
+@pytest.fixture(scope="module", autouse=True)
+def chromium_installed() -> str:
+    """First of all: skipped without Chromium, but a failure in CI."""
+    return require_program(CHROMIUM)
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The example project built once for the module (what the function-scoped
+    `example_project` and `run_gtm` fixtures do, at module scope): its output folder."""
+    root = tmp_path_factory.mktemp("browser") / "example"
+    root.mkdir()
+    shutil.copy(ROOT / "gtm.toml", root / "gtm.toml")
+    shutil.copytree(ROOT / "content", root / "content")
+    with pytest.MonkeyPatch.context() as monkeypatch:
+        # The autouse `fixed_today` fixture is function-scoped and not yet active here.
+        monkeypatch.setenv("SOURCE_DATE_EPOCH", EXAMPLE_EPOCH)
+        monkeypatch.setenv("NO_COLOR", "1")
+        result = CliRunner().invoke(
+            main, ["build", "--no-pdf", "--project", str(root)], catch_exceptions=False
+        )
+    assert result.exit_code == 0, result.output
+    output = root / "output"
+    assert (output / "index.html").is_file()
+    assert (output / "search-index.js").is_file()
+    return output
+
+
+class QuietHandler(SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: Any) -> None:
+        pass
+
+
+@pytest.fixture(scope="module")
+def base_url(site: Path) -> Iterator[str]:
+    """The built portal served over real HTTP on a free port of 127.0.0.1."""
+    handler = functools.partial(QuietHandler, directory=str(site))
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/"
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=5)
+
+
+@pytest.fixture(scope="module")
+def browser(chromium_installed: str) -> Iterator[Browser]:
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(
+            executable_path=chromium_installed, args=CHROMIUM_ARGS
+        )
+        try:
+            yield chromium
+        finally:
+            chromium.close()
+
+
+@dataclass
+class Problems:
+    """Everything that went wrong in a page while a test drove it."""
+
+    items: list[str] = field(default_factory=list)
+
+    def watch(self, page: Page) -> None:
+        page.on("console", self._console)
+        page.on("pageerror", lambda error: self.items.append(f"page error: {error}"))
+        page.on("requestfailed", self._failed)
+        page.on("response", self._response)
+
+    def _console(self, message: ConsoleMessage) -> None:
+        if message.type == "error":
+            self.items.append(f"console error: {message.text} ({message.location})")
+
+    def _failed(self, request: Request) -> None:
+        self.items.append(f"request failed: {request.url} ({request.failure})")
+
+    def _response(self, response: Response) -> None:
+        if response.status >= 400:
+            self.items.append(f"HTTP {response.status}: {response.url}")
+
+
+@pytest.fixture
+def context(browser: Browser) -> Iterator[BrowserContext]:
+    ctx = browser.new_context(viewport=DESKTOP)
+    ctx.set_default_timeout(TIMEOUT_MS)
+    try:
+        yield ctx
+    finally:
+        ctx.close()
+
+
+def screenshot(page: Page, tmp_path: Path, name: str, *, publish: bool = True) -> Path:
+    """Saves a full-page `name` into tmp_path, and with GTM_UPDATE_SCREENSHOTS=1 (and
+    `publish`) into docs/screenshots/ of the repository too."""
+    path = tmp_path / name
+    page.screenshot(path=str(path), full_page=True, animations="disabled")
+    assert path.stat().st_size > 0
+    if publish and os.environ.get("GTM_UPDATE_SCREENSHOTS") == "1":
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(path, SCREENSHOTS / name)
+    return path
+
+
+def test_header_search_finds_and_opens_a_persona(
+    context: BrowserContext, base_url: str, tmp_path: Path
+) -> None:
+    page = context.new_page()
+    problems = Problems()
+    problems.watch(page)
+
+    response = page.goto(base_url + "index.html")
+    assert response is not None and response.ok
+    expect(page).to_have_title(SITE_TITLE)
+    expect(page.get_by_role("main")).to_have_count(1)
+    expect(page.get_by_role("heading", level=1)).to_have_count(1)
+    expect(page.get_by_role("heading", level=1)).to_have_text(SITE_TITLE)
+    screenshot(page, tmp_path, "home.png")
+
+    header_box = page.locator("header.site-header").get_by_role(
+        "searchbox", name="Search the portal"
+    )
+    header_box.fill(PERSONA_NAME)
+    header_box.press("Enter")
+    page.wait_for_url(re.compile(r"/search/index\.html\?q=DevOps(\+|%20)Dana$"))
+
+    results = page.locator("[data-search-results] > li")
+    expect(results.first).to_be_visible()
+    first = results.first
+    expect(first.locator(".result__kind")).to_have_text("Persona")
+    first_link = first.get_by_role("link")
+    expect(first_link).to_have_text(PERSONA_NAME)
+    expect(page.locator("[data-search-status]")).to_contain_text(f"for “{PERSONA_NAME}”")
+    expect(page.locator("#search-q")).to_have_value(PERSONA_NAME)
+    screenshot(page, tmp_path, "search.png")
+
+    # The keyboard path the search help promises: ↓ from the box to the first result, Enter.
+    page.locator("#search-q").focus()
+    page.keyboard.press("ArrowDown")
+    expect(first_link).to_be_focused()
+    page.keyboard.press("Enter")
+    page.wait_for_url(re.compile(re.escape(PERSONA_PATH) + "$"))
+    assert page.url == base_url + PERSONA_PATH
+    expect(page.get_by_role("heading", level=1)).to_have_text(PERSONA_NAME)
+    expect(page).to_have_title(f"{PERSONA_NAME} · {SITE_TITLE}")
+    page.wait_for_load_state("load")
+    screenshot(page, tmp_path, "persona.png")
+
+    assert problems.items == []
+
+
+def test_search_works_when_opened_from_disk(
+    context: BrowserContext, site: Path, tmp_path: Path
+) -> None:
+    page = context.new_page()
+    problems = Problems()
+    problems.watch(page)
+
+    url = (site / "search" / "index.html").as_uri() + "?q=battlecard"
+    page.goto(url)
+    assert page.url.startswith("file://")
+    results = page.locator("[data-search-results] > li")
+    expect(results.first).to_be_visible()
+    assert results.count() >= 1
+    expect(page.locator("[data-search-status]")).to_contain_text("for “battlecard”")
+    expect(page.locator("[data-search-status]")).not_to_contain_text("cannot load")
+    first_href = results.first.get_by_role("link").get_attribute("href")
+    assert first_href is not None and (site / "search" / first_href).resolve().is_file()
+    screenshot(page, tmp_path, "search-file.png", publish=False)
+
+    assert problems.items == []
+
+
+def test_a_persona_page_fits_a_phone(browser: Browser, base_url: str, tmp_path: Path) -> None:
+    ctx = browser.new_context(viewport=PHONE, is_mobile=True, has_touch=True, device_scale_factor=2)
+    ctx.set_default_timeout(TIMEOUT_MS)
+    try:
+        page = ctx.new_page()
+        problems = Problems()
+        problems.watch(page)
+        page.goto(base_url + PERSONA_PATH)
+        expect(page.get_by_role("heading", level=1)).to_have_text(PERSONA_NAME)
+        page.wait_for_load_state("load")
+        widths = page.evaluate(
+            "() => ({scroll: document.documentElement.scrollWidth,"
+            " client: document.documentElement.clientWidth, inner: window.innerWidth})"
+        )
+        screenshot(page, tmp_path, "phone.png")  # before the checks: it shows what failed
+        assert widths["client"] == PHONE["width"], widths
+        assert widths["scroll"] <= widths["client"] + 1, f"scrolls sideways: {widths}"
+        assert widths["inner"] == PHONE["width"], f"the phone zooms out: {widths}"
+        assert problems.items == []
+    finally:
+        ctx.close()

@@ -1,0 +1,200 @@
+"""`gtm serve` for real: a server on a free port, edits on disk, pages fetched over HTTP, a
+browser that reloads by itself, and Ctrl-C."""
+
+from __future__ import annotations
+
+import http.client
+import json
+import os
+import signal
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+
+from gtm.diagnostics import Diagnostic
+from gtm.project import open_project
+from gtm.serve import DevSession, Flags
+from tests.conftest import ROOT, MakeProject, require_program
+
+PRODUCT = "content/products/relay.yaml"
+
+
+class Running:
+    """A DevSession serving in a thread, and what it reported."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.reports: list[tuple[list[Diagnostic], str]] = []
+        flags = Flags(audience=None, drafts=False, strict=False, pdf=False, jobs=1)
+        self.session = DevSession(
+            open_project(root), flags, "127.0.0.1", 0, lambda d, s: self.reports.append((d, s))
+        )
+        self.stop = threading.Event()
+        self.thread = threading.Thread(target=self.session.serve, kwargs={"stop": self.stop})
+        self.thread.start()
+        wait_for(lambda: self.session.state.builds >= 1 or bool(self.session.state.problems))
+
+    @property
+    def port(self) -> int:
+        return int(self.session.server.server_address[1])
+
+    def get(self, path: str) -> tuple[int, str]:
+        connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=5)
+        connection.request("GET", path)
+        response = connection.getresponse()
+        body = response.read().decode("utf-8", "replace")
+        connection.close()
+        return response.status, body
+
+    def close(self) -> None:
+        self.stop.set()
+        self.thread.join(timeout=5)
+        assert not self.thread.is_alive()
+
+
+def wait_for(condition: Callable[[], bool], timeout: float = 10) -> None:
+    ends = time.monotonic() + timeout
+    while time.monotonic() < ends:
+        if condition():
+            return
+        time.sleep(0.02)
+    raise AssertionError("timed out")
+
+
+@pytest.fixture
+def running(make_project: MakeProject) -> Iterator[Running]:
+    served = Running(make_project({}))
+    yield served
+    served.close()
+
+
+def test_an_edit_reaches_the_served_page(running: Running) -> None:
+    assert "Acme Relay" in running.get("/products/relay/index.html")[1]
+    (running.root / PRODUCT).write_text("name: Acme Beacon\nstage: growth\n")
+    wait_for(lambda: "Acme Beacon" in running.get("/products/relay/index.html")[1])
+    assert running.session.state.builds >= 2
+
+
+def test_a_broken_edit_keeps_the_last_good_page_and_the_fix_clears_it(running: Running) -> None:
+    product = running.root / PRODUCT
+    product.write_text("name: [Acme\nstage: growth\n")
+    wait_for(lambda: bool(running.session.state.problems))
+    [problem] = running.session.state.problems
+    assert problem["path"] == PRODUCT and problem["code"] == "yaml-syntax"
+    status, page = running.get("/products/relay/index.html")
+    assert status == 200 and "Acme Relay" in page
+    builds = running.session.state.builds
+    product.write_text("name: Acme Fixed\nstage: growth\n")
+    wait_for(lambda: running.session.state.builds > builds)
+    assert running.session.state.problems == []
+    assert "Acme Fixed" in running.get("/products/relay/index.html")[1]
+
+
+def test_the_server_survives_deletions_renames_and_theme_errors(running: Running) -> None:
+    root = running.root
+    (root / "themes" / "default" / "templates").mkdir(parents=True)
+    (root / "themes" / "default" / "templates" / "product.html").write_text("{% if %}")
+    wait_for(lambda: any(p["code"] == "template" for p in running.session.state.problems))
+    (root / "themes" / "default" / "templates" / "product.html").unlink()
+    wait_for(lambda: not running.session.state.problems)
+    os.rename(root / "content" / "products", root / "content" / "product")
+    wait_for(lambda: running.get("/products/relay/index.html")[0] == 404)
+    assert "did you mean 'products'" in running.reports[-1][0][0].message
+    (root / "gtm.toml").write_text("[site\n")
+    wait_for(lambda: any(p["path"] == "gtm.toml" for p in running.session.state.problems))
+    assert running.get("/")[0] == 200
+    (root / "gtm.toml").write_text("")
+    os.rename(root / "content" / "product", root / "content" / "products")
+    wait_for(lambda: not running.session.state.problems)
+    assert running.get("/products/relay/index.html")[0] == 200
+
+
+def test_ctrl_c_stops_the_server_within_a_second(make_project: MakeProject) -> None:
+    root = make_project({})
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "NO_COLOR": "1"}
+    process = subprocess.Popen(
+        [sys.executable, "-m", "gtm", "serve", "--port", "0", "--no-pdf", "--project", str(root)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        env=env,
+    )
+    try:
+        assert process.stdout is not None
+        first = process.stdout.readline()
+        assert first.startswith("serving output/ on http://127.0.0.1:")
+        port = int(first.rsplit(":", 1)[1].strip().rstrip("/"))
+        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
+        connection.request("GET", "/__gtm__/events")
+        events = connection.getresponse()
+        assert events.status == 200
+        wait_for(lambda: (root / "output" / "index.html").is_file())
+        process.send_signal(signal.SIGINT)
+        started = time.monotonic()
+        process.wait(timeout=5)
+        assert time.monotonic() - started < 1.0
+        assert process.returncode == 0
+    finally:
+        process.kill()
+
+
+def test_a_busy_port_is_a_usage_error(running: Running) -> None:
+    root = running.root
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "NO_COLOR": "1"}
+    result = subprocess.run(
+        [sys.executable, "-m", "gtm", "serve", "--port", str(running.port), "--project", str(root)],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=30,
+        check=False,
+    )
+    assert result.returncode == 2
+    assert f"cannot listen on 127.0.0.1:{running.port}" in result.stderr
+
+
+def test_the_browser_reloads_by_itself_and_shows_problems(running: Running) -> None:
+    require_program("/usr/bin/chromium")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path="/usr/bin/chromium",
+            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
+        )
+        page = browser.new_page()
+        page.goto(f"http://127.0.0.1:{running.port}/products/relay/index.html")
+        page.wait_for_function("document.querySelector('h1') !== null")
+        page.evaluate("window.__before_reload = true")
+        page.wait_for_timeout(200)
+
+        (running.root / PRODUCT).write_text("name: Acme Reloaded\nstage: growth\n")
+        page.wait_for_function("!window.__before_reload", timeout=10_000)
+        page.wait_for_function("document.querySelector('h1').textContent.includes('Reloaded')")
+
+        (running.root / PRODUCT).write_text("name: [broken\nstage: growth\n")
+        overlay = page.locator("gtm-problems")
+        overlay.wait_for(state="attached", timeout=10_000)
+        text = page.evaluate("document.querySelector('gtm-problems').shadowRoot.textContent")
+        assert f"{PRODUCT}:" in text and "error:" in text
+        assert "Acme Reloaded" in page.locator("h1").inner_text()
+
+        (running.root / PRODUCT).write_text("name: Acme Mended\nstage: growth\n")
+        page.wait_for_function(
+            "document.querySelector('h1') && document.querySelector('h1').textContent"
+            ".includes('Mended')",
+            timeout=10_000,
+        )
+        assert page.locator("gtm-problems").count() == 0
+        browser.close()
+
+
+def test_built_files_never_carry_the_reload_client(running: Running) -> None:
+    for page in (running.root / "output").rglob("*.html"):
+        assert "__gtm__" not in page.read_text()
+    assert json.loads((running.root / "output" / "search-index.json").read_text())

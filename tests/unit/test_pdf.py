@@ -1,0 +1,167 @@
+"""The PDF stage on its own: the confined fetcher, the time limit, the cache and the pool."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader
+
+from gtm.pdf import OUTSIDE, PdfCache, PdfJob, render_documents, render_pdf
+
+LOGO = (
+    '<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10">'
+    '<rect width="10" height="10"/></svg>'
+)
+
+
+@pytest.fixture
+def files(tmp_path: Path) -> dict[str, str]:
+    (tmp_path / "logo.svg").write_text(LOGO)
+    (tmp_path / "print.css").write_text("h1 { color: #123456 }")
+    return {
+        "assets/logo.svg": str(tmp_path / "logo.svg"),
+        "static/print.css": str(tmp_path / "print.css"),
+    }
+
+
+def job(body: str, head: str = "", path: str = "pdf/battlecards/x.pdf") -> PdfJob:
+    html = f"<html><head><title>T</title>{head}</head><body><h1>Hello</h1>{body}</body></html>"
+    return PdfJob(path, html, path)
+
+
+def text_of(data: bytes) -> str:
+    return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(data)).pages)
+
+
+def test_a_document_loads_the_theme_and_assets_it_names(files: dict[str, str]) -> None:
+    result = render_pdf(
+        job(
+            '<img src="../../assets/logo.svg">',
+            '<link rel="stylesheet" href="../../static/print.css">',
+        ),
+        files,
+    )
+    assert result.error is None and result.data is not None
+    assert sorted(result.fetched) == ["assets/logo.svg", "static/print.css"]
+    assert result.refused == []
+
+
+def test_an_attachment_is_refused_for_what_it_is(files: dict[str, str]) -> None:
+    result = render_pdf(job('<link rel="attachment" href="../../assets/logo.svg">'), files)
+    assert result.refused == [("assets/logo.svg", "a PDF carries no attachments")]
+    assert "Hello" in text_of(result.data)
+
+
+@pytest.mark.parametrize(
+    ("markup", "refused"),
+    [
+        ('<img src="file:///etc/passwd">', "file:///etc/passwd"),
+        ('<img src="/etc/passwd">', "file:///etc/passwd"),
+        ('<img src="../../../../../../etc/passwd">', "file:///etc/passwd"),
+        ('<img src="http://127.0.0.1:9/x.png">', "http://127.0.0.1:9/x.png"),
+        ('<img src="https://example.com/x.png">', "https://example.com/x.png"),
+        ('<img src="../../content/secret.png">', "content/secret.png"),
+        ("<style>@import url(file:///etc/passwd);</style>", "file:///etc/passwd"),
+        ('<p style="background: url(/etc/hostname)">x</p>', "file:///etc/hostname"),
+        ('<link rel="attachment" href="../../assets/logo.svg">', "assets/logo.svg"),
+        ('<a rel="attachment" href="../../assets/logo.svg">x</a>', "assets/logo.svg"),
+    ],
+)
+def test_anything_outside_the_theme_and_assets_is_refused(
+    files: dict[str, str], markup: str, refused: str
+) -> None:
+    result = render_pdf(job(markup), files)
+    assert result.error is None and result.data is not None
+    assert [url for url, _ in result.refused] == [refused]
+    reader = PdfReader(io.BytesIO(result.data))
+    assert not reader.attachments
+    assert b"root:" not in result.data
+
+
+def test_a_document_that_takes_too_long_is_stopped(files: dict[str, str]) -> None:
+    rows = "".join(f"<tr><td>{i}</td><td>{'word ' * 40}</td></tr>" for i in range(3000))
+    result = render_pdf(job(f"<table>{rows}</table>"), files, time_limit=0.2)
+    assert result.data is None
+    assert result.error == "rendering took longer than 0.2 s and was stopped"
+
+
+def test_the_same_html_gives_the_same_bytes(files: dict[str, str]) -> None:
+    first = render_pdf(job("<p>same</p>"), files)
+    second = render_pdf(job("<p>same</p>"), files)
+    assert first.data == second.data
+
+
+def test_metadata_comes_from_the_html(files: dict[str, str]) -> None:
+    head = (
+        '<meta name="author" content="Ana Lyst"><meta name="description" content="About it">'
+        '<meta name="keywords" content="a, b"><meta name="dcterms.created" '
+        'content="2026-11-23T12:00:00Z">'
+    )
+    result = render_pdf(job("", head), files)
+    assert result.data is not None
+    meta = PdfReader(io.BytesIO(result.data)).metadata
+    assert meta is not None
+    assert (meta.title, meta.author, meta.subject) == ("T", "Ana Lyst", "About it")
+    assert meta["/Keywords"] == "a, b"
+    assert meta["/CreationDate"].startswith("D:20261123120000")
+
+
+def test_cache_hits_until_the_html_or_a_fetched_file_changes(
+    files: dict[str, str], tmp_path: Path
+) -> None:
+    cache = PdfCache(tmp_path / "cache")
+    logo = job('<img src="../../assets/logo.svg">')
+    [first] = render_documents([logo], files, cache, workers=1)
+    assert not first.cached and first.data is not None
+    [again] = render_documents([logo], files, cache, workers=1)
+    assert again.cached and again.data == first.data
+
+    Path(files["assets/logo.svg"]).write_text(LOGO.replace("<rect", '<rect fill="red"'))
+    [changed] = render_documents([logo], files, cache, workers=1)
+    assert not changed.cached
+
+    [other] = render_documents([job("<p>new text</p>")], files, cache, workers=1)
+    assert not other.cached
+
+
+def test_a_damaged_cache_entry_is_rendered_again(files: dict[str, str], tmp_path: Path) -> None:
+    cache = PdfCache(tmp_path / "cache")
+    document = job("<p>x</p>")
+    render_documents([document], files, cache, workers=1)
+    (tmp_path / "cache" / f"{cache.key(document)}.pdf").write_bytes(b"%PDF-broken")
+    [result] = render_documents([document], files, cache, workers=1)
+    assert not result.cached and result.data is not None and result.data != b"%PDF-broken"
+
+
+def test_refusals_are_kept_with_a_cached_pdf(files: dict[str, str], tmp_path: Path) -> None:
+    cache = PdfCache(tmp_path / "cache")
+    document = job('<img src="/etc/passwd">')
+    render_documents([document], files, cache, workers=1)
+    [result] = render_documents([document], files, cache, workers=1)
+    assert result.cached and result.refused == [("file:///etc/passwd", OUTSIDE)]
+
+
+def test_workers_return_results_in_job_order_and_one_failure_stays_alone(
+    files: dict[str, str], tmp_path: Path
+) -> None:
+    rows = "".join(f"<tr><td>{'word ' * 40}</td></tr>" for _ in range(3000))
+    jobs = [
+        job("<p>one</p>", path="pdf/a.pdf"),
+        job(f"<table>{rows}</table>", path="pdf/slow.pdf"),
+        job("<p>three</p>", path="pdf/c.pdf"),
+    ]
+    results = render_documents(jobs, files, None, workers=2, time_limit=0.3)
+    assert [r.path for r in results] == ["pdf/a.pdf", "pdf/slow.pdf", "pdf/c.pdf"]
+    assert results[1].error is not None and results[1].data is None
+    assert "one" in text_of(results[0].data or b"") and "three" in text_of(results[2].data or b"")
+
+
+def test_the_cache_keeps_only_what_recent_builds_used(
+    files: dict[str, str], tmp_path: Path
+) -> None:
+    cache = PdfCache(tmp_path / "cache")
+    for n in range(5):
+        render_documents([job(f"<p>{n}</p>")], files, cache, workers=1)
+    assert len(list((tmp_path / "cache").glob("*.pdf"))) == 3

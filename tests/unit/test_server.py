@@ -1,0 +1,157 @@
+"""The dev server over real HTTP: only the output folder, only to loopback names, the client
+injected into pages it serves, and the state pages are told through server-sent events."""
+
+from __future__ import annotations
+
+import http.client
+import json
+import os
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from gtm.diagnostics import Diagnostic
+from gtm.server import CLIENT_PATH, DevServer, SiteState
+
+
+@pytest.fixture
+def served(tmp_path: Path) -> Iterator[tuple[DevServer, Path]]:
+    root = tmp_path / "output"
+    (root / "personas" / "dana").mkdir(parents=True)
+    (root / "index.html").write_text("<html><body><h1>Home</h1></body></html>")
+    (root / "personas" / "dana" / "index.html").write_text("<html><body>Dana</body></html>")
+    (root / "404.html").write_text("<html><body>Not here</body></html>")
+    (root / "launches.ics").write_text("BEGIN:VCALENDAR\r\nEND:VCALENDAR\r\n")
+    (root / "search-index.json").write_text("[]")
+    (tmp_path / "secret.txt").write_text("top secret")
+    os.symlink(tmp_path / "secret.txt", root / "link.txt")
+    server = DevServer("127.0.0.1", 0, root, SiteState())
+    thread = threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True)
+    thread.start()
+    yield server, root
+    server.shutdown()
+    server.server_close()
+
+
+def get(server: DevServer, path: str, host: str | None = None) -> tuple[int, dict[str, str], bytes]:
+    connection = http.client.HTTPConnection("127.0.0.1", server.server_address[1], timeout=5)
+    headers = {"Host": host} if host else {}
+    connection.putrequest("GET", path, skip_host=bool(host))
+    for name, value in headers.items():
+        connection.putheader(name, value)
+    connection.endheaders()
+    response = connection.getresponse()
+    body = response.read()
+    connection.close()
+    return response.status, dict(response.getheaders()), body
+
+
+def test_pages_are_served_with_the_reload_client(served: tuple[DevServer, Path]) -> None:
+    server, root = served
+    status, headers, body = get(server, "/")
+    assert status == 200
+    assert headers["Content-Type"] == "text/html; charset=utf-8"
+    assert body.endswith(b"</script></body></html>")
+    assert f'<script src="{CLIENT_PATH}" data-generation="'.encode() in body
+    assert b"__gtm__" not in (root / "index.html").read_bytes()
+
+
+@pytest.mark.parametrize(
+    ("path", "content_type"),
+    [
+        ("/launches.ics", "text/calendar; charset=utf-8"),
+        ("/search-index.json", "application/json"),
+        (CLIENT_PATH, "text/javascript; charset=utf-8"),
+    ],
+)
+def test_content_types(served: tuple[DevServer, Path], path: str, content_type: str) -> None:
+    status, headers, _ = get(served[0], path)
+    assert (status, headers["Content-Type"]) == (200, content_type)
+
+
+def test_a_folder_without_its_slash_is_redirected(served: tuple[DevServer, Path]) -> None:
+    status, headers, _ = get(served[0], "/personas/dana")
+    assert (status, headers["Location"]) == (301, "/personas/dana/")
+    status, _, body = get(served[0], "/personas/dana/")
+    assert status == 200 and b"Dana" in body
+
+
+def test_no_directory_listing(served: tuple[DevServer, Path]) -> None:
+    status, _, body = get(served[0], "/personas/")
+    assert status == 404
+    assert b"Not here" in body and b"dana" not in body
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/../secret.txt",
+        "/%2e%2e/secret.txt",
+        "/%2E%2E%2Fsecret.txt",
+        "/personas/..%2f..%2f..%2fsecret.txt",
+        "/..%5csecret.txt",
+        "/%252e%252e/secret.txt",
+        "//etc/passwd",
+        "/etc/passwd",
+        "/link.txt",
+        "/index.html%00.txt",
+    ],
+)
+def test_nothing_outside_the_output_folder_is_served(
+    served: tuple[DevServer, Path], path: str
+) -> None:
+    status, _, body = get(served[0], path)
+    assert status == 404
+    assert b"top secret" not in body and b"root:" not in body
+
+
+@pytest.mark.parametrize("host", ["evil.example.com", "evil.example.com:8000", "127.0.0.1.nip.io"])
+def test_a_foreign_host_name_is_refused(served: tuple[DevServer, Path], host: str) -> None:
+    status, _, body = get(served[0], "/", host=host)
+    assert status == 421
+    assert b"Home" not in body
+
+
+@pytest.mark.parametrize("host", ["localhost", "localhost:8000", "127.0.0.1:8000", "[::1]:8000"])
+def test_loopback_names_are_served(served: tuple[DevServer, Path], host: str) -> None:
+    assert get(served[0], "/", host=host)[0] == 200
+
+
+def test_events_tell_the_generation_and_the_problems(served: tuple[DevServer, Path]) -> None:
+    server, _ = served
+    connection = http.client.HTTPConnection("127.0.0.1", server.server_address[1], timeout=5)
+    connection.request("GET", "/__gtm__/events")
+    response = connection.getresponse()
+    assert response.getheader("Content-Type") == "text/event-stream"
+
+    def next_event() -> dict:
+        while True:
+            line = response.fp.readline().decode()
+            if line.startswith("data: "):
+                return json.loads(line[6:])
+
+    first = next_event()
+    assert first["problems"] == []
+    problem = Diagnostic("content/personas/x.yaml", 2, 3, "error", "yaml-syntax", "bad")
+    server.state.failed([problem])
+    broken = next_event()
+    assert broken["generation"] == first["generation"]
+    assert broken["problems"][0]["text"] == "content/personas/x.yaml:2:3: error: bad"
+    server.state.published()
+    fixed = next_event()
+    assert fixed["problems"] == [] and fixed["generation"] != first["generation"]
+    connection.close()
+
+
+def test_shutdown_ends_open_event_streams(tmp_path: Path) -> None:
+    server = DevServer("127.0.0.1", 0, tmp_path, SiteState())
+    threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True).start()
+    connection = http.client.HTTPConnection("127.0.0.1", server.server_address[1], timeout=5)
+    connection.request("GET", "/__gtm__/events")
+    response = connection.getresponse()
+    response.fp.readline()
+    server.shutdown()
+    server.server_close()
+    assert response.read() is not None
