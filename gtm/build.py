@@ -79,7 +79,7 @@ def build_site(
         return BuildResult({}, checked.diagnostics, 0, checked.files)
     theme = load_theme(project.root, project.config.build.theme)
     portal = make_portal(checked.site, project.config, options.today, options.audience, options.pdf)
-    renderer = Renderer(theme, portal, project.root, diagnostics)
+    renderer = Renderer(theme, portal, project.root, diagnostics, project.cache_dir / "jinja")
     files: dict[str, bytes] = {}
     pages = plan_pages(portal)
     for done, page in enumerate(pages, 1):

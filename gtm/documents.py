@@ -18,8 +18,6 @@ from gtm.routes import SALES_KIT, pdf_path
 from gtm.sources import Source, locate
 from gtm.views import Entry, Portal
 
-CACHE_DIR = ".gtm-cache"
-
 PRINT_TEMPLATES = {
     "competitors": "print/battlecard.html",
     "launches": "print/launch-brief.html",
@@ -148,7 +146,7 @@ def make_collateral(
     results = render_documents(
         batch.jobs,
         batch.servable,
-        PdfCache(project.root / CACHE_DIR / "pdf"),
+        PdfCache(project.cache_dir / "pdf"),
         workers,
         (lambda done, total: progress("PDFs", done, total)) if progress else None,
     )

@@ -8,7 +8,7 @@ import re
 import unicodedata
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 
 from markdown_it import MarkdownIt
 from markdown_it.renderer import RendererHTML
@@ -81,7 +81,8 @@ def parse_link(href: str) -> LinkTarget | None:
     return LinkTarget(match.group(1), match.group(2), (match.group(3) or "")[1:])
 
 
-def find_gtm_links(text: str) -> list[str]:
+@lru_cache(maxsize=8192)
+def find_gtm_links(text: str) -> tuple[str, ...]:
     """Every `gtm:` href of a link or image in `text`, in order; code is not searched."""
     found: list[str] = []
     for token in parser().parse(text):
@@ -94,7 +95,7 @@ def find_gtm_links(text: str) -> list[str]:
                 continue
             if href.startswith(GTM_SCHEME):
                 found.append(href)
-    return found
+    return tuple(found)
 
 
 def render_markdown(text: str, resolve: Resolver, allow_html: bool = False) -> str:

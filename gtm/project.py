@@ -13,6 +13,8 @@ from typing import Literal
 from gtm.config import CONFIG_FILE, Config, load_config
 from gtm.errors import ProjectError
 
+CACHE_DIR = ".gtm-cache"
+
 Audience = Literal["internal", "public"]
 
 
@@ -30,6 +32,12 @@ class Project:
     @property
     def output_dir(self) -> Path:
         return self.root / self.config.build.output_dir
+
+    @property
+    def cache_dir(self) -> Path:
+        """Digest-keyed caches (compiled templates, PDFs): git-ignored, never served, and safe
+        to delete at any time."""
+        return self.root / CACHE_DIR
 
     def relative(self, path: Path) -> str:
         """The project-relative POSIX path that diagnostics print."""

@@ -6,12 +6,14 @@ from __future__ import annotations
 
 import traceback
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 from jinja2 import (
     ChoiceLoader,
     Environment,
+    FileSystemBytecodeCache,
     FileSystemLoader,
     PrefixLoader,
     StrictUndefined,
@@ -26,7 +28,7 @@ from gtm.markdown import LinkTarget, render_markdown
 from gtm.model import KINDS
 from gtm.routes import item_path, list_path, relative_url
 from gtm.theme import Theme
-from gtm.views import KIND_TITLES, Entry, Portal
+from gtm.views import KIND_TITLES, Portal
 
 KIND_TEMPLATES = {
     "products": "product.html",
@@ -90,12 +92,22 @@ def plan_pages(portal: Portal) -> list[PlannedPage]:
 class Renderer:
     """Renders planned pages; a template problem becomes a diagnostic, not a traceback."""
 
-    def __init__(self, theme: Theme, portal: Portal, root: Path, diagnostics: Diagnostics) -> None:
+    def __init__(
+        self,
+        theme: Theme,
+        portal: Portal,
+        root: Path,
+        diagnostics: Diagnostics,
+        cache_dir: Path | None = None,
+    ) -> None:
         self.portal = portal
         self.theme = theme
         self.root = root
         self.diagnostics = diagnostics
         self.allow_html = portal.config.markdown.allow_html
+        self.targets = frozenset(
+            (entry.kind, entry.id, entry.path) for kind in portal.kinds.values() for entry in kind
+        )
         template_dirs = [str(d) for d in theme.template_dirs]
         self.env = Environment(
             loader=ChoiceLoader(
@@ -112,6 +124,7 @@ class Renderer:
             keep_trailing_newline=True,
             trim_blocks=True,
             lstrip_blocks=True,
+            bytecode_cache=_bytecode_cache(cache_dir),
         )
 
     def render(self, page: PlannedPage) -> str | None:
@@ -121,7 +134,7 @@ class Renderer:
         def md(text: str | None) -> Markup:
             if not text:
                 return Markup("")
-            return Markup(render_markdown(text, self._resolver(page.path), self.allow_html))
+            return Markup(_markdown(text, page.path, self.allow_html, self.targets))
 
         context = {
             "site": self.portal,
@@ -141,20 +154,44 @@ class Renderer:
             self._report(filename, line, f"while rendering {page.path}: {exc}")
         return None
 
-    def _resolver(self, from_path: str) -> Any:
-        def resolve(target: LinkTarget) -> str | None:
-            entry: Entry | None = self.portal.entry(target.kind, target.id)
-            if entry is None:
-                return None
-            path = entry.path + (f"#{target.fragment}" if target.fragment else "")
-            return relative_url(from_path, path)
-
-        return resolve
-
     def _report(self, filename: str | None, line: int, message: str) -> None:
         where = f"themes/{self.theme.name}/templates"
         path = _relative(filename, self.root) if filename else where
         self.diagnostics.error(path, line or 1, 1, "template", message)
+
+
+@lru_cache(maxsize=8192)
+def _markdown(
+    text: str, from_path: str, allow_html: bool, targets: frozenset[tuple[str, str, str]]
+) -> str:
+    """Markdown as HTML for one page; cached by everything the HTML depends on, so `gtm serve`
+    renders again only the texts that changed (or all, when an artifact comes or goes)."""
+    paths = _paths(targets)
+
+    def resolve(target: LinkTarget) -> str | None:
+        path = paths.get((target.kind, target.id))
+        if path is None:
+            return None
+        return relative_url(from_path, path + (f"#{target.fragment}" if target.fragment else ""))
+
+    return render_markdown(text, resolve, allow_html)
+
+
+@lru_cache(maxsize=4)
+def _paths(targets: frozenset[tuple[str, str, str]]) -> dict[tuple[str, str], str]:
+    return {(kind, ident): path for kind, ident, path in targets}
+
+
+def _bytecode_cache(folder: Path | None) -> FileSystemBytecodeCache | None:
+    """Compiled templates on disk, keyed by each template's source: compiling the theme costs
+    more than rendering every page of a small portal."""
+    if folder is None:
+        return None
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError:
+        return None
+    return FileSystemBytecodeCache(str(folder))
 
 
 def _template_frame(exc: BaseException) -> tuple[str | None, int]:

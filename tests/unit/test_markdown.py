@@ -13,7 +13,7 @@ def test_links_and_images_in_order() -> None:
         "- [battlecard](gtm:competitors/pagestorm#pricing)\n"
         "- [web](https://acme.example) and [mail](mailto:a@b.example)\n"
     )
-    assert find_gtm_links(text) == [
+    assert list(find_gtm_links(text)) == [
         "gtm:personas/devops-dana",
         "gtm:products/relay",
         "gtm:competitors/pagestorm#pricing",
@@ -26,7 +26,7 @@ def test_reference_links_autolinks_and_tables() -> None:
         "| who | link |\n|---|---|\n| x | [y](gtm:personas/y) |\n\n"
         "[dana]: gtm:personas/devops-dana\n"
     )
-    assert find_gtm_links(text) == [
+    assert list(find_gtm_links(text)) == [
         "gtm:personas/devops-dana",
         "gtm:products/relay",
         "gtm:personas/y",
@@ -39,12 +39,12 @@ def test_code_is_not_searched() -> None:
         "```\n[x](gtm:personas/b)\n```\n\n"
         "    [x](gtm:personas/c)\n"
     )
-    assert find_gtm_links(text) == []
+    assert list(find_gtm_links(text)) == []
 
 
 def test_plain_text_is_not_a_link() -> None:
-    assert find_gtm_links("gtm:personas/devops-dana in a sentence") == []
-    assert find_gtm_links("") == []
+    assert list(find_gtm_links("gtm:personas/devops-dana in a sentence")) == []
+    assert list(find_gtm_links("")) == []
 
 
 @pytest.mark.parametrize(
