@@ -105,6 +105,10 @@ class Renderer:
         self.root = root
         self.diagnostics = diagnostics
         self.allow_html = portal.config.markdown.allow_html
+        base = portal.config.site.base_url
+        self.print_links = base if base.startswith(("https://", "http://")) else ""
+        """How a PDF links to the portal: under an absolute base_url, else not at all (a
+        relative link means nothing in a PDF that sales attaches to an e-mail)."""
         self.targets = frozenset(
             (entry.kind, entry.id, entry.path) for kind in portal.kinds.values() for entry in kind
         )
@@ -131,10 +135,12 @@ class Renderer:
         def url(path: str) -> str:
             return relative_url(page.path, path)
 
+        links = self.print_links if page.path.endswith(".pdf") else None
+
         def md(text: str | None) -> Markup:
             if not text:
                 return Markup("")
-            return Markup(_markdown(text, page.path, self.allow_html, self.targets))
+            return Markup(_markdown(text, page.path, self.allow_html, self.targets, links))
 
         context = {
             "site": self.portal,
@@ -162,17 +168,25 @@ class Renderer:
 
 @lru_cache(maxsize=8192)
 def _markdown(
-    text: str, from_path: str, allow_html: bool, targets: frozenset[tuple[str, str, str]]
+    text: str,
+    from_path: str,
+    allow_html: bool,
+    targets: frozenset[tuple[str, str, str]],
+    absolute: str | None = None,
 ) -> str:
     """Markdown as HTML for one page; cached by everything the HTML depends on, so `gtm serve`
-    renders again only the texts that changed (or all, when an artifact comes or goes)."""
+    renders again only the texts that changed (or all, when an artifact comes or goes).
+    `gtm:` links are relative, or under `absolute`, or plain text when `absolute` is ""."""
     paths = _paths(targets)
 
     def resolve(target: LinkTarget) -> str | None:
         path = paths.get((target.kind, target.id))
-        if path is None:
+        if path is None or absolute == "":
             return None
-        return relative_url(from_path, path + (f"#{target.fragment}" if target.fragment else ""))
+        path += f"#{target.fragment}" if target.fragment else ""
+        if absolute is not None:
+            return absolute.rstrip("/") + "/" + path
+        return relative_url(from_path, path)
 
     return render_markdown(text, resolve, allow_html)
 

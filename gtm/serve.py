@@ -9,7 +9,7 @@ import threading
 import time
 import webbrowser
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 from gtm.build import build_site
 from gtm.diagnostics import Diagnostic, Diagnostics, fails
@@ -98,7 +98,7 @@ class DevSession:
 
     def _options(self) -> RunOptions:
         flags = self.flags
-        options = run_options(
+        return run_options(
             self.project,
             audience=flags.audience,  # type: ignore[arg-type]
             drafts=flags.drafts,
@@ -106,7 +106,6 @@ class DevSession:
             pdf=flags.pdf,
             jobs=flags.jobs,
         )
-        return replace(options, jobs=min(options.jobs, 2))
 
     def _render_pdfs(self, build: int, batch: PdfBatch, options: RunOptions) -> None:
         diagnostics = Diagnostics()

@@ -1,0 +1,262 @@
+"""The example's PDF collateral read back as sales gets it: every document, its text and
+metadata, its pages drawn by poppler, the sales kit's outline, the cache, public builds."""
+
+from __future__ import annotations
+
+import io
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader
+
+from tests.conftest import EXAMPLE_EPOCH, ROOT, RunGtm, require_program
+
+DOCUMENTS = {
+    "pdf/battlecards/pagestorm.pdf": ["PageStorm", "Quick dismiss", "Why we win"],
+    "pdf/battlecards/alertly.pdf": ["Alertly"],
+    "pdf/battlecards/sirenworks.pdf": ["SirenWorks"],
+    "pdf/launch-briefs/relay-2.pdf": ["Acme Relay 2", "Milestones", "Risks", "Goals"],
+    "pdf/launch-briefs/relay-slack-app.pdf": ["Slack"],
+    "pdf/personas/devops-dana.pdf": ["DevOps Dana", "Head of Platform Engineering", "Alert storms"],
+    "pdf/personas/cfo-carla.pdf": ["CFO Carla"],
+    "pdf/personas/sre-sam.pdf": ["SRE Sam"],
+    "pdf/personas/vp-eng-victor.pdf": ["Victor"],
+    "pdf/messaging/relay.pdf": ["Acme Relay"],
+    "pdf/sales-kit.pdf": ["PageStorm", "DevOps Dana", "Contents"],
+}
+INTERNAL_NOTE = "Internal — do not distribute"
+
+
+def read(path: Path) -> PdfReader:
+    return PdfReader(io.BytesIO(path.read_bytes()))
+
+
+def text(reader: PdfReader) -> str:
+    return " ".join(" ".join((page.extract_text() or "").split()) for page in reader.pages)
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The example with its PDFs, built once for this module."""
+    from click.testing import CliRunner
+
+    from gtm.cli import main
+
+    root = tmp_path_factory.mktemp("pdf") / "example"
+    root.mkdir()
+    shutil.copy(ROOT / "gtm.toml", root / "gtm.toml")
+    shutil.copytree(ROOT / "content", root / "content")
+    env = {"SOURCE_DATE_EPOCH": EXAMPLE_EPOCH, "NO_COLOR": "1"}
+    result = CliRunner(env=env).invoke(main, ["build", "--project", str(root)])
+    assert result.exit_code == 0, result.output
+    assert "11 PDFs (0 unchanged)" in result.output
+    return root
+
+
+def test_every_document_of_the_spec_is_written(built: Path) -> None:
+    written = {
+        p.relative_to(built / "output").as_posix() for p in built.glob("output/pdf/**/*.pdf")
+    }
+    assert written == set(DOCUMENTS)
+
+
+@pytest.mark.parametrize(("name", "phrases"), DOCUMENTS.items())
+def test_each_document_holds_its_source_and_no_attachment(
+    built: Path, name: str, phrases: list[str]
+) -> None:
+    reader = read(built / "output" / name)
+    content = text(reader)
+    for phrase in phrases:
+        assert phrase in content
+    assert not reader.attachments
+
+
+def test_battlecards_fit_on_two_pages_and_one_pagers_on_one(built: Path) -> None:
+    for card in (built / "output/pdf/battlecards").glob("*.pdf"):
+        assert len(read(card).pages) <= 2, card.name
+    for persona in (built / "output/pdf/personas").glob("*.pdf"):
+        assert len(read(persona).pages) <= 2, persona.name
+
+
+def test_metadata_comes_from_the_source(built: Path) -> None:
+    meta = read(built / "output/pdf/battlecards/pagestorm.pdf").metadata
+    assert meta is not None
+    assert meta.title == "Battlecard: PageStorm"
+    assert meta.author == "Sofia Alvarez (Competitive Intelligence)"
+    assert meta.subject and meta.subject.startswith("The incumbent")
+    assert meta["/Keywords"] == "incumbent, enterprise, relay-2"
+    assert meta["/CreationDate"].startswith("D:20261123120000")
+
+
+def test_internal_documents_say_so_on_every_page_and_public_ones_do_not(built: Path) -> None:
+    for name in (
+        "pdf/battlecards/pagestorm.pdf",
+        "pdf/sales-kit.pdf",
+        "pdf/launch-briefs/relay-2.pdf",
+    ):
+        for page in read(built / "output" / name).pages:
+            assert INTERNAL_NOTE in (page.extract_text() or ""), name
+    public = read(built / "output/pdf/personas/devops-dana.pdf")
+    assert INTERNAL_NOTE not in text(public)
+
+
+def test_the_sales_kit_has_an_outline_of_every_battlecard_and_persona(built: Path) -> None:
+    reader = read(built / "output/pdf/sales-kit.pdf")
+
+    def titles(items: list) -> list[str]:
+        found: list[str] = []
+        for item in items:
+            found += titles(item) if isinstance(item, list) else [item.title]
+        return found
+
+    outline = titles(reader.outline)
+    for name in ("PageStorm", "Alertly", "SirenWorks", "DevOps Dana", "CFO Carla", "SRE Sam"):
+        assert any(name in title for title in outline), name
+    assert len(reader.pages) >= 8
+
+
+def test_every_artifact_page_with_a_pdf_links_to_it(built: Path) -> None:
+    page = (built / "output/competitors/pagestorm/index.html").read_text()
+    assert 'href="../../pdf/battlecards/pagestorm.pdf"' in page
+    downloads = (built / "output/downloads/index.html").read_text()
+    for name in DOCUMENTS:
+        assert f'href="../{name}"' in downloads
+
+
+def pixels(pgm: bytes) -> bytes:
+    """The pixel bytes of a binary PGM (P5) image from pdftoppm -gray."""
+    fields = pgm.split(maxsplit=4)
+    assert fields[0] == b"P5"
+    return fields[4]
+
+
+@pytest.mark.parametrize("name", DOCUMENTS)
+def test_first_pages_render_and_are_not_blank(built: Path, name: str, tmp_path: Path) -> None:
+    require_program("pdftoppm")
+    subprocess.run(
+        [
+            "pdftoppm",
+            "-gray",
+            "-r",
+            "30",
+            "-f",
+            "1",
+            "-l",
+            "1",
+            str(built / "output" / name),
+            str(tmp_path / "p"),
+        ],
+        check=True,
+        timeout=60,
+    )
+    [image] = tmp_path.glob("p*.pgm")
+    data = pixels(image.read_bytes())
+    inked = sum(1 for value in data if value < 160)
+    assert inked / len(data) > 0.02, f"{name}: first page is nearly blank"
+
+
+def test_a_rebuild_without_changes_renders_no_pdf(built: Path, run_gtm: RunGtm) -> None:
+    result = run_gtm("build", project=built)
+    assert result.exit_code == 0
+    assert "11 PDFs (11 unchanged)" in result.stdout
+
+
+def test_one_change_renders_only_the_documents_it_touches(
+    built: Path, run_gtm: RunGtm, tmp_path: Path
+) -> None:
+    project = tmp_path / "copy"
+    shutil.copytree(built, project)
+    carla = project / "content/personas/cfo-carla.yaml"
+    carla.write_text(carla.read_text().replace("name: CFO Carla", "name: CFO Carla M."), "utf-8")
+    result = run_gtm("build", "--verbose", project=project)
+    assert result.exit_code == 0, result.output
+    rendered = {
+        line.split(":")[0].strip()
+        for line in result.stderr.splitlines()
+        if line.startswith("  pdf/") and not line.endswith("unchanged")
+    }
+    assert "pdf/personas/cfo-carla.pdf" in rendered
+    assert "pdf/sales-kit.pdf" in rendered
+    assert "pdf/battlecards/pagestorm.pdf" not in rendered
+    assert "pdf/personas/devops-dana.pdf" not in rendered
+
+
+def test_the_same_sources_give_the_same_pdf_bytes(
+    built: Path, run_gtm: RunGtm, tmp_path: Path
+) -> None:
+    project = tmp_path / "again"
+    shutil.copytree(built, project, ignore=shutil.ignore_patterns(".gtm-cache", "output"))
+    assert run_gtm("build", project=project).exit_code == 0
+    for name in DOCUMENTS:
+        assert (project / "output" / name).read_bytes() == (built / "output" / name).read_bytes(), (
+            name
+        )
+
+
+def test_letter_pages_when_the_config_asks(built: Path, run_gtm: RunGtm, tmp_path: Path) -> None:
+    project = tmp_path / "letter"
+    shutil.copytree(built, project, ignore=shutil.ignore_patterns("output"))
+    toml = project / "gtm.toml"
+    toml.write_text(toml.read_text().replace('page_size = "A4"', 'page_size = "Letter"'), "utf-8")
+    assert run_gtm("build", project=project).exit_code == 0
+    box = read(project / "output/pdf/personas/devops-dana.pdf").pages[0].mediabox
+    assert (round(float(box.width)), round(float(box.height))) == (612, 792)
+
+
+def test_a_public_build_has_no_internal_pdf(built: Path, run_gtm: RunGtm, tmp_path: Path) -> None:
+    project = tmp_path / "public"
+    shutil.copytree(built, project, ignore=shutil.ignore_patterns("output"))
+    assert run_gtm("build", "--audience", "public", project=project).exit_code == 0
+    written = sorted(
+        p.relative_to(project / "output").as_posix() for p in project.glob("output/pdf/**/*.pdf")
+    )
+    assert written == ["pdf/personas/devops-dana.pdf", "pdf/sales-kit.pdf"]
+    kit = text(read(project / "output/pdf/sales-kit.pdf"))
+    assert "Quick dismiss" not in kit and "Battlecard:" not in kit
+    assert INTERNAL_NOTE not in kit
+
+
+def test_a_remote_image_in_content_is_left_out_with_a_warning(
+    built: Path, run_gtm: RunGtm, tmp_path: Path
+) -> None:
+    project = tmp_path / "remote"
+    shutil.copytree(built, project, ignore=shutil.ignore_patterns("output"))
+    dana = project / "content/personas/devops-dana.md"
+    original = dana.read_text()
+    dana.write_text(original + "\n![chart](https://tracker.example.com/pixel.png)\n", "utf-8")
+    line = original.count("\n") + 2
+    result = run_gtm("build", project=project)
+    assert result.exit_code == 0, result.output
+    assert (
+        f"content/personas/devops-dana.md:{line}:10: warning: pdf/personas/devops-dana.pdf may not "
+        "load 'https://tracker.example.com/pixel.png' (a PDF may use only files of the theme and "
+        "of content/assets/), so it was left out"
+    ) in result.stdout
+
+
+def test_a_theme_stylesheet_cannot_pull_in_a_system_file(
+    built: Path, run_gtm: RunGtm, tmp_path: Path
+) -> None:
+    project = tmp_path / "theme"
+    shutil.copytree(built, project, ignore=shutil.ignore_patterns("output"))
+    static = project / "themes/default/static"
+    static.mkdir(parents=True)
+    css = (ROOT / "themes/default/static/print.css").read_text()
+    (static / "print.css").write_text(css + '\nbody { background: url("file:///etc/passwd") }\n')
+    result = run_gtm("build", project=project)
+    assert result.exit_code == 0, result.output
+    assert "may not load 'file:///etc/passwd'" in result.stdout
+    for pdf in project.glob("output/pdf/**/*.pdf"):
+        assert b"root:x:0:0" not in pdf.read_bytes()
+
+
+def test_links_between_artifacts_are_plain_text_in_a_pdf(built: Path) -> None:
+    reader = read(built / "output/pdf/launch-briefs/relay-2.pdf")
+    targets = [
+        str(annotation.get_object().get("/A", {}).get("/URI", ""))
+        for page in reader.pages
+        for annotation in page.get("/Annots", []) or []
+    ]
+    assert not [t for t in targets if t.startswith("file:") or "__gtm__" in t]
