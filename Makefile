@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 
-.PHONY: portal test lint clean
+.PHONY: portal test screenshots clean
 
 $(BIN)/gtm: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -18,6 +18,13 @@ test: $(BIN)/gtm
 	$(BIN)/ruff check gtm tests
 	$(BIN)/ruff format --check gtm tests
 	$(BIN)/python -m pytest -q
+
+# The pictures in the README: the portal in Chromium, and the first page of each PDF.
+screenshots: portal
+	GTM_UPDATE_SCREENSHOTS=1 $(BIN)/python -m pytest -q tests/integration/test_browser.py
+	for doc in battlecards/pagestorm launch-briefs/relay-2 personas/devops-dana messaging/relay sales-kit; do \
+		pdftoppm -png -r 50 -f 1 -l 1 -singlefile output/pdf/$$doc.pdf docs/screenshots/pdf-$$(basename $$doc); \
+	done
 
 clean:
 	rm -rf $(VENV) output
