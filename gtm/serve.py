@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import threading
 import time
+import traceback
 import webbrowser
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -60,19 +61,32 @@ class DevSession:
         return f"http://{shown}:{port}/"
 
     def rebuild(self) -> bool:
-        """One build; True when it went live. Every problem becomes a diagnostic."""
-        started = time.perf_counter()
+        """One build; True when it went live. Whatever goes wrong, the server keeps serving
+        the last good build and says why, in the terminal and in every open page."""
         try:
-            self.project = open_project(self.project.root)
-            options = self._options()
-            result = build_site(self.project, options, defer_pdfs=True)
+            return self._rebuild()
         except GtmError as exc:
             problems = exc.diagnostics or [
                 Diagnostic("gtm.toml", 1, 1, "error", "project", exc.message)
             ]
-            self.state.failed(problems)
-            self.report(problems, f"gtm: {exc.message}; still serving the last good build")
-            return False
+            self._failed(problems, f"gtm: {exc.message}")
+        except OSError as exc:
+            self._failed([Diagnostic("gtm.toml", 1, 1, "error", "io", str(exc))], "")
+        except Exception as exc:  # A bug in gtm must not take the server down with it.
+            traceback.print_exc()
+            message = f"gtm failed unexpectedly ({type(exc).__name__}: {exc}); please report it"
+            self._failed([Diagnostic("gtm.toml", 1, 1, "error", "internal", message)], "")
+        return False
+
+    def _failed(self, problems: list[Diagnostic], note: str) -> None:
+        self.state.failed(problems)
+        self.report(problems, f"{note}; still serving the last good build")
+
+    def _rebuild(self) -> bool:
+        started = time.perf_counter()
+        self.project = open_project(self.project.root)
+        options = self._options()
+        result = build_site(self.project, options, defer_pdfs=True)
         if fails(result.diagnostics, options.strict):
             shown = [d for d in result.diagnostics if d.severity == "error" or options.strict]
             self.state.failed(shown)
@@ -109,12 +123,16 @@ class DevSession:
 
     def _render_pdfs(self, build: int, batch: PdfBatch, options: RunOptions) -> None:
         diagnostics = Diagnostics()
-        results = make_collateral(batch, self.project, options.jobs, diagnostics)
-        with self.lock:
-            if build != self.builds:
-                return
-            self.pdfs = {r.path: r.data for r in results if r.data is not None}
-            update(self.project.output_dir, {**self.site, **self.pdfs})
+        try:
+            results = make_collateral(batch, self.project, options.jobs, diagnostics)
+            with self.lock:
+                if build != self.builds:
+                    return
+                self.pdfs = {r.path: r.data for r in results if r.data is not None}
+                update(self.project.output_dir, {**self.site, **self.pdfs})
+        except (GtmError, OSError) as exc:
+            self.report([], f"gtm: the PDFs were not updated: {exc}")
+            return
         rendered = sum(1 for r in results if not r.cached)
         problems = diagnostics.sorted()
         if rendered or problems:

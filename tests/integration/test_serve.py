@@ -27,10 +27,10 @@ PRODUCT = "content/products/relay.yaml"
 class Running:
     """A DevSession serving in a thread, and what it reported."""
 
-    def __init__(self, root: Path) -> None:
+    def __init__(self, root: Path, pdf: bool = False) -> None:
         self.root = root
         self.reports: list[tuple[list[Diagnostic], str]] = []
-        flags = Flags(audience=None, drafts=False, strict=False, pdf=False, jobs=1)
+        flags = Flags(audience=None, drafts=False, strict=False, pdf=pdf, jobs=1)
         self.session = DevSession(
             open_project(root), flags, "127.0.0.1", 0, lambda d, s: self.reports.append((d, s))
         )
@@ -198,3 +198,39 @@ def test_built_files_never_carry_the_reload_client(running: Running) -> None:
     for page in (running.root / "output").rglob("*.html"):
         assert "__gtm__" not in page.read_text()
     assert json.loads((running.root / "output" / "search-index.json").read_text())
+
+
+def test_a_bug_in_a_rebuild_does_not_stop_the_server(
+    running: Running, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import gtm.serve
+
+    def broken(*args: object, **kwargs: object) -> None:
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(gtm.serve, "build_site", broken)
+    (running.root / PRODUCT).write_text("name: Acme Boom\nstage: growth\n")
+    wait_for(lambda: any(p["code"] == "internal" for p in running.session.state.problems))
+    assert "RuntimeError: boom" in running.session.state.problems[0]["message"]
+    assert running.get("/products/relay/index.html")[0] == 200
+    monkeypatch.undo()
+    (running.root / PRODUCT).write_text("name: Acme Calm\nstage: growth\n")
+    wait_for(lambda: "Acme Calm" in running.get("/products/relay/index.html")[1])
+
+
+def test_pdfs_follow_the_pages_in_the_background(make_project: MakeProject) -> None:
+    persona = "name: Dana\nrole: Head of Platform\nbuying_role: champion\ngoals: [g]\npains: [p]\n"
+    served = Running(make_project({"content/personas/dana.yaml": persona}), pdf=True)
+    try:
+        pdf = served.root / "output" / "pdf" / "personas" / "dana.pdf"
+        wait_for(pdf.is_file, timeout=60)
+        before = pdf.read_bytes()
+        page = "/personas/dana/index.html"
+        assert 'href="../../pdf/personas/dana.pdf"' in served.get(page)[1]
+        (served.root / "content/personas/dana.yaml").write_text(persona.replace("Dana", "Dora"))
+        wait_for(lambda: "Dora" in served.get(page)[1])
+        wait_for(lambda: pdf.read_bytes() != before, timeout=60)
+        assert served.get("/pdf/personas/dana.pdf")[0] == 200
+        assert any(summary.startswith("PDFs: ") for _, summary in served.reports)
+    finally:
+        served.close()
