@@ -329,10 +329,13 @@ def ratio(a: Row | None, b: Row | None) -> float | None:
 
 def print_report(rows: list[Row], sizes: list[int], runs: int, python: str) -> None:
     version = subprocess.run([python, "-m", "gtm", "--version"], capture_output=True, text=True)
+    git = ["git", "-C", str(REPO), "describe", "--always", "--dirty"]
+    revision = subprocess.run(git, capture_output=True, text=True).stdout.strip() or "unknown"
     print()
     print(
-        f"gtm benchmarks: {version.stdout.strip()}, Python {platform.python_version()}, "
-        f"{os.cpu_count()} cores, {runs} runs each, SOURCE_DATE_EPOCH={EPOCH}"
+        f"gtm benchmarks: {version.stdout.strip()} (repo at {revision}), "
+        f"Python {platform.python_version()}, {os.cpu_count()} cores, {runs} runs each, "
+        f"SOURCE_DATE_EPOCH={EPOCH}"
     )
     print()
     head = f"{'size':>7}  {'measure':<42} {'median':>9} {'min':>9} {'max':>9} {'peak MB':>8}  notes"

@@ -8,6 +8,7 @@ import re
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date
+from functools import cached_property
 
 from gtm.config import Config
 from gtm.derive import days_since_review, overdue_milestones, tier_gap
@@ -20,7 +21,7 @@ from gtm.validate import ITEM_NOUNS, Item
 URLISH = re.compile(r"\S+://\S+|\S+@\S+\.\w+|`[^`\n]*`|\b[\w-]+(?:\.[\w-]+)*\.[a-z]{2,}\b(?:/\S*)?")
 
 
-@dataclass(frozen=True)
+@dataclass
 class RuleContext:
     """What every rule may read: the linked site, the config and today."""
 
@@ -28,6 +29,12 @@ class RuleContext:
     config: Config
     today: date
     diagnostics: Diagnostics
+
+    @cached_property
+    def brand_patterns(
+        self,
+    ) -> tuple[list[tuple[re.Pattern[str], str, str]], re.Pattern[str]]:
+        return _brand_patterns(self.site.brand) if self.site.brand else ([], re.compile("$^"))
 
     def error(self, item: Item, where: tuple[int, int], code: str, message: str) -> None:
         self.diagnostics.error(item.path, where[0], where[1], code, message)
@@ -246,11 +253,11 @@ def check_brand(item: Item, ctx: RuleContext) -> None:
     brand = ctx.site.brand
     if brand is None:
         return
-    patterns = _brand_patterns(brand)
+    patterns, anything = ctx.brand_patterns
     if not patterns:
         return
     for leaf in iter_leaves(item.fields):
-        if leaf.shape.prose is None:
+        if leaf.shape.prose is None or not anything.search(leaf.value):
             continue
         text = blank(URLISH, leaf.value)
         for pattern, k, hit, message, code in _hits(text, patterns):
@@ -271,7 +278,11 @@ def _hits(
     return [hit[2:] for hit in hits]
 
 
-def _brand_patterns(brand: Brand) -> list[tuple[re.Pattern[str], str, str]]:
+def _brand_patterns(
+    brand: Brand,
+) -> tuple[list[tuple[re.Pattern[str], str, str]], re.Pattern[str]]:
+    """The patterns of every brand rule, and one pattern that finds any of them: most texts
+    have no hit at all, and one scan tells."""
     patterns = []
     for term in brand.terms:
         for avoid in term.avoid:
@@ -280,7 +291,8 @@ def _brand_patterns(brand: Brand) -> list[tuple[re.Pattern[str], str, str]]:
             patterns.append((_phrase(avoid), message, "brand-term"))
     for word in brand.banned:
         patterns.append((_phrase(word), "'{hit}' is a banned word (brand.yaml)", "banned-word"))
-    return patterns
+    anything = re.compile("|".join(f"(?:{p.pattern})" for p, _, _ in patterns), re.IGNORECASE)
+    return patterns, anything
 
 
 def _phrase(text: str) -> re.Pattern[str]:

@@ -20,6 +20,12 @@ from mdit_py_plugins.footnote import footnote_plugin
 GTM_SCHEME = "gtm:"
 GTM_LINK = re.compile(r"^gtm:([a-z]+)/([^/#?\s]+)(#[^\s]*)?$")
 CODE = re.compile(r"^(```|~~~).*?^\1|`[^`\n]*`", re.DOTALL | re.MULTILINE)
+FENCE_MARKS = re.compile(r"^\s*(?:```|~~~).*$|^\s*\|?[\s:|-]*-{3,}[\s:|-]*$", re.MULTILINE)
+LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
+MARKUP = re.compile(
+    r"^\s{0,3}(?:#{1,6}\s|>\s?|[-*+]\s+(?:\[[ xX]\]\s)?|\d+[.)]\s)|[*_`~|]+|<[^>\n]+>|\\",
+    re.MULTILINE,
+)
 SAFE_SCHEME = re.compile(r"^(https?:|mailto:|tel:|#|[^:]*$)", re.IGNORECASE)
 
 Resolver = Callable[["LinkTarget"], str | None]
@@ -84,6 +90,8 @@ def parse_link(href: str) -> LinkTarget | None:
 @lru_cache(maxsize=8192)
 def find_gtm_links(text: str) -> tuple[str, ...]:
     """Every `gtm:` href of a link or image in `text`, in order; code is not searched."""
+    if GTM_SCHEME not in text:
+        return ()
     found: list[str] = []
     for token in parser().parse(text):
         for child in token.children or ():
@@ -130,11 +138,10 @@ def _resolve_links(children: list[Token], resolve: Resolver) -> list[Token]:
 
 
 def plain_text(text: str) -> str:
-    """The words of a Markdown text without its markup, for search and summaries."""
-    words: list[str] = []
-    for token in parser().parse(text):
-        if token.type == "inline":
-            words += [c.content for c in token.children or () if c.type in ("text", "code_inline")]
-        elif token.type in ("code_block", "fence"):
-            words.append(token.content)
-    return " ".join(" ".join(words).split())
+    """The words of a Markdown text without its markup, for the search index. A few
+    substitutions instead of a parse: search needs the words, and a second full Markdown pass
+    over every body would cost as much as rendering the portal."""
+    text = FENCE_MARKS.sub(" ", text)
+    text = LINK.sub(r"\1", text)
+    text = MARKUP.sub(" ", text)
+    return " ".join(text.split())

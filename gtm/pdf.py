@@ -57,8 +57,8 @@ class PdfResult:
     cached: bool = False
 
 
-class RenderTimeout(Exception):
-    pass
+class RenderTimeout(BaseException):
+    """A BaseException, so that no `except Exception` inside WeasyPrint can swallow it."""
 
 
 def _digest(data: bytes) -> str:

@@ -148,6 +148,14 @@ class Portal:
     def pdfs(self) -> list[Entry]:
         return [e for k in KINDS for e in self.kinds[k] if e.pdf]
 
+    def neighbours(self, entry: Entry, count: int = 9) -> list[Entry]:
+        """Up to `count` entries of the same kind around `entry`, in list order: a sidebar
+        that stays short when a portal has hundreds of guides."""
+        entries = self.kinds[entry.kind]
+        index = next((i for i, e in enumerate(entries) if e.path == entry.path), 0)
+        start = max(0, min(index - count // 2, len(entries) - count))
+        return list(entries[start : start + count])
+
     def related(self, entry: Entry, kind: str) -> list[Entry]:
         """The entries of `kind` that refer to `entry` (what a product page gathers)."""
         paths = {link.path for link in entry.backlinks}
