@@ -114,7 +114,7 @@ def _fetcher(confinement: Confinement) -> Any:
 
 @contextmanager
 def _time_limit(seconds: float) -> Iterator[None]:
-    """SIGALRM interrupts a render stuck in Python code; only possible on the main thread."""
+    """SIGALRM interrupts a render that runs too long; only possible on the main thread."""
     if threading.current_thread() is not threading.main_thread() or not hasattr(signal, "SIGALRM"):
         yield
         return
@@ -123,11 +123,17 @@ def _time_limit(seconds: float) -> Iterator[None]:
         raise RenderTimeout
 
     previous = signal.signal(signal.SIGALRM, expire)
-    signal.setitimer(signal.ITIMER_REAL, seconds)
+    # Repeats after the first: an alarm that lands inside a C callback is swallowed there.
+    signal.setitimer(signal.ITIMER_REAL, seconds, 0.05)
     try:
         yield
     finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
+        while True:
+            try:
+                signal.setitimer(signal.ITIMER_REAL, 0)
+                break
+            except RenderTimeout:
+                continue
         signal.signal(signal.SIGALRM, previous)
 
 

@@ -4,6 +4,7 @@ template's file and line."""
 
 from __future__ import annotations
 
+import hashlib
 import traceback
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -109,8 +110,12 @@ class Renderer:
         self.print_links = base if base.startswith(("https://", "http://")) else ""
         """How a PDF links to the portal: under an absolute base_url, else not at all (a
         relative link means nothing in a PDF that sales attaches to an e-mail)."""
-        self.targets = frozenset(
-            (entry.kind, entry.id, entry.path) for kind in portal.kinds.values() for entry in kind
+        self.targets = _register(
+            frozenset(
+                (entry.kind, entry.id, entry.path)
+                for kind in portal.kinds.values()
+                for entry in kind
+            )
         )
         template_dirs = [str(d) for d in theme.template_dirs]
         self.env = Environment(
@@ -166,18 +171,32 @@ class Renderer:
         self.diagnostics.error(path, line or 1, 1, "template", message)
 
 
+_TARGETS: dict[str, dict[tuple[str, str], str]] = {}
+
+
+def _register(targets: frozenset[tuple[str, str, str]]) -> str:
+    """A short key for the set of link targets of a build, so that the Markdown cache compares
+    a digest, not a thousand paths, on every lookup."""
+    key = hashlib.sha1(repr(sorted(targets)).encode()).hexdigest()
+    if key not in _TARGETS:
+        if len(_TARGETS) > 8:
+            _TARGETS.clear()
+        _TARGETS[key] = {(kind, ident): path for kind, ident, path in targets}
+    return key
+
+
 @lru_cache(maxsize=8192)
 def _markdown(
     text: str,
     from_path: str,
     allow_html: bool,
-    targets: frozenset[tuple[str, str, str]],
+    targets: str,
     absolute: str | None = None,
 ) -> str:
     """Markdown as HTML for one page; cached by everything the HTML depends on, so `gtm serve`
     renders again only the texts that changed (or all, when an artifact comes or goes).
     `gtm:` links are relative, or under `absolute`, or plain text when `absolute` is ""."""
-    paths = _paths(targets)
+    paths = _TARGETS[targets]
 
     def resolve(target: LinkTarget) -> str | None:
         path = paths.get((target.kind, target.id))
@@ -189,11 +208,6 @@ def _markdown(
         return relative_url(from_path, path)
 
     return render_markdown(text, resolve, allow_html)
-
-
-@lru_cache(maxsize=4)
-def _paths(targets: frozenset[tuple[str, str, str]]) -> dict[tuple[str, str], str]:
-    return {(kind, ident): path for kind, ident, path in targets}
 
 
 def _bytecode_cache(folder: Path | None) -> FileSystemBytecodeCache | None:

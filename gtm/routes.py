@@ -4,6 +4,7 @@ explicitly, so the portal works under any sub-path, on any static host and from 
 from __future__ import annotations
 
 import posixpath
+from functools import lru_cache
 
 PDF_FOLDERS = {
     "competitors": "battlecards",
@@ -34,8 +35,19 @@ def relative_url(from_path: str, to_path: str) -> str:
     if to_path.startswith("#"):
         return to_path
     target, _, fragment = to_path.partition("#")
-    start = posixpath.dirname(from_path) or "."
-    url = posixpath.relpath(target, start)
-    if target.endswith("/"):
-        url += "/"
+    url = _relative(posixpath.dirname(from_path), target)
     return f"{url}#{fragment}" if fragment else url
+
+
+@lru_cache(maxsize=65536)
+def _relative(folder: str, target: str) -> str:
+    """`posixpath.relpath` for two clean output paths, without its trips to the file system's
+    idea of the current folder: a large portal computes tens of thousands of these."""
+    here = folder.split("/") if folder else []
+    there = target.split("/")
+    common = 0
+    while common < min(len(here), len(there) - 1) and here[common] == there[common]:
+        common += 1
+    parts = [".."] * (len(here) - common) + there[common:]
+    url = "/".join(parts) or "."
+    return url + "/" if target.endswith("/") and not url.endswith("/") else url

@@ -7,6 +7,7 @@ import re
 from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from gtm.diagnostics import Diagnostics, did_you_mean
 from gtm.markdown import CODE, find_gtm_links, parse_link
@@ -128,7 +129,7 @@ def _links(item: Item, path: PathKey, text: str, diagnostics: Diagnostics) -> It
     for href in find_gtm_links(text):
         occurrence = seen.get(href, 0)
         seen[href] = occurrence + 1
-        found = item.source.find(path, re.compile(re.escape(href)), occurrence, CODE)
+        found = item.source.find(path, _literal(href), occurrence, CODE)
         line, column = found or item.at(path)
         target = parse_link(href)
         if target is None:
@@ -185,3 +186,8 @@ def _report_left_out(
         code,
         f"{SINGULAR[kind]} '{ident}' {why}: this build shows only its name",
     )
+
+
+@lru_cache(maxsize=4096)
+def _literal(text: str) -> re.Pattern[str]:
+    return re.compile(re.escape(text))

@@ -7,10 +7,11 @@ import bisect
 import hashlib
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from gtm.diagnostics import Diagnostics, bad_byte_position, did_you_mean
+from gtm.diagnostics import Diagnostic, Diagnostics, bad_byte_position, did_you_mean
 from gtm.model import KINDS, SLUG
 from gtm.project import is_within
 from gtm.yamldoc import PathKey, Span, parse_yaml
@@ -36,6 +37,8 @@ class Source:
     digest: str
     body_span: Span | None = None
     line_starts: list[int] = field(default_factory=list, repr=False, compare=False)
+    masked: dict[tuple[int, int, str], str] = field(default_factory=dict, repr=False, compare=False)
+    """Blanked slices already made: a file with many links is searched once per link."""
 
     def position(self, index: int) -> tuple[int, int]:
         """The 1-based line and column of a character offset in the file."""
@@ -58,9 +61,13 @@ class Source:
         at `path`, with `mask` matches blanked; the raw text may fold lines the value joins."""
         span = self.span(path)
         end = span.end if span.end > span.start else len(self.text)
-        raw = self.text[span.start : end]
-        if mask is not None:
-            raw = blank(mask, raw)
+        if mask is None:
+            raw = self.text[span.start : end]
+        else:
+            key = (span.start, end, mask.pattern)
+            raw = self.masked.get(key) or self.masked.setdefault(
+                key, blank(mask, self.text[span.start : end])
+            )
         for index, match in enumerate(pattern.finditer(raw)):
             if index == occurrence:
                 return self.position(span.start + match.start())
@@ -141,7 +148,6 @@ def _rel(path: Path, root: Path) -> str:
 def read_source(kind: str, path: Path, root: Path, diagnostics: Diagnostics) -> Source | None:
     """Reads one content file; returns None when it cannot be read as content at all."""
     rel = _rel(path, root)
-    ident = path.stem
     if not is_within(path, root):
         diagnostics.error(
             rel, 1, 1, "outside-project", "is a link to a file outside the project: not read"
@@ -161,6 +167,24 @@ def read_source(kind: str, path: Path, root: Path, diagnostics: Diagnostics) -> 
             f"is {len(raw):,} bytes; a content file may be at most 1 MiB",
         )
         return None
+    source, problems = _parse_source(kind, rel, path.name, raw)
+    diagnostics.extend(problems)
+    return source
+
+
+@lru_cache(maxsize=16384)
+def _parse_source(
+    kind: str, rel: str, name: str, raw: bytes
+) -> tuple[Source | None, tuple[Diagnostic, ...]]:
+    """The bytes of one file as a Source, with the problems found in them; cached by the bytes,
+    so `gtm serve` parses again only the files that changed."""
+    found = Diagnostics()
+    source = _parse(kind, rel, Path(name), raw, found)
+    return source, tuple(found.items)
+
+
+def _parse(kind: str, rel: str, path: Path, raw: bytes, diagnostics: Diagnostics) -> Source | None:
+    ident = path.stem
     text = _decode(raw, rel, diagnostics)
     if text is None:
         return None
