@@ -56,6 +56,14 @@ def _content_options(func: Callable[..., Any]) -> Callable[..., Any]:
     return func
 
 
+def _pdf_options(func: Callable[..., Any]) -> Callable[..., Any]:
+    """The PDF options of the commands that build."""
+    func = click.option(
+        "--jobs", "-j", type=click.IntRange(min=1), help="Worker processes for PDFs."
+    )(func)
+    return click.option("--no-pdf", is_flag=True, help="Skip the PDF collateral.")(func)
+
+
 def _handles_errors(func: Callable[..., Any]) -> Callable[..., Any]:
     """Turns a `GtmError` into its diagnostics, a one-line message and its exit code."""
 
@@ -166,8 +174,7 @@ def check(
 
 @main.command()
 @_content_options
-@click.option("--no-pdf", is_flag=True, help="Skip the PDF collateral.")
-@click.option("--jobs", "-j", type=click.IntRange(min=1), help="Worker processes for PDFs.")
+@_pdf_options
 @click.option(
     "--allow-outside-output",
     is_flag=True,
@@ -233,8 +240,7 @@ def build(
 
 @main.command()
 @_content_options
-@click.option("--no-pdf", is_flag=True, help="Skip the PDF collateral.")
-@click.option("--jobs", "-j", type=click.IntRange(min=1), help="Worker processes for PDFs.")
+@_pdf_options
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
 @click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535))
 @click.option("--open", "open_browser", is_flag=True, help="Open the portal in a browser.")

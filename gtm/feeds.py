@@ -27,7 +27,7 @@ def search_index(portal: Portal) -> bytes:
                     "kind": SINGULAR[kind],
                     "summary": entry.summary or "",
                     "tags": list(entry.fields.tags),
-                    "text": _plain_text(entry)[:SEARCH_TEXT_LIMIT],
+                    "text": _search_text(entry, portal),
                     "url": entry.path,
                 }
             )
@@ -40,6 +40,21 @@ def search_index_script(index: bytes) -> bytes:
     """The same index as a script, because browsers refuse `fetch` on pages opened from disk
     and a sales rep may well open the portal from a downloaded folder."""
     return b"window.GTM_SEARCH_INDEX = " + index.rstrip(b"\n") + b";\n"
+
+
+_SEARCH_TEXT: dict[tuple[str, str], str] = {}
+
+
+def _search_text(entry: Entry, portal: Portal) -> str:
+    """An entry's words for search, kept by the digest of its file: a rebuild in `gtm serve`
+    works out again only the entries whose files changed."""
+    key = (entry.kind, portal.site.known[(entry.kind, entry.id)].source.digest)
+    text = _SEARCH_TEXT.get(key)
+    if text is None:
+        if len(_SEARCH_TEXT) > 50_000:
+            _SEARCH_TEXT.clear()
+        text = _SEARCH_TEXT[key] = _plain_text(entry)[:SEARCH_TEXT_LIMIT]
+    return text
 
 
 def _plain_text(entry: Entry) -> str:
