@@ -143,9 +143,12 @@ class Updated:
     removed: tuple[str, ...]
 
 
-def update(output_dir: Path, files: Mapping[str, bytes]) -> Updated:
+def update(
+    output_dir: Path, files: Mapping[str, bytes], previous: Mapping[str, bytes] | None = None
+) -> Updated:
     """Brings the output folder to `files` by writing only what changed, each file replaced
-    whole (`gtm serve`: a reader gets the old file or the new one, never half of one)."""
+    whole (`gtm serve`: a reader gets the old file or the new one, never half of one).
+    `previous`, what the last update wrote, spares reading unchanged files back."""
     for name in files:
         _check_name(name)
     ours = read_manifest(output_dir) if output_dir.is_dir() else set()
@@ -158,6 +161,8 @@ def update(output_dir: Path, files: Mapping[str, bytes]) -> Updated:
     written = []
     for name, data in sorted(files.items()):
         target = output_dir / name
+        if previous is not None and previous.get(name) == data and target.is_file():
+            continue
         if target.is_file() and target.stat().st_size == len(data) and target.read_bytes() == data:
             continue
         target.parent.mkdir(parents=True, exist_ok=True)

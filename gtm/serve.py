@@ -52,6 +52,7 @@ class DevSession:
         self.lock = threading.Lock()
         self.pdfs: dict[str, bytes] = {}
         self.site: dict[str, bytes] = {}
+        self.written: dict[str, bytes] | None = None
         self.builds = 0
 
     @property
@@ -98,7 +99,9 @@ class DevSession:
             self.site = result.files
             pending = {job.path for job in result.pending.jobs} if result.pending else set()
             self.pdfs = {k: v for k, v in self.pdfs.items() if k in pending}
-            updated = update(self.project.output_dir, {**result.files, **self.pdfs})
+            files = {**result.files, **self.pdfs}
+            updated = update(self.project.output_dir, files, self.written)
+            self.written = files
         self.state.published()
         elapsed = time.perf_counter() - started
         self.report(
@@ -129,7 +132,9 @@ class DevSession:
                 if build != self.builds:
                     return
                 self.pdfs = {r.path: r.data for r in results if r.data is not None}
-                update(self.project.output_dir, {**self.site, **self.pdfs})
+                files = {**self.site, **self.pdfs}
+                update(self.project.output_dir, files, self.written)
+                self.written = files
         except (GtmError, OSError) as exc:
             self.report([], f"gtm: the PDFs were not updated: {exc}")
             return

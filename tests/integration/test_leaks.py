@@ -1,0 +1,450 @@
+"""Nothing internal or draft leaks into a build that leaves it out. A project is generated from
+the content model: every kind has a public approved artifact, an internal one and a public
+draft, and every text and Markdown field, list item, nested record and body of the internal
+and draft artifacts holds its own canary. Each of the four builds (`--audience internal` and
+`public`, with and without `--drafts`, PDFs included) is then read byte by byte: HTML, JSON,
+XML, ICS and script as text, PDFs as page text, metadata, outline, link targets and raw bytes,
+and every file's path. The only trace of a left-out artifact the spec allows is its `name`,
+as plain text with no link, where an included artifact references it."""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+import types
+import typing
+import xml.etree.ElementTree as ET
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import date
+from html.parser import HTMLParser
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+import pytest
+import yaml
+from annotated_types import MaxLen, MinLen
+from pydantic import BaseModel
+from pypdf import PdfReader
+from pypdf.generic import Destination
+
+from gtm.model import KINDS, FieldShape, field_shapes
+from tests.conftest import MakeProject, RunGtm
+
+# ---------------------------------------------------------------------------------------------
+# The project, generated from the model
+# ---------------------------------------------------------------------------------------------
+
+State = Literal["pub", "int", "drf"]
+STATES: tuple[State, ...] = ("pub", "int", "drf")
+HEADERS: dict[State, dict[str, str]] = {
+    "pub": {"visibility": "public"},
+    "int": {"visibility": "internal"},
+    "drf": {"visibility": "public", "status": "draft"},
+}
+"""Three artifacts of every kind: public and approved, internal, and a public draft."""
+
+TOKEN_PREFIX = {"pub": "qqpubctl", "int": "qqintcan", "drf": "qqdrfcan"}
+"""Canaries are one lowercase word each (so no hyphenation, case or escaping can split them);
+public artifacts carry control tokens that must show up."""
+
+MD_KINDS = frozenset({"pages"})
+RECORD_LISTS = {"Feature": "features", "Pillar": "pillars", "Milestone": "milestones"}
+
+
+def ident(kind: str, state: State) -> str:
+    """`zpubkind`, `zsecretint…`: no id is part of another, nor of any token."""
+    return {"pub": f"zpub-{kind}", "int": f"zsecretint-{kind}", "drf": f"zsecretdrf-{kind}"}[
+        state
+    ]
+
+
+def other(state: State, index: int) -> str:
+    """What the `index`-th reference of an artifact names: internal first, then the draft,
+    so every included artifact points at something a narrower build leaves out."""
+    return ("int", "drf")[index % 2] if state == "pub" else ("drf", "int", "pub")[index % 3]
+
+
+@dataclass(frozen=True)
+class Canary:
+    token: str
+    kind: str
+    ident: str
+    state: State
+    path: tuple[str | int, ...]
+    is_name: bool
+    markdown: bool
+
+
+@dataclass
+class LeakProject:
+    """The files of the project and every token planted in them."""
+
+    canaries: list[Canary] = field(default_factory=list)
+
+    def files(self) -> dict[str, str]:
+        files = {"gtm.toml": '[site]\ntitle = "Leak test"\nbase_url = "https://leak.example/"\n'}
+        for kind, model in KINDS.items():
+            for state in STATES:
+                data = {
+                    **HEADERS[state],
+                    **self.record(model, kind, ident(kind, state), state, ()),
+                }
+                if state == "pub":
+                    data["body"] += public_links(kind)
+                suffix = "md" if kind in MD_KINDS else "yaml"
+                files[f"content/{kind}/{ident(kind, state)}.{suffix}"] = dump(kind, data)
+        # A public positioning that leaves `category` to the internal product's default, and a
+        # public positioning without a statement, which is generated from referenced names.
+        files["content/positioning/zpub-derived.yaml"] = dump(
+            "positioning",
+            {
+                "visibility": "public",
+                "name": "qqpubctlderivedq",
+                "product": ident("products", "int"),
+                "target": [ident("personas", "int"), ident("personas", "drf")],
+                "need": "qqpubctlneedq",
+                "key_benefit": "qqpubctlbenefitq",
+                "alternatives": [ident("competitors", "int"), ident("competitors", "drf")],
+                "differentiators": ["qqpubctldiffq"],
+            },
+        )
+        return files
+
+    def plant(self, kind: str, key: str, state: State, path: tuple[str | int, ...], md: bool) -> str:
+        is_name = path == ("name",)
+        token = (
+            f"{TOKEN_PREFIX[state]}name{kind}q"
+            if is_name
+            else f"{TOKEN_PREFIX[state]}{len(self.canaries):04d}q"
+        )
+        self.canaries.append(Canary(token, kind, key, state, path, is_name, md))
+        if md:
+            return f"Some words {token} and **more** words.\n\n- item {token}\n"
+        return f"{token} plain"
+
+    def record(
+        self,
+        model: type[BaseModel],
+        kind: str,
+        key: str,
+        state: State,
+        prefix: tuple[str | int, ...],
+        index: int = 0,
+    ) -> dict[str, Any]:
+        data: dict[str, Any] = {}
+        for shape in field_shapes(model):
+            if shape.name in ("status", "visibility"):
+                continue
+            path = (*prefix, shape.name)
+            value: Any
+            if shape.is_list and not (shape.prose or shape.ref or shape.record):
+                value = scalar(model, shape, index)
+                value = None if value is None else [value]
+            elif shape.is_list:
+                count = list_length(model, shape)
+                value = [
+                    self.one(model, kind, key, state, (*path, i), shape, i) for i in range(count)
+                ]
+            else:
+                value = self.one(model, kind, key, state, path, shape, index)
+            if value is not None:
+                data[shape.name] = value
+        return data
+
+    def one(
+        self,
+        model: type[BaseModel],
+        kind: str,
+        key: str,
+        state: State,
+        path: tuple[str | int, ...],
+        shape: FieldShape,
+        index: int,
+    ) -> Any:
+        if shape.prose is not None:
+            return self.plant(kind, key, state, path, shape.prose.markdown)
+        if shape.ref is not None:
+            return ident(shape.ref.kind, other(state, index))
+        if shape.record is not None:
+            return self.record(shape.record, kind, key, state, path, index)
+        return scalar(model, shape, index)
+
+
+def public_links(kind: str) -> str:
+    """`gtm:` links from a public body to the internal and draft competitor and persona; the
+    link text is the public artifact's own words, so only the link itself could leak."""
+    return "".join(
+        f"\n\nSee [qqpubctllink{state}{target}q](gtm:{target}/{ident(target, state)}).\n"
+        for state in ("int", "drf")
+        for target in ("competitors", "personas")
+    )
+
+
+def list_length(model: type[BaseModel], shape: FieldShape) -> int:
+    """Two of each list (one reference to the internal, one to the draft artifact)."""
+    info = model.model_fields[shape.name]
+    low = max((m.min_length for m in info.metadata if isinstance(m, MinLen)), default=0)
+    high = min((m.max_length for m in info.metadata if isinstance(m, MaxLen)), default=2)
+    return min(max(2, low), high)
+
+
+def unwrap(annotation: Any) -> Any:
+    while True:
+        origin = typing.get_origin(annotation)
+        if origin is Annotated:
+            annotation = typing.get_args(annotation)[0]
+        elif origin in (typing.Union, types.UnionType):
+            args = [a for a in typing.get_args(annotation) if a is not type(None)]
+            if len(args) != 1:
+                return annotation
+            annotation = args[0]
+        elif origin is list:
+            annotation = typing.get_args(annotation)[0]
+        else:
+            return annotation
+
+
+def scalar(model: type[BaseModel], shape: FieldShape, index: int) -> Any:
+    """A valid value for a field without words: defaults stay, ids name the records that the
+    generator numbers `<list>-<index>`, and an unknown type fails loudly."""
+    info = model.model_fields[shape.name]
+    if not info.is_required() and not shape.is_list and info.default is not None:
+        return None
+    if shape.name == "id":
+        return f"{RECORD_LISTS[model.__name__]}-{index}"
+    if (model.__name__, shape.name) == ("Pillar", "features"):
+        return f"features-{index}"
+    if (model.__name__, shape.name) == ("PersonaMessage", "pillars"):
+        return f"pillars-{index}"
+    if (model.__name__, shape.name) == ("Milestone", "depends_on"):
+        return "milestones-0" if index > 0 else None
+    base = unwrap(info.annotation)
+    if typing.get_origin(base) is Literal:
+        return typing.get_args(base)[0]
+    if base is date:
+        return "2026-11-01" if shape.name == "reviewed" else "2026-12-01"
+    if base is float:
+        return 1
+    if base is str and shape.name == "website":
+        return "https://example.com/"
+    raise AssertionError(f"test_leaks cannot fill {model.__name__}.{shape.name}")
+
+
+def dump(kind: str, data: dict[str, Any]) -> str:
+    class Dumper(yaml.SafeDumper):
+        def ignore_aliases(self, data: Any) -> bool:
+            return True
+
+    def text(value: Any) -> str:
+        return yaml.dump(value, Dumper=Dumper, allow_unicode=True, sort_keys=False, width=10**9)
+
+    if kind not in MD_KINDS:
+        return text(data)
+    body = data.pop("body", "")
+    return f"---\n{text(data)}---\n{body}\n"
+
+
+# ---------------------------------------------------------------------------------------------
+# Reading every output byte
+# ---------------------------------------------------------------------------------------------
+
+
+class HtmlTexts(HTMLParser):
+    """Text a reader sees, split by whether it sits inside a link, and everything else that
+    carries words: attribute values and script/style contents."""
+
+    def __init__(self, source: str) -> None:
+        super().__init__(convert_charrefs=True)
+        self.plain: list[str] = []
+        self.linked: list[str] = []
+        self.attributes: list[str] = []
+        self.raw: list[str] = []
+        self.title: list[str] = []
+        self._links = 0
+        self._raw: str | None = None
+        self._in_title = False
+        self.feed(source)
+        self.close()
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.attributes += [f"<{tag} {name}={value}>" for name, value in attrs if value]
+        if tag == "a" and any(name == "href" for name, _ in attrs):
+            self._links += 1
+        elif tag in ("script", "style"):
+            self._raw = tag
+        elif tag == "title":
+            self._in_title = True
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "a" and self._links:
+            self._links -= 1
+        elif tag == self._raw:
+            self._raw = None
+        elif tag == "title":
+            self._in_title = False
+
+    def handle_data(self, data: str) -> None:
+        if self._raw is not None:
+            self.raw.append(data)
+        elif self._in_title:
+            self.title.append(data)
+        elif self._links:
+            self.linked.append(data)
+        else:
+            self.plain.append(data)
+
+
+@dataclass
+class Findings:
+    """Where each token was seen: `(file, place)` pairs, place saying how it was read."""
+
+    seen: dict[str, set[tuple[str, str]]] = field(default_factory=dict)
+
+    def scan(self, tokens: list[str], where: str, place: str, text: str) -> None:
+        text = text.lower()
+        squashed = "".join(text.split())
+        for token in tokens:
+            if token in text or token in squashed:
+                self.seen.setdefault(token, set()).add((where, place))
+
+
+def read_output(output: Path, tokens: list[str]) -> Findings:
+    findings = Findings()
+    for path in sorted(p for p in output.rglob("*") if p.is_file()):
+        rel = path.relative_to(output).as_posix()
+        data = path.read_bytes()
+        findings.scan(tokens, rel, "path", rel)
+        findings.scan(tokens, rel, "bytes", data.decode("latin-1"))
+        if path.suffix == ".pdf":
+            read_pdf(findings, tokens, rel, data, path)
+            continue
+        text = data.decode("utf-8")
+        findings.scan(tokens, rel, "text", html.unescape(text))
+        if path.suffix == ".html":
+            page = HtmlTexts(text)
+            for place, parts in (
+                ("plain", page.plain),
+                ("link", page.linked),
+                ("attribute", page.attributes),
+                ("script", page.raw),
+                ("title", page.title),
+            ):
+                findings.scan(tokens, rel, place, "\n".join(parts))
+        elif path.suffix == ".json" and rel.startswith("search-index"):
+            for record in json.loads(data):
+                for key, value in record.items():
+                    findings.scan(tokens, rel, f"search {key}", json.dumps(value))
+    return findings
+
+
+def read_pdf(findings: Findings, tokens: list[str], rel: str, data: bytes, path: Path) -> None:
+    reader = PdfReader(path)
+    text = "\n".join(page.extract_text() or "" for page in reader.pages)
+    findings.scan(tokens, rel, "pdf text", text)
+    metadata = reader.metadata or {}
+    findings.scan(tokens, rel, "pdf metadata", "\n".join(f"{k}={v}" for k, v in metadata.items()))
+    findings.scan(tokens, rel, "pdf outline", "\n".join(outline_titles(reader.outline)))
+    uris = [
+        str(annot.get_object().get("/A", {}).get("/URI", ""))
+        for page in reader.pages
+        for annot in page.get("/Annots") or []
+    ]
+    findings.scan(tokens, rel, "pdf link", "\n".join(uris))
+
+
+def outline_titles(outline: Any) -> Iterator[str]:
+    for item in outline:
+        if isinstance(item, list):
+            yield from outline_titles(item)
+        elif isinstance(item, Destination):
+            yield str(item.title)
+
+
+# ---------------------------------------------------------------------------------------------
+# The four builds
+# ---------------------------------------------------------------------------------------------
+
+def name_may_show(where: str, place: str) -> bool:
+    """Where the name of a left-out artifact may show: as plain text of a page or a PDF's
+    pages (and so in that file's text and bytes), never in a link, attribute, page title,
+    script, path, search index, sitemap, calendar, PDF metadata, outline or link."""
+    if where.endswith(".html"):
+        return place in ("plain", "text", "bytes")
+    return where.endswith(".pdf") and place in ("pdf text", "bytes")
+
+
+def included(state: State, audience: str, drafts: bool) -> bool:
+    return state == "pub" or (
+        (state == "int" and audience == "internal") or (state == "drf" and drafts)
+    )
+
+
+def test_the_generator_fills_every_prose_field_of_every_kind() -> None:
+    project = LeakProject()
+    project.files()
+    for state in ("int", "drf"):
+        planted = {
+            (c.kind, tuple(k for k in c.path if isinstance(k, str)))
+            for c in project.canaries
+            if c.state == state
+        }
+        expected = {(kind, path) for kind, model in KINDS.items() for path in prose_paths(model)}
+        assert expected == planted, sorted(expected ^ planted)
+    tokens = [c.token for c in project.canaries]
+    assert len(set(tokens)) == len(tokens)
+    assert not any(a != b and a in b for a in tokens for b in tokens)
+
+
+def prose_paths(model: type[BaseModel], prefix: tuple[str, ...] = ()) -> Iterator[tuple[str, ...]]:
+    for shape in field_shapes(model):
+        if shape.prose is not None:
+            yield (*prefix, shape.name)
+        elif shape.record is not None:
+            yield from prose_paths(shape.record, (*prefix, shape.name))
+
+
+@pytest.mark.parametrize("drafts", [False, True], ids=["no-drafts", "drafts"])
+@pytest.mark.parametrize("audience", ["internal", "public"])
+def test_a_build_holds_nothing_it_leaves_out(
+    make_project: MakeProject, run_gtm: RunGtm, audience: str, drafts: bool
+) -> None:
+    project = LeakProject()
+    root = make_project(project.files(), minimal=False)
+    flags = ["--audience", audience, *(["--drafts"] if drafts else []), "--jobs", "2"]
+    result = run_gtm("build", *flags, project=root)
+    assert result.exit_code == 0, result.output
+    output = root / "output"
+
+    ids = {ident(kind, state): state for kind in KINDS for state in STATES}
+    tokens = [c.token for c in project.canaries] + list(ids)
+    findings = read_output(output, tokens)
+    assert any(p.suffix == ".pdf" for p in output.rglob("*")), "no PDF was built"
+
+    leaks: list[str] = []
+    for canary in project.canaries:
+        if included(canary.state, audience, drafts):
+            continue
+        for where, place in sorted(findings.seen.get(canary.token, ())):
+            if canary.is_name and name_may_show(where, place):
+                continue
+            leaks.append(f"{canary.ident} {canary.path} {canary.token} → {where} ({place})")
+    for key, state in ids.items():
+        if not included(state, audience, drafts):
+            leaks += [f"id {key} → {w} ({p})" for w, p in sorted(findings.seen.get(key, ()))]
+    assert not leaks, f"{len(leaks)} leaks:\n" + "\n".join(leaks)
+
+    # Positive controls: what the build includes is there, in pages and in PDFs, so the scan
+    # above reads the places where a leak would show.
+    missing = []
+    for canary in project.canaries:
+        if not included(canary.state, audience, drafts):
+            continue
+        places = {place for _, place in findings.seen.get(canary.token, ())}
+        if not places & {"plain", "link", "attribute"}:
+            missing.append(f"{canary.ident} {canary.path} {canary.token} not in any page")
+        if canary.path in {("name",), ("summary",)} and "pdf text" not in places:
+            if canary.kind not in ("pages",):
+                missing.append(f"{canary.ident} {canary.path} {canary.token} not in a PDF")
+    assert not missing, "\n".join(missing)
