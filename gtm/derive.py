@@ -31,9 +31,10 @@ def positioning_statement(item: Item, site: Site) -> str:
     assert isinstance(fields, Positioning)
     if fields.statement:
         return fields.statement
-    product_item = site.known.get(("products", fields.product))
-    product = product_item.fields if product_item else None
-    product_name = product.name if product else fields.product
+    product_name = display_name(site, "products", fields.product)
+    # Only a name may cross from an artifact the build leaves out; its category may not.
+    shown = site.get("products", fields.product)
+    product = shown.fields if shown else None
     category = fields.category or (
         product.category if isinstance(product, Product) and product.category else "product"
     )

@@ -58,23 +58,43 @@ def publish(output_dir: Path, files: Mapping[str, bytes]) -> Published:
     """Replaces the output folder with exactly `files` (plus others' files, kept as they were)."""
     for name in files:
         _check_name(name)
+    _recover(output_dir)
     staging = output_dir.with_name(f".{output_dir.name}.staging")
     if staging.exists():
         shutil.rmtree(staging)
     try:
-        for name, data in sorted(files.items()):
-            target = staging / name
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_bytes(data)
-        kept = _carry_over(output_dir, staging, set(files))
-        manifest = {"generator": "gtm", "files": sorted(files)}
-        (staging / MANIFEST).write_text(json.dumps(manifest, indent=1) + "\n", encoding="utf-8")
-        _swap(staging, output_dir)
+        kept = _stage_and_swap(output_dir, staging, files)
+    except OSError as exc:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise ProjectError(
+            f"cannot write {output_dir.name}/: {exc.strerror or exc}; the previous output is "
+            "as it was"
+        ) from None
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
     shutil.rmtree(staging, ignore_errors=True)
     return Published(len(files), kept)
+
+
+def _recover(output_dir: Path) -> None:
+    """Puts back an output folder that a build killed between the two renames of the
+    fallback swap left aside."""
+    old = output_dir.with_name(f".{output_dir.name}.old")
+    if not output_dir.exists() and old.is_dir():
+        os.rename(old, output_dir)
+
+
+def _stage_and_swap(output_dir: Path, staging: Path, files: Mapping[str, bytes]) -> tuple[str, ...]:
+    for name, data in sorted(files.items()):
+        target = staging / name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(data)
+    kept = _carry_over(output_dir, staging, set(files))
+    manifest = {"generator": "gtm", "files": sorted(files)}
+    (staging / MANIFEST).write_text(json.dumps(manifest, indent=1) + "\n", encoding="utf-8")
+    _swap(staging, output_dir)
+    return kept
 
 
 def _check_name(name: str) -> None:
@@ -118,7 +138,11 @@ def _swap(staging: Path, output_dir: Path) -> None:
     if old.exists():
         shutil.rmtree(old)
     os.rename(output_dir, old)
-    os.rename(staging, output_dir)
+    try:
+        os.rename(staging, output_dir)
+    except OSError:
+        os.rename(old, output_dir)
+        raise
     os.rename(old, staging)
 
 

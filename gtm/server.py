@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import mimetypes
 import secrets
+import sys
 import threading
 from dataclasses import asdict, dataclass, field
 from http import HTTPStatus
@@ -87,6 +88,7 @@ class DevServer(ThreadingHTTPServer):
 
     daemon_threads = True
     allow_reuse_address = True
+    request_queue_size = 128
 
     def __init__(self, host: str, port: int, root: Path, state: SiteState) -> None:
         self.root = root.resolve()
@@ -97,6 +99,13 @@ class DevServer(ThreadingHTTPServer):
     def shutdown(self) -> None:
         self.state.close()
         super().shutdown()
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        """A browser that leaves a page or cancels a download is not an error worth a
+        traceback in the terminal, which is kept for diagnostics."""
+        if isinstance(sys.exc_info()[1], ConnectionError):
+            return
+        super().handle_error(request, client_address)
 
 
 class Handler(BaseHTTPRequestHandler):

@@ -294,6 +294,23 @@ def test_clients_that_hang_up_mid_response_do_not_hurt_the_server(
     assert time.perf_counter() - started < 5
 
 
+def test_a_client_hanging_up_prints_no_traceback(
+    site: tuple[DevServer, dict[str, bytes]], capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The terminal of `gtm serve` is for diagnostics (Handler.log_message): a browser that
+    cancels a download is no error of the site and must not print a traceback there."""
+    server, files = site
+    for _ in range(3):
+        client = connect(server)
+        client.sendall(request_bytes("/big.bin"))
+        assert client.recv(64).startswith(b"HTTP/1.1 200")
+        client.close()
+    assert get(server, "/small/1.txt") == (200, files["/small/1.txt"])
+    time.sleep(0.2)  # let the handler threads notice the closed sockets
+    printed = capsys.readouterr()
+    assert "Traceback" not in printed.err + printed.out, printed.err[-1500:]
+
+
 def test_a_slow_client_does_not_hold_up_the_others(
     site: tuple[DevServer, dict[str, bytes]],
 ) -> None:

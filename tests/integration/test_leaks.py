@@ -54,16 +54,28 @@ RECORD_LISTS = {"Feature": "features", "Pillar": "pillars", "Milestone": "milest
 
 
 def ident(kind: str, state: State) -> str:
-    """`zpubkind`, `zsecretint…`: no id is part of another, nor of any token."""
-    return {"pub": f"zpub-{kind}", "int": f"zsecretint-{kind}", "drf": f"zsecretdrf-{kind}"}[
-        state
-    ]
+    """The id of the generated artifact of `kind` in `state`; no id is part of another id."""
+    return {"pub": f"zpub-{kind}", "int": f"zsecretint-{kind}", "drf": f"zsecretdrf-{kind}"}[state]
 
 
-def other(state: State, index: int) -> str:
-    """What the `index`-th reference of an artifact names: internal first, then the draft,
-    so every included artifact points at something a narrower build leaves out."""
+ALT_KINDS = frozenset({"positioning", "messaging", "launches"})
+"""Kinds with a single reference (`product`, `messaging`): a second public artifact, `zalt-…`,
+points those at the draft where the first points at the internal artifact."""
+
+
+def other(state: State, index: int) -> State:
+    """What the `index`-th reference of an artifact names: each included artifact points at
+    what a narrower build leaves out (the public one at the internal one, then the draft)."""
     return ("int", "drf")[index % 2] if state == "pub" else ("drf", "int", "pub")[index % 3]
+
+
+DERIVED: tuple[tuple[str, State, State], ...] = (
+    ("zpub-derived-from-int", "pub", "int"),
+    ("zpub-derived-from-drf", "pub", "drf"),
+    ("zsecretint-derived-from-drf", "int", "drf"),
+)
+"""Positionings without `category` or `statement`, so both come from a product (and names)
+that the build may leave out: (id, own state, state of what it references)."""
 
 
 @dataclass(frozen=True)
@@ -82,40 +94,47 @@ class LeakProject:
     """The files of the project and every token planted in them."""
 
     canaries: list[Canary] = field(default_factory=list)
+    states: dict[str, State] = field(default_factory=dict)
+    """Every artifact id and its state."""
 
     def files(self) -> dict[str, str]:
         files = {"gtm.toml": '[site]\ntitle = "Leak test"\nbase_url = "https://leak.example/"\n'}
         for kind, model in KINDS.items():
-            for state in STATES:
-                data = {
-                    **HEADERS[state],
-                    **self.record(model, kind, ident(kind, state), state, ()),
-                }
+            plan = [(ident(kind, state), state, 0) for state in STATES]
+            if kind in ALT_KINDS:
+                plan.append((f"zalt-{kind}", "pub", 1))
+            for key, state, shift in plan:
+                data = self.record(model, kind, key, state, (), shift)
+                data = {**HEADERS[state], **data}
                 if state == "pub":
                     data["body"] += public_links(kind)
-                suffix = "md" if kind in MD_KINDS else "yaml"
-                files[f"content/{kind}/{ident(kind, state)}.{suffix}"] = dump(kind, data)
-        # A public positioning that leaves `category` to the internal product's default, and a
-        # public positioning without a statement, which is generated from referenced names.
-        files["content/positioning/zpub-derived.yaml"] = dump(
-            "positioning",
-            {
-                "visibility": "public",
-                "name": "qqpubctlderivedq",
-                "product": ident("products", "int"),
-                "target": [ident("personas", "int"), ident("personas", "drf")],
-                "need": "qqpubctlneedq",
-                "key_benefit": "qqpubctlbenefitq",
-                "alternatives": [ident("competitors", "int"), ident("competitors", "drf")],
-                "differentiators": ["qqpubctldiffq"],
-            },
-        )
+                files[f"content/{kind}/{key}.{'md' if kind in MD_KINDS else 'yaml'}"] = dump(
+                    kind, data
+                )
+                self.states[key] = state
+        for key, state, target in DERIVED:
+            self.states[key] = state
+            data = {
+                **HEADERS[state],
+                "name": self.plant("positioning", key, state, ("name",), False),
+                "product": ident("products", target),
+                "target": [ident("personas", target)],
+                "need": self.plant("positioning", key, state, ("need",), False),
+                "key_benefit": self.plant("positioning", key, state, ("key_benefit",), False),
+                "alternatives": [ident("competitors", target)],
+                "differentiators": [
+                    self.plant("positioning", key, state, ("differentiators", 0), False)
+                ],
+            }
+            files[f"content/positioning/{key}.yaml"] = dump("positioning", data)
         return files
 
-    def plant(self, kind: str, key: str, state: State, path: tuple[str | int, ...], md: bool) -> str:
+    def plant(
+        self, kind: str, key: str, state: State, path: tuple[str | int, ...], md: bool
+    ) -> str:
         is_name = path == ("name",)
         token = (
-            f"{TOKEN_PREFIX[state]}name{kind}q"
+            f"{TOKEN_PREFIX[state]}name{key.replace('-', '')}q"
             if is_name
             else f"{TOKEN_PREFIX[state]}{len(self.canaries):04d}q"
         )
@@ -131,6 +150,7 @@ class LeakProject:
         key: str,
         state: State,
         prefix: tuple[str | int, ...],
+        shift: int,
         index: int = 0,
     ) -> dict[str, Any]:
         data: dict[str, Any] = {}
@@ -145,10 +165,11 @@ class LeakProject:
             elif shape.is_list:
                 count = list_length(model, shape)
                 value = [
-                    self.one(model, kind, key, state, (*path, i), shape, i) for i in range(count)
+                    self.one(model, kind, key, state, (*path, i), shape, shift, i)
+                    for i in range(count)
                 ]
             else:
-                value = self.one(model, kind, key, state, path, shape, index)
+                value = self.one(model, kind, key, state, path, shape, shift, index)
             if value is not None:
                 data[shape.name] = value
         return data
@@ -161,14 +182,15 @@ class LeakProject:
         state: State,
         path: tuple[str | int, ...],
         shape: FieldShape,
+        shift: int,
         index: int,
     ) -> Any:
         if shape.prose is not None:
             return self.plant(kind, key, state, path, shape.prose.markdown)
         if shape.ref is not None:
-            return ident(shape.ref.kind, other(state, index))
+            return ident(shape.ref.kind, other(state, index + shift))
         if shape.record is not None:
-            return self.record(shape.record, kind, key, state, path, index)
+            return self.record(shape.record, kind, key, state, path, shift, index)
         return scalar(model, shape, index)
 
 
@@ -318,7 +340,7 @@ def read_output(output: Path, tokens: list[str]) -> Findings:
         findings.scan(tokens, rel, "path", rel)
         findings.scan(tokens, rel, "bytes", data.decode("latin-1"))
         if path.suffix == ".pdf":
-            read_pdf(findings, tokens, rel, data, path)
+            read_pdf(findings, tokens, rel, path)
             continue
         text = data.decode("utf-8")
         findings.scan(tokens, rel, "text", html.unescape(text))
@@ -339,7 +361,7 @@ def read_output(output: Path, tokens: list[str]) -> Findings:
     return findings
 
 
-def read_pdf(findings: Findings, tokens: list[str], rel: str, data: bytes, path: Path) -> None:
+def read_pdf(findings: Findings, tokens: list[str], rel: str, path: Path) -> None:
     reader = PdfReader(path)
     text = "\n".join(page.extract_text() or "" for page in reader.pages)
     findings.scan(tokens, rel, "pdf text", text)
@@ -366,6 +388,7 @@ def outline_titles(outline: Any) -> Iterator[str]:
 # The four builds
 # ---------------------------------------------------------------------------------------------
 
+
 def name_may_show(where: str, place: str) -> bool:
     """Where the name of a left-out artifact may show: as plain text of a page or a PDF's
     pages (and so in that file's text and bytes), never in a link, attribute, page title,
@@ -373,6 +396,10 @@ def name_may_show(where: str, place: str) -> bool:
     if where.endswith(".html"):
         return place in ("plain", "text", "bytes")
     return where.endswith(".pdf") and place in ("pdf text", "bytes")
+
+
+PDF_KINDS = ("competitors", "personas", "messaging", "launches")
+"""The kinds with a PDF of their own (and, for the first two, a chapter of the sales kit)."""
 
 
 def included(state: State, audience: str, drafts: bool) -> bool:
@@ -405,46 +432,123 @@ def prose_paths(model: type[BaseModel], prefix: tuple[str, ...] = ()) -> Iterato
             yield from prose_paths(shape.record, (*prefix, shape.name))
 
 
+LINK_TEXTS: dict[str, State] = {
+    f"qqpubctllink{state}{target}q": state
+    for state in ("int", "drf")
+    for target in ("competitors", "personas")
+}
+"""The words of the `gtm:` links in the public page's body, by the state of their target."""
+
+
 @pytest.mark.parametrize("drafts", [False, True], ids=["no-drafts", "drafts"])
 @pytest.mark.parametrize("audience", ["internal", "public"])
 def test_a_build_holds_nothing_it_leaves_out(
     make_project: MakeProject, run_gtm: RunGtm, audience: str, drafts: bool
 ) -> None:
+    """Every problem of the build is listed at once: leaks, then missing positive controls."""
     project = LeakProject()
     root = make_project(project.files(), minimal=False)
     flags = ["--audience", audience, *(["--drafts"] if drafts else []), "--jobs", "2"]
     result = run_gtm("build", *flags, project=root)
     assert result.exit_code == 0, result.output
     output = root / "output"
-
-    ids = {ident(kind, state): state for kind in KINDS for state in STATES}
-    tokens = [c.token for c in project.canaries] + list(ids)
-    findings = read_output(output, tokens)
     assert any(p.suffix == ".pdf" for p in output.rglob("*")), "no PDF was built"
 
-    leaks: list[str] = []
+    tokens = [c.token for c in project.canaries] + list(project.states) + list(LINK_TEXTS)
+    findings = read_output(output, tokens)
+    wanted = {key for key, state in project.states.items() if included(state, audience, drafts)}
+    problems = [
+        *leaks(project, findings, wanted),
+        *controls(project, findings, wanted),
+        *allowance(findings, audience, drafts),
+        *listings(output, project.states, wanted),
+    ]
+    assert not problems, f"{len(problems)} problems:\n" + "\n".join(problems)
+
+
+def leaks(project: LeakProject, findings: Findings, wanted: set[str]) -> Iterator[str]:
+    """A token or id of a left-out artifact anywhere but where its name may show."""
     for canary in project.canaries:
-        if included(canary.state, audience, drafts):
+        if canary.ident in wanted:
             continue
         for where, place in sorted(findings.seen.get(canary.token, ())):
-            if canary.is_name and name_may_show(where, place):
-                continue
-            leaks.append(f"{canary.ident} {canary.path} {canary.token} → {where} ({place})")
-    for key, state in ids.items():
-        if not included(state, audience, drafts):
-            leaks += [f"id {key} → {w} ({p})" for w, p in sorted(findings.seen.get(key, ()))]
-    assert not leaks, f"{len(leaks)} leaks:\n" + "\n".join(leaks)
+            if not (canary.is_name and name_may_show(where, place)):
+                yield f"leak: {canary.ident} {canary.path} {canary.token} in {where} ({place})"
+    for key in sorted(set(project.states) - wanted):
+        for where, place in sorted(findings.seen.get(key, ())):
+            yield f"leak: id {key} in {where} ({place})"
 
-    # Positive controls: what the build includes is there, in pages and in PDFs, so the scan
-    # above reads the places where a leak would show.
-    missing = []
+
+def controls(project: LeakProject, findings: Findings, wanted: set[str]) -> Iterator[str]:
+    """Positive controls: every token of an included artifact is on some page, and names and
+    summaries are in the PDFs' text and metadata and the sales kit's outline, so the scan
+    reads the places where a leak would show."""
     for canary in project.canaries:
-        if not included(canary.state, audience, drafts):
+        if canary.ident not in wanted:
             continue
         places = {place for _, place in findings.seen.get(canary.token, ())}
+        label = f"missing: {canary.ident} {canary.path} {canary.token}"
         if not places & {"plain", "link", "attribute"}:
-            missing.append(f"{canary.ident} {canary.path} {canary.token} not in any page")
-        if canary.path in {("name",), ("summary",)} and "pdf text" not in places:
-            if canary.kind not in ("pages",):
-                missing.append(f"{canary.ident} {canary.path} {canary.token} not in a PDF")
-    assert not missing, "\n".join(missing)
+            yield f"{label} is on no page"
+        if canary.kind in PDF_KINDS and canary.path in (("name",), ("summary",)):
+            for place in ("pdf text", "pdf metadata"):
+                if place not in places:
+                    yield f"{label} is not in any {place}"
+        in_kit = canary.kind in ("competitors", "personas") and canary.is_name
+        if in_kit and "pdf outline" not in places:
+            yield f"{label} is not in the sales kit's outline"
+
+
+def allowance(findings: Findings, audience: str, drafts: bool) -> Iterator[str]:
+    """The spec's one allowance, exercised: a left-out artifact that an included one references
+    shows its name as plain text; a `gtm:` link to it keeps its words but loses its link."""
+    for kind in ("products", "personas", "competitors", "messaging"):
+        for state in ("int", "drf"):
+            token = f"{TOKEN_PREFIX[state]}name{ident(kind, state).replace('-', '')}q"
+            places = {place for _, place in findings.seen.get(token, ())}
+            if not included(state, audience, drafts) and "plain" not in places:
+                yield f"missing: the referenced name {token} is not shown as text"
+    for token, state in LINK_TEXTS.items():
+        places = {p for w, p in findings.seen.get(token, ()) if w == "zpub-pages/index.html"}
+        expected = {"link"} if included(state, audience, drafts) else {"plain"}
+        if places & {"plain", "link"} != expected:
+            yield f"gtm: link text {token} is in {sorted(places)}, not only {sorted(expected)}"
+
+
+def listings(output: Path, states: dict[str, State], wanted: set[str]) -> Iterator[str]:
+    """Pages, search records, sitemap entries, PDFs and calendar events: exactly the included
+    artifacts (each launch with its two milestones in the calendar)."""
+    launches = {key for key in wanted if key.endswith("launches")}
+    records = json.loads((output / "search-index.json").read_bytes())
+    sitemap = ET.fromstring((output / "sitemap.xml").read_bytes())
+    locs = [e.text or "" for e in sitemap.iter("{http://www.sitemaps.org/schemas/sitemap/0.9}loc")]
+    calendar = (output / "launches.ics").read_bytes().decode("utf-8").replace("\r\n ", "")
+    uids = re.findall(r"^UID:launch-(.+?)@gtm\r$", calendar, re.M)
+    found = {
+        "pages": {key_in(p.relative_to(output).as_posix(), states) for p in output.rglob("*.html")},
+        "search records": {key_in(r["url"], states) for r in records},
+        "sitemap entries": {key_in(loc, states) for loc in locs},
+        "PDFs": {key_in(p.relative_to(output).as_posix(), states) for p in output.rglob("*.pdf")},
+        "calendar events": {key_in(uid, states) for uid in uids},
+    }
+    expected = {
+        "pages": wanted,
+        "search records": wanted,
+        "sitemap entries": wanted,
+        "PDFs": {key for key in wanted if key.endswith(PDF_KINDS)},
+        "calendar events": launches,
+    }
+    for what, keys in found.items():
+        if keys - {None} != expected[what]:
+            yield f"{what}: extra {sorted(keys - {None} - expected[what])}, missing " + str(
+                sorted(expected[what] - keys)
+            )
+    if len(uids) != 3 * len(launches):
+        yield f"calendar: {len(uids)} events for {len(launches)} launches with 2 milestones each"
+
+
+def key_in(path: str, ids: dict[str, State]) -> str | None:
+    """The artifact id a URL, path or calendar UID is about (`-milestones-0` aside)."""
+    found = [key for key in ids if re.search(rf"(^|/){re.escape(key)}(/|\.pdf$|-mil|$)", path)]
+    assert len(found) <= 1, (path, found)
+    return found[0] if found else None
