@@ -7,16 +7,12 @@ docs/screenshots/ of the repository."""
 
 from __future__ import annotations
 
-import functools
 import os
 import re
 import shutil
-import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Any
 
 import pytest
 from click.testing import CliRunner
@@ -32,7 +28,7 @@ from playwright.sync_api import (
 )
 
 from gtm.cli import main
-from tests.conftest import EXAMPLE_EPOCH, ROOT, require_program
+from tests.conftest import EXAMPLE_EPOCH, ROOT, require_program, serve_folder
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -81,24 +77,11 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return output
 
 
-class QuietHandler(SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: Any) -> None:
-        pass
-
-
 @pytest.fixture(scope="module")
 def base_url(site: Path) -> Iterator[str]:
     """The built portal served over real HTTP on a free port of 127.0.0.1."""
-    handler = functools.partial(QuietHandler, directory=str(site))
-    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/"
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=5)
+    with serve_folder(site) as url:
+        yield url
 
 
 @pytest.fixture(scope="module")

@@ -8,17 +8,14 @@ system program they are skipped where npm, java or Chromium are missing, but fai
 
 from __future__ import annotations
 
-import functools
 import json
 import os
 import shutil
 import subprocess
-import threading
 import tomllib
 import xml.etree.ElementTree as ET
 from collections.abc import Iterator
 from datetime import date, datetime, timedelta
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -31,7 +28,7 @@ from click.testing import CliRunner
 from playwright.sync_api import Page, sync_playwright
 
 from gtm.cli import main
-from tests.conftest import EXAMPLE_EPOCH, ROOT, require_program
+from tests.conftest import EXAMPLE_EPOCH, ROOT, require_program, serve_folder
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -279,24 +276,11 @@ def axe_script(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return script
 
 
-class QuietHandler(SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: Any) -> None:
-        pass
-
-
 @pytest.fixture(scope="module")
 def base_url(built: Path) -> Iterator[str]:
     """The built portal served over real HTTP on a free port of 127.0.0.1."""
-    handler = functools.partial(QuietHandler, directory=str(built))
-    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/"
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=5)
+    with serve_folder(built) as url:
+        yield url
 
 
 @pytest.fixture(scope="module")

@@ -12,7 +12,6 @@ import functools
 import json
 import posixpath
 import re
-import threading
 import types
 import typing
 import xml.etree.ElementTree as ET
@@ -20,7 +19,6 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
 from html.parser import HTMLParser
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Annotated, Any, Literal
 from urllib.parse import quote
@@ -34,7 +32,7 @@ from pydantic.fields import FieldInfo
 
 from gtm.model import KINDS, FieldShape, field_shapes
 from gtm.theme import BUILTIN_NAME, builtin_themes
-from tests.conftest import MakeProject, RunGtm, require_program
+from tests.conftest import MakeProject, RunGtm, require_program, serve_folder
 
 # ---------------------------------------------------------------------------------------------
 # Payloads
@@ -685,11 +683,6 @@ def test_the_checks_catch_an_unescaped_template(make_project: MakeProject, run_g
 # ---------------------------------------------------------------------------------------------
 
 
-class QuietHandler(SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: Any) -> None:
-        pass
-
-
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -712,16 +705,8 @@ def chromium() -> Iterator[Browser]:
 
 @pytest.fixture
 def served(hostile: Built) -> Iterator[tuple[Built, str]]:
-    handler = functools.partial(QuietHandler, directory=str(hostile.output))
-    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield hostile, f"http://127.0.0.1:{server.server_address[1]}/"
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join()
+    with serve_folder(hostile.output) as url:
+        yield hostile, url
 
 
 PROVOKE = """() => {
