@@ -9,7 +9,7 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from gtm.diagnostics import Diagnostics, did_you_mean
+from gtm.diagnostics import Diagnostic, Diagnostics, did_you_mean
 from gtm.model import KINDS, Artifact, Brand, field_shapes
 from gtm.sources import Source
 from gtm.yamldoc import PathKey
@@ -52,9 +52,25 @@ class Item:
         return (span.key_line, span.key_column) if key else (span.line, span.column)
 
 
+_VALIDATED: dict[tuple[str, str, str], tuple[Item | Brand | None, tuple[Diagnostic, ...]]] = {}
+
+
 def validate_source(source: Source, diagnostics: Diagnostics) -> Item | Brand | None:
     """The typed artifact of a source, with its problems reported; a source that fails comes
-    back as an incomplete item so its references can still be checked."""
+    back as an incomplete item so its references can still be checked. Kept by the file's
+    digest, so `gtm serve` validates again only the files that changed."""
+    key = (source.kind, source.path, source.digest)
+    if key not in _VALIDATED:
+        if len(_VALIDATED) > 50_000:
+            _VALIDATED.clear()
+        found = Diagnostics()
+        _VALIDATED[key] = (_validate(source, found), tuple(found.items))
+    result, problems = _VALIDATED[key]
+    diagnostics.extend(problems)
+    return result
+
+
+def _validate(source: Source, diagnostics: Diagnostics) -> Item | Brand | None:
     empty: set[PathKey] = set()
     data = _drop_empty(source.data, (), empty)
     if source.kind == "pages" and "title" in data:
