@@ -147,8 +147,8 @@ class DevSession:
         """Serves until `stop` is set or Ctrl-C; the first build happens before the first
         request is answered."""
         stop = stop or threading.Event()
+        self.watcher.start()  # first, so a save during the first build is not missed
         self.rebuild()
-        self.watcher.start()
         thread = threading.Thread(target=self.server.serve_forever, args=(0.1,), daemon=True)
         thread.start()
         if open_browser:
