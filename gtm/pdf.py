@@ -120,11 +120,13 @@ def _time_limit(seconds: float) -> Iterator[None]:
         return
 
     def expire(signum: int, frame: Any) -> None:
+        # Ask again in a while in case a C callback swallows this one; not sooner, so the
+        # next alarm does not land in the clean-up that this one sets off.
+        signal.setitimer(signal.ITIMER_REAL, 0.5)
         raise RenderTimeout
 
     previous = signal.signal(signal.SIGALRM, expire)
-    # Repeats after the first: an alarm that lands inside a C callback is swallowed there.
-    signal.setitimer(signal.ITIMER_REAL, seconds, 0.05)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
     try:
         yield
     finally:
