@@ -13,6 +13,7 @@ import multiprocessing
 import os
 import posixpath
 import signal
+import sys
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -125,6 +126,12 @@ def _time_limit(seconds: float) -> Iterator[None]:
         signal.setitimer(signal.ITIMER_REAL, 0.5)
         raise RenderTimeout
 
+    def quiet(unraisable: Any) -> None:
+        if not isinstance(unraisable.exc_value, RenderTimeout):
+            hook(unraisable)
+
+    hook = sys.unraisablehook
+    sys.unraisablehook = quiet  # an alarm that lands in a destructor is not worth a traceback
     previous = signal.signal(signal.SIGALRM, expire)
     signal.setitimer(signal.ITIMER_REAL, seconds)
     try:
@@ -137,6 +144,7 @@ def _time_limit(seconds: float) -> Iterator[None]:
             except RenderTimeout:
                 continue
         signal.signal(signal.SIGALRM, previous)
+        sys.unraisablehook = hook
 
 
 def render_pdf(job: PdfJob, files: dict[str, str], time_limit: float = TIME_LIMIT) -> PdfResult:
