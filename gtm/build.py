@@ -13,11 +13,13 @@ from gtm.diagnostics import Diagnostic, Diagnostics, fails
 from gtm.documents import PdfBatch, make_collateral, prepare_collateral
 from gtm.feeds import launches_calendar, search_index, search_index_script, sitemap
 from gtm.linkcheck import broken_links
+from gtm.markdown import compile_all
 from gtm.model import Brand
 from gtm.pdf import PdfResult
 from gtm.project import Project, RunOptions, is_within
 from gtm.render import PlannedPage, Renderer, plan_pages
-from gtm.site import Site, link_site
+from gtm.rendercache import RenderCache
+from gtm.site import Site, link_site, markdown_texts
 from gtm.sources import locate, read_sources
 from gtm.theme import load_theme
 from gtm.validate import Item, validate_source
@@ -71,15 +73,19 @@ def build_site(
     options: RunOptions,
     progress: Progress | None = None,
     defer_pdfs: bool = False,
+    kept: RenderCache | None = None,
 ) -> BuildResult:
-    """Checks, then renders every output in memory and verifies its links; nothing is written."""
+    """Checks, then renders every output in memory and verifies its links; nothing is written.
+    `kept` holds the pages of the last build, for `gtm serve` to render only what changed."""
     checked = check_project(project, options)
     diagnostics = Diagnostics(list(checked.diagnostics))
     if fails(checked.diagnostics, options.strict):
         return BuildResult({}, checked.diagnostics, 0, checked.files)
     theme = load_theme(project.root, project.config.build.theme)
+    allow_html = project.config.markdown.allow_html
+    compile_all(markdown_texts(checked.site.all_items()), allow_html, options.jobs)
     portal = make_portal(checked.site, project.config, options.today, options.audience, options.pdf)
-    renderer = Renderer(theme, portal, project.root, diagnostics, project.cache_dir / "jinja")
+    renderer = Renderer(theme, portal, project.root, diagnostics, project.cache_dir / "jinja", kept)
     files: dict[str, bytes] = {}
     pages = plan_pages(portal)
     for done, page in enumerate(pages, 1):

@@ -4,21 +4,24 @@ Each rule is a small function that reports diagnostics and returns nothing."""
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date
-from functools import cached_property
 
 from gtm.config import Config
 from gtm.derive import days_since_review, overdue_milestones, tier_gap
-from gtm.diagnostics import Diagnostics, did_you_mean
+from gtm.diagnostics import Diagnostic, Diagnostics, did_you_mean
 from gtm.model import Brand, Competitor, Launch, Messaging, Milestone, Product, iter_leaves
 from gtm.site import Site
 from gtm.sources import blank
 from gtm.validate import ITEM_NOUNS, Item
 
 URLISH = re.compile(r"\S+://\S+|\S+@\S+\.\w+|`[^`\n]*`|\b[\w-]+(?:\.[\w-]+)*\.[a-z]{2,}\b(?:/\S*)?")
+
+
+BrandPatterns = tuple[list[tuple[re.Pattern[str], str, str]], tuple[str, ...]]
 
 
 @dataclass
@@ -29,12 +32,7 @@ class RuleContext:
     config: Config
     today: date
     diagnostics: Diagnostics
-
-    @cached_property
-    def brand_patterns(
-        self,
-    ) -> tuple[list[tuple[re.Pattern[str], str, str]], tuple[str, ...]]:
-        return _brand_patterns(self.site.brand) if self.site.brand else ([], ())
+    brand_patterns: BrandPatterns = ([], ())
 
     def error(self, item: Item, where: tuple[int, int], code: str, message: str) -> None:
         self.diagnostics.error(item.path, where[0], where[1], code, message)
@@ -281,9 +279,7 @@ def _hits(
     return [hit[2:] for hit in hits]
 
 
-def _brand_patterns(
-    brand: Brand,
-) -> tuple[list[tuple[re.Pattern[str], str, str]], tuple[str, ...]]:
+def _brand_patterns(brand: Brand) -> BrandPatterns:
     """The patterns of every brand rule, and each phrase in lower case: most texts hold none
     of them, and a plain substring test is far quicker than the patterns."""
     patterns = []
@@ -315,22 +311,38 @@ def check_placeholders(item: Item, ctx: RuleContext) -> None:
             )
 
 
-RULES: tuple[Rule, ...] = (
+ITEM_RULES: tuple[Rule, ...] = (
     check_word_limits,
     check_unique_ids,
-    check_message_house,
     check_milestones,
-    check_tier,
-    check_dates,
     check_public_competitor,
     check_brand,
     check_placeholders,
 )
+"""Rules that read only the item and the brand terms, so their findings are kept by the item's
+file digest: `gtm serve` runs them again only on the files that changed."""
+SITE_RULES: tuple[Rule, ...] = (check_message_house, check_tier, check_dates)
+RULES = ITEM_RULES + SITE_RULES
+
+_FOUND: dict[tuple[str, str, str], tuple[Diagnostic, ...]] = {}
 
 
 def run_checks(site: Site, config: Config, today: date, diagnostics: Diagnostics) -> None:
     """Runs every rule on every validated item, shown in this build or not."""
-    ctx = RuleContext(site, config, today, diagnostics)
+    patterns = _brand_patterns(site.brand) if site.brand else ([], ())
+    ctx = RuleContext(site, config, today, diagnostics, patterns)
+    brand = hashlib.sha1(repr(site.brand).encode()).hexdigest()
+    if len(_FOUND) > 50_000:
+        _FOUND.clear()
     for item in site.known.values():
-        for rule in RULES:
+        key = (item.path, item.source.digest, brand)
+        found = _FOUND.get(key)
+        if found is None:
+            own = Diagnostics()
+            item_ctx = RuleContext(site, config, today, own, patterns)
+            for rule in ITEM_RULES:
+                rule(item, item_ctx)
+            found = _FOUND[key] = tuple(own.items)
+        diagnostics.extend(found)
+        for rule in SITE_RULES:
             rule(item, ctx)

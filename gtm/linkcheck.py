@@ -10,6 +10,7 @@ import posixpath
 import re
 from collections.abc import Set
 from dataclasses import dataclass
+from functools import lru_cache
 from urllib.parse import unquote, urlsplit
 
 from gtm.diagnostics import did_you_mean
@@ -32,34 +33,46 @@ def broken_links(files: dict[str, bytes], promised: Set[str] = frozenset()) -> l
     """Every link in the HTML pages and the search index that leads nowhere, in page order;
     `promised` files are not written yet but will be. Links to other sites and `mailto:`-style
     links are left to the reader's browser."""
-    links: dict[str, list[str]] = {}
-    anchors: dict[str, set[str]] = {}
+    links: dict[str, tuple[str, ...]] = {}
+    anchors: dict[str, frozenset[str]] = {}
     for path, data in files.items():
         if path.endswith(".html"):
-            links[path], anchors[path] = _scan(data.decode("utf-8", "replace"))
+            links[path], anchors[path] = _scan(path, data)
     if "search-index.json" in files:
         records = json.loads(files["search-index.json"])
-        links["search-index.json"] = [str(record["url"]) for record in records]
+        links["search-index.json"] = tuple(dict.fromkeys(str(record["url"]) for record in records))
     broken: list[BrokenLink] = []
     exists = files.keys() | promised
     for page, urls in links.items():
-        for url in dict.fromkeys(urls):
+        for url in urls:
             reason = _problem(page, url, exists, files, anchors)
             if reason:
                 broken.append(BrokenLink(page, url, reason))
     return broken
 
 
-def _scan(text: str) -> tuple[list[str], set[str]]:
+_SCANNED: dict[str, tuple[bytes, tuple[str, ...], frozenset[str]]] = {}
+
+
+def _scan(path: str, data: bytes) -> tuple[tuple[str, ...], frozenset[str]]:
+    """The distinct URLs and the ids of a page, kept until its bytes change: `gtm serve` scans
+    only the pages a save changed."""
+    kept = _SCANNED.get(path)
+    if kept is not None and (kept[0] is data or kept[0] == data):
+        return kept[1], kept[2]
     urls: list[str] = []
     ids: set[str] = set()
-    for attribute, raw in ATTRIBUTE.findall(text):
+    for attribute, raw in ATTRIBUTE.findall(data.decode("utf-8", "replace")):
         value = html.unescape(raw)
         if attribute in ("id", "name"):
             ids.add(value)
         else:
             urls.append(value)
-    return urls, ids
+    found = tuple(dict.fromkeys(urls)), frozenset(ids)
+    if len(_SCANNED) > 50_000:
+        _SCANNED.clear()
+    _SCANNED[path] = (data, *found)
+    return found
 
 
 def _problem(
@@ -67,8 +80,26 @@ def _problem(
     url: str,
     exists: Set[str],
     files: dict[str, bytes],
-    anchors: dict[str, set[str]],
+    anchors: dict[str, frozenset[str]],
 ) -> str | None:
+    destination = _destination(page, url)
+    if destination is None or isinstance(destination, str):
+        return destination
+    target, fragment = destination
+    if target not in exists:
+        return f"leads to {target}, a page or file this build does not have"
+    if fragment and target.endswith(".html") and fragment not in anchors.get(target, ()):
+        headings = HEADING_ID.findall(files[target].decode("utf-8", "replace"))
+        return f"points at a heading '#{fragment}' that {target} does not have" + did_you_mean(
+            fragment, [html.unescape(h) for h in headings]
+        )
+    return None
+
+
+@lru_cache(maxsize=200_000)
+def _destination(page: str, url: str) -> str | tuple[str, str] | None:
+    """Where a link on `page` leads, as (file, fragment); a reason when it cannot lead anywhere
+    in the portal; None when it leads out of it on purpose."""
     url = url.strip()
     if not url or ELSEWHERE.match(url):
         return None
@@ -83,13 +114,4 @@ def _problem(
             return "leads out of the portal"
         if target == "." or parts.path.endswith("/"):
             target = posixpath.join("" if target == "." else target, "index.html")
-        if target not in exists:
-            return f"leads to {target}, a page or file this build does not have"
-    fragment = unquote(parts.fragment)
-    ids = anchors.get(target, set())
-    if fragment and target.endswith(".html") and fragment not in ids:
-        headings = HEADING_ID.findall(files[target].decode("utf-8", "replace"))
-        return f"points at a heading '#{fragment}' that {target} does not have" + did_you_mean(
-            fragment, [html.unescape(h) for h in headings]
-        )
-    return None
+    return target, unquote(parts.fragment)

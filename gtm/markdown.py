@@ -4,13 +4,18 @@ links in it, and rendering to safe HTML with those links resolved."""
 
 from __future__ import annotations
 
+import multiprocessing
+import os
 import re
+import threading
 import unicodedata
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from functools import cache, lru_cache
+from functools import cache
+from html import unescape
 
 from markdown_it import MarkdownIt
+from markdown_it.common.utils import escapeHtml
 from markdown_it.renderer import RendererHTML
 from markdown_it.token import Token
 from markdown_it.utils import EnvType, OptionsDict
@@ -18,6 +23,7 @@ from mdit_py_plugins.anchors import anchors_plugin
 from mdit_py_plugins.footnote import footnote_plugin
 
 GTM_SCHEME = "gtm:"
+GTM_ANCHOR = re.compile(r'<a href="(gtm:[^"]*)"([^>]*)>(.*?)</a>', re.DOTALL)
 GTM_LINK = re.compile(r"^gtm:([a-z]+)/([^/#?\s]+)(#[^\s]*)?$")
 CODE = re.compile(r"^(```|~~~).*?^\1|`[^`\n]*`", re.DOTALL | re.MULTILINE)
 FENCE_MARKS = re.compile(r"^\s*(?:```|~~~).*$|^\s*\|?[\s:|-]*-{3,}[\s:|-]*$", re.MULTILINE)
@@ -87,13 +93,38 @@ def parse_link(href: str) -> LinkTarget | None:
     return LinkTarget(match.group(1), match.group(2), (match.group(3) or "")[1:])
 
 
-@lru_cache(maxsize=8192)
-def find_gtm_links(text: str) -> tuple[str, ...]:
-    """Every `gtm:` href of a link or image in `text`, in order; code is not searched."""
-    if GTM_SCHEME not in text:
-        return ()
-    found: list[str] = []
-    for token in parser().parse(text):
+@dataclass(frozen=True, slots=True)
+class CompiledMarkdown:
+    """A text parsed once: its HTML with every `gtm:` link left as written, and those links.
+    The same parse serves the link check and every page that shows the text; only the links
+    differ from page to page, and `resolve_links` fills them in."""
+
+    html: str
+    links: tuple[str, ...]
+
+
+_COMPILED: dict[tuple[str, bool], CompiledMarkdown] = {}
+COMPILED_LIMIT = 50_000
+
+
+def compile_markdown(text: str, allow_html: bool = False) -> CompiledMarkdown:
+    """The text as HTML with its `gtm:` links, kept for the life of the process, so a rebuild
+    in `gtm serve` parses only the texts that changed."""
+    key = (text, allow_html)
+    found = _COMPILED.get(key)
+    if found is None:
+        if len(_COMPILED) >= COMPILED_LIMIT:
+            _COMPILED.clear()
+        found = _COMPILED[key] = _compile(text, allow_html)
+    return found
+
+
+def _compile(text: str, allow_html: bool) -> CompiledMarkdown:
+    md = parser(allow_html)
+    env: dict[str, object] = {}
+    tokens = md.parse(text, env)
+    links: list[str] = []
+    for token in tokens:
         for child in token.children or ():
             if child.type == "link_open":
                 href = str(child.attrs.get("href", ""))
@@ -102,39 +133,76 @@ def find_gtm_links(text: str) -> tuple[str, ...]:
             else:
                 continue
             if href.startswith(GTM_SCHEME):
-                found.append(href)
-    return tuple(found)
+                links.append(href)
+    return CompiledMarkdown(str(md.renderer.render(tokens, md.options, env)), tuple(links))
+
+
+PARALLEL_MIN_CHARS = 200_000
+"""Below this much uncompiled text, starting worker processes costs more than it saves."""
+
+
+def compile_all(texts: Iterable[str], allow_html: bool = False, jobs: int = 1) -> int:
+    """Compiles every text not compiled yet, in `jobs` forked processes when there is enough of
+    it: Markdown is most of the work of a cold build. Returns how many texts were compiled."""
+    todo = sorted({t for t in texts if (t, allow_html) not in _COMPILED}, key=len, reverse=True)
+    if jobs > 1 and sum(map(len, todo)) >= PARALLEL_MIN_CHARS and _can_fork():
+        compiled = compile_in_processes(todo, allow_html, jobs)
+        if len(_COMPILED) + len(todo) >= COMPILED_LIMIT:
+            _COMPILED.clear()
+        _COMPILED.update(zip([(text, allow_html) for text in todo], compiled, strict=True))
+    else:
+        for text in todo:
+            compile_markdown(text, allow_html)
+    return len(todo)
+
+
+def compile_in_processes(texts: list[str], allow_html: bool, jobs: int) -> list[CompiledMarkdown]:
+    """The texts compiled by `jobs` forked workers, in the order given."""
+    chunks = [texts[i :: jobs * 4] for i in range(jobs * 4)]
+    with multiprocessing.get_context("fork").Pool(jobs) as pool:
+        results = pool.map(_compile_chunk, [(chunk, allow_html) for chunk in chunks])
+    ordered: list[CompiledMarkdown] = [CompiledMarkdown("", ())] * len(texts)
+    for start, compiled in enumerate(results):
+        ordered[start :: jobs * 4] = compiled
+    return ordered
+
+
+def _compile_chunk(job: tuple[list[str], bool]) -> list[CompiledMarkdown]:
+    texts, allow_html = job
+    return [_compile(text, allow_html) for text in texts]
+
+
+def _can_fork() -> bool:
+    """Forking is safe only with one thread (a lock held by another thread stays locked in the
+    child), so `gtm serve`, which watches and serves in threads, compiles in process."""
+    return hasattr(os, "fork") and threading.active_count() == 1
+
+
+def find_gtm_links(text: str, allow_html: bool = False) -> tuple[str, ...]:
+    """Every `gtm:` href of a link or image in `text`, in order; code is not searched."""
+    if GTM_SCHEME not in text:
+        return ()
+    return compile_markdown(text, allow_html).links
 
 
 def render_markdown(text: str, resolve: Resolver, allow_html: bool = False) -> str:
     """Safe HTML for `text`; a `gtm:` link the resolver cannot place becomes its plain text."""
-    md = parser(allow_html)
-    env: dict[str, object] = {}
-    tokens = md.parse(text, env)
-    for token in tokens:
-        if token.children:
-            token.children = _resolve_links(token.children, resolve)
-    return str(md.renderer.render(tokens, md.options, env))
+    compiled = compile_markdown(text, allow_html)
+    return resolve_links(compiled.html, resolve) if compiled.links else compiled.html
 
 
-def _resolve_links(children: list[Token], resolve: Resolver) -> list[Token]:
-    result: list[Token] = []
-    unwrap = 0
-    for child in children:
-        if child.type == "link_open":
-            href = str(child.attrs.get("href", ""))
-            if href.startswith(GTM_SCHEME):
-                target = parse_link(href)
-                url = resolve(target) if target else None
-                if url is None:
-                    unwrap += 1
-                    continue
-                child.attrs["href"] = url
-        elif child.type == "link_close" and unwrap:
-            unwrap -= 1
-            continue
-        result.append(child)
-    return result
+def resolve_links(html: str, resolve: Resolver) -> str:
+    """Compiled HTML with each `gtm:` link pointed where the resolver says, or unwrapped to its
+    text. Links cannot nest in Markdown, so a link ends at the first `</a>` after it."""
+
+    def replace(match: re.Match[str]) -> str:
+        target = parse_link(unescape(match.group(1)))
+        url = resolve(target) if target else None
+        if url is None:
+            return match.group(3)
+        return f'<a href="{escapeHtml(url)}"{match.group(2)}>{match.group(3)}</a>'
+
+    return GTM_ANCHOR.sub(replace, html)
 
 
 def plain_text(text: str) -> str:

@@ -4,10 +4,8 @@ template's file and line."""
 
 from __future__ import annotations
 
-import hashlib
 import traceback
 from dataclasses import dataclass, field
-from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -25,11 +23,12 @@ from jinja2 import (
 from markupsafe import Markup
 
 from gtm.diagnostics import Diagnostics
-from gtm.markdown import LinkTarget, render_markdown
+from gtm.markdown import LinkTarget, Resolver, render_markdown
 from gtm.model import KINDS
+from gtm.rendercache import RenderCache
 from gtm.routes import item_path, list_path, relative_url
 from gtm.theme import Theme
-from gtm.views import KIND_TITLES, Portal
+from gtm.views import KIND_TITLES, Portal, recording_reads
 
 KIND_TEMPLATES = {
     "products": "product.html",
@@ -100,8 +99,12 @@ class Renderer:
         root: Path,
         diagnostics: Diagnostics,
         cache_dir: Path | None = None,
+        pages: RenderCache | None = None,
     ) -> None:
         self.portal = portal
+        self.pages = pages
+        if pages is not None:
+            pages.begin(portal, theme)
         self.theme = theme
         self.root = root
         self.diagnostics = diagnostics
@@ -110,13 +113,9 @@ class Renderer:
         self.print_links = base if base.startswith(("https://", "http://")) else ""
         """How a PDF links to the portal: under an absolute base_url, else not at all (a
         relative link means nothing in a PDF that sales attaches to an e-mail)."""
-        self.targets = _register(
-            frozenset(
-                (entry.kind, entry.id, entry.path)
-                for kind in portal.kinds.values()
-                for entry in kind
-            )
-        )
+        self.targets = {
+            (entry.kind, entry.id): entry.path for kind in portal.kinds.values() for entry in kind
+        }
         template_dirs = [str(d) for d in theme.template_dirs]
         self.env = Environment(
             loader=ChoiceLoader(
@@ -137,6 +136,20 @@ class Renderer:
         )
 
     def render(self, page: PlannedPage) -> str | None:
+        """The page's HTML, or None after reporting a template problem; a page that read no
+        change since the last build is not rendered again."""
+        if self.pages is None:
+            return self._render(page)
+        kept = self.pages.get(page.path)
+        if kept is not None:
+            return kept
+        with recording_reads() as reads:
+            html = self._render(page)
+        if html is not None:
+            self.pages.keep(page.path, html, reads)
+        return html
+
+    def _render(self, page: PlannedPage) -> str | None:
         def url(path: str) -> str:
             return relative_url(page.path, path)
 
@@ -145,7 +158,7 @@ class Renderer:
         def md(text: str | None) -> Markup:
             if not text:
                 return Markup("")
-            return Markup(_markdown(text, page.path, self.allow_html, self.targets, links))
+            return Markup(render_markdown(text, self._resolver(page.path, links), self.allow_html))
 
         context = {
             "site": self.portal,
@@ -165,49 +178,25 @@ class Renderer:
             self._report(filename, line, f"while rendering {page.path}: {exc}")
         return None
 
+    def _resolver(self, from_path: str, absolute: str | None) -> Resolver:
+        """Where a `gtm:` link of a page leads: relative to the page, or under `absolute`, or
+        nowhere (plain text) when `absolute` is ""."""
+
+        def resolve(target: LinkTarget) -> str | None:
+            path = self.targets.get((target.kind, target.id))
+            if path is None or absolute == "":
+                return None
+            path += f"#{target.fragment}" if target.fragment else ""
+            if absolute is not None:
+                return absolute.rstrip("/") + "/" + path
+            return relative_url(from_path, path)
+
+        return resolve
+
     def _report(self, filename: str | None, line: int, message: str) -> None:
         where = f"themes/{self.theme.name}/templates"
         path = _relative(filename, self.root) if filename else where
         self.diagnostics.error(path, line or 1, 1, "template", message)
-
-
-_TARGETS: dict[str, dict[tuple[str, str], str]] = {}
-
-
-def _register(targets: frozenset[tuple[str, str, str]]) -> str:
-    """A short key for the set of link targets of a build, so that the Markdown cache compares
-    a digest, not a thousand paths, on every lookup."""
-    key = hashlib.sha1(repr(sorted(targets)).encode()).hexdigest()
-    if key not in _TARGETS:
-        if len(_TARGETS) > 8:
-            _TARGETS.clear()
-        _TARGETS[key] = {(kind, ident): path for kind, ident, path in targets}
-    return key
-
-
-@lru_cache(maxsize=8192)
-def _markdown(
-    text: str,
-    from_path: str,
-    allow_html: bool,
-    targets: str,
-    absolute: str | None = None,
-) -> str:
-    """Markdown as HTML for one page; cached by everything the HTML depends on, so `gtm serve`
-    renders again only the texts that changed (or all, when an artifact comes or goes).
-    `gtm:` links are relative, or under `absolute`, or plain text when `absolute` is ""."""
-    paths = _TARGETS[targets]
-
-    def resolve(target: LinkTarget) -> str | None:
-        path = paths.get((target.kind, target.id))
-        if path is None or absolute == "":
-            return None
-        path += f"#{target.fragment}" if target.fragment else ""
-        if absolute is not None:
-            return absolute.rstrip("/") + "/" + path
-        return relative_url(from_path, path)
-
-    return render_markdown(text, resolve, allow_html)
 
 
 def _bytecode_cache(folder: Path | None) -> FileSystemBytecodeCache | None:

@@ -19,6 +19,7 @@ from gtm.errors import GtmError
 from gtm.output import check_output_dir, update
 from gtm.pdf import cancel_rendering
 from gtm.project import Project, RunOptions, open_project, run_options
+from gtm.rendercache import RenderCache
 from gtm.server import DevServer, SiteState
 from gtm.watch import Watcher
 
@@ -54,6 +55,7 @@ class DevSession:
         self.site: dict[str, bytes] = {}
         self.written: dict[str, bytes] | None = None
         self.builds = 0
+        self.kept = RenderCache()
 
     @property
     def url(self) -> str:
@@ -87,7 +89,7 @@ class DevSession:
         started = time.perf_counter()
         self.project = open_project(self.project.root)
         options = self._options()
-        result = build_site(self.project, options, defer_pdfs=True)
+        result = build_site(self.project, options, defer_pdfs=True, kept=self.kept)
         if fails(result.diagnostics, options.strict):
             shown = [d for d in result.diagnostics if d.severity == "error" or options.strict]
             self.state.failed(shown)

@@ -5,18 +5,20 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
+from typing import Any, TypeVar, cast
 
-from gtm.diagnostics import Diagnostics, did_you_mean
-from gtm.markdown import CODE, find_gtm_links, parse_link
+from gtm.diagnostics import Diagnostic, Diagnostics, did_you_mean
+from gtm.markdown import CODE, GTM_SCHEME, compile_all, find_gtm_links, parse_link
 from gtm.model import KINDS, SINGULAR, Brand, iter_leaves
 from gtm.project import RunOptions
 from gtm.validate import Item
 from gtm.yamldoc import PathKey
 
 Key = tuple[str, str]
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -62,6 +64,8 @@ def link_site(
 ) -> Site:
     """Resolves every reference and `gtm:` link; problems are reported, never raised. Items
     that failed validation are not part of the site, but their references are still checked."""
+    linking = (text for text in markdown_texts(items) if GTM_SCHEME in text)
+    compile_all(linking, jobs=options.jobs)
     known = {(item.kind, item.id): item for item in items if item.complete}
     ids_by_kind: dict[str, list[str]] = defaultdict(list)
     for item in items:
@@ -69,7 +73,9 @@ def link_site(
     _check_page_ids(items, diagnostics)
     references: list[Reference] = []
     for item in items:
-        for reference in _references(item, diagnostics):
+        references_of, problems = _item_references(item)
+        diagnostics.extend(problems)
+        for reference in references_of:
             kind, ident = reference.target
             if ident not in ids_by_kind[kind]:
                 _report_unknown(reference, ids_by_kind, diagnostics)
@@ -110,6 +116,47 @@ def _check_page_ids(items: list[Item], diagnostics: Diagnostics) -> None:
                 "reserved-id",
                 f"a page cannot be called '{item.id}': the portal uses that name; rename the file",
             )
+
+
+def markdown_texts(items: Iterable[Item]) -> Iterator[str]:
+    """Every Markdown field and body of the items, for compiling them all at once."""
+    for item in items:
+        yield from _markdown_texts(item)
+
+
+_ITEM_CACHE: dict[tuple[str, str, str], Any] = {}
+
+
+def _per_file(name: str, item: Item, make: Callable[[], T]) -> T:
+    """What `make` finds in an item, kept by its file's digest: `gtm serve` walks again only
+    the items whose files changed."""
+    key = (name, item.path, item.source.digest)
+    if key not in _ITEM_CACHE:
+        if len(_ITEM_CACHE) > 50_000:
+            _ITEM_CACHE.clear()
+        _ITEM_CACHE[key] = make()
+    return cast(T, _ITEM_CACHE[key])
+
+
+def _markdown_texts(item: Item) -> tuple[str, ...]:
+    def find() -> tuple[str, ...]:
+        return tuple(
+            leaf.value
+            for leaf in iter_leaves(item.fields)
+            if leaf.shape.prose is not None
+            and leaf.shape.prose.markdown
+            and isinstance(leaf.value, str)
+        )
+
+    return _per_file("markdown", item, find)
+
+
+def _item_references(item: Item) -> tuple[tuple[Reference, ...], tuple[Diagnostic, ...]]:
+    def find() -> tuple[tuple[Reference, ...], tuple[Diagnostic, ...]]:
+        found = Diagnostics()
+        return tuple(_references(item, found)), tuple(found.items)
+
+    return _per_file("references", item, find)
 
 
 def _references(item: Item, diagnostics: Diagnostics) -> Iterator[Reference]:

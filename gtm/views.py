@@ -4,8 +4,14 @@ template cannot reach anything a build leaves out."""
 
 from __future__ import annotations
 
+import hashlib
+from collections import defaultdict
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from gtm.config import Config
 from gtm.derive import (
@@ -52,12 +58,41 @@ class Link:
     path: str | None
 
 
+Key = tuple[str, str]
+EVERYTHING: Key = ("*", "*")
+"""Read by a page that shows a fact of the whole site (health), so any change renders it again."""
+CONTENT = frozenset({"fields", "backlinks", "stale", "days_since_review", "summary"})
+"""What an entry says beyond its place in the site; reading one of these is recorded."""
+
+_reads: ContextVar[set[Key] | None] = ContextVar("gtm_reads", default=None)
+
+
+@contextmanager
+def recording_reads() -> Iterator[set[Key]]:
+    """Collects the entries whose content is read while a page renders, whoever reads them (the
+    template or a method of the portal), so a rebuild can keep the pages that read no change."""
+    reads: set[Key] = set()
+    token = _reads.set(reads)
+    try:
+        yield reads
+    finally:
+        _reads.reset(token)
+
+
+def _record(key: Key) -> None:
+    reads = _reads.get()
+    if reads is not None:
+        reads.add(key)
+
+
 @dataclass(frozen=True)
 class Entry:
-    """One artifact of the build, ready for a template."""
+    """One artifact of the build, ready for a template. `name`, `kind`, `id`, `path` and `pdf`
+    are its place in the site; `digest` changes whenever anything else a page can show does."""
 
     kind: str
     id: str
+    name: str
     fields: Artifact
     path: str
     pdf: str | None
@@ -65,10 +100,12 @@ class Entry:
     backlinks: tuple[Link, ...]
     stale: bool
     days_since_review: int | None
+    digest: str
 
-    @property
-    def name(self) -> str:
-        return self.fields.name
+    def __getattribute__(self, name: str) -> Any:
+        if name in CONTENT:
+            _record((object.__getattribute__(self, "kind"), object.__getattribute__(self, "id")))
+        return object.__getattribute__(self, name)
 
     @property
     def summary(self) -> str | None:
@@ -93,9 +130,31 @@ class Portal:
     audience: str
     today: date
     kinds: dict[str, tuple[Entry, ...]]
-    health: Health
+    health_facts: Health
     site: Site
     config: Config
+
+    def __getattribute__(self, name: str) -> Any:
+        if name == "site":
+            _record(EVERYTHING)
+        return object.__getattribute__(self, name)
+
+    @property
+    def health(self) -> Health:
+        _record(EVERYTHING)
+        return self.health_facts
+
+    @property
+    def health_problems(self) -> int:
+        """How many items need attention, for the navigation of every page; part of the site's
+        shape, so reading it records nothing."""
+        return self.health_facts.problems
+
+    @property
+    def linked_site(self) -> Site:
+        """The linked site without recording a read of everything: the portal's own lookups
+        record what they read themselves."""
+        return object.__getattribute__(self, "site")
 
     @property
     def kind_labels(self) -> dict[str, str]:
@@ -117,15 +176,16 @@ class Portal:
         entry = self.entry(kind, ident)
         if entry is not None:
             return Link(entry.name, entry.path)
-        item = self.site.known.get((kind, ident))
+        item = self.linked_site.known.get((kind, ident))
         return Link(item.fields.name if item else ident, None)
 
     def entry_of(self, item: Item) -> Entry | None:
         return self.entry(item.kind, item.id)
 
     def statement(self, entry: Entry) -> str:
-        item = self.site.known[(entry.kind, entry.id)]
-        return positioning_statement(item, self.site)
+        _record((entry.kind, entry.id))
+        item = self.linked_site.known[(entry.kind, entry.id)]
+        return positioning_statement(item, self.linked_site)
 
     def launch_facts(self, entry: Entry) -> LaunchFacts:
         launch = entry.fields
@@ -164,8 +224,15 @@ class Portal:
 
 def make_portal(site: Site, config: Config, today: date, audience: str, pdf: bool) -> Portal:
     kinds: dict[str, tuple[Entry, ...]] = {}
+    uses: dict[Key, set[str]] = defaultdict(set)
+    for reference in site.references:
+        used = site.known[reference.target].source.digest
+        uses[(reference.source.kind, reference.source.id)].add(used)
     for kind in KINDS:
-        entries = [_entry(item, site, config, today, pdf) for item in site.items[kind].values()]
+        entries = [
+            _entry(item, site, config, today, pdf, uses[(item.kind, item.id)])
+            for item in site.items[kind].values()
+        ]
         kinds[kind] = tuple(sorted(entries, key=_order))
     logo = config.brand.logo
     return Portal(
@@ -176,28 +243,36 @@ def make_portal(site: Site, config: Config, today: date, audience: str, pdf: boo
         audience=audience,
         today=today,
         kinds=kinds,
-        health=health(site, config, today),
+        health_facts=health(site, config, today),
         site=site,
         config=config,
     )
 
 
-def _entry(item: Item, site: Site, config: Config, today: date, pdf: bool) -> Entry:
+def _entry(item: Item, site: Site, config: Config, today: date, pdf: bool, uses: set[str]) -> Entry:
+    """`uses` holds the file digests of the items this one refers to: a page may show what it
+    derives from them (a generated positioning statement names its product's category)."""
     backlinks = []
     for kind, ident in site.backlinks.get((item.kind, item.id), ()):
         source = site.get(kind, ident)
         if source is not None:
             backlinks.append(Link(source.fields.name, item_path(kind, ident)))
+    ordered = tuple(sorted(backlinks, key=lambda link: link.name.lower()))
+    stale = is_stale(item, today, config.build.freshness_days)
+    days = days_since_review(item, today)
+    facts = repr((item.source.digest, ordered, stale, days, sorted(uses)))
     return Entry(
         kind=item.kind,
         id=item.id,
+        name=item.fields.name,
         fields=item.fields,
         path=item_path(item.kind, item.id),
         pdf=pdf_path(item.kind, item.id) if pdf else None,
         source_path=item.path,
-        backlinks=tuple(sorted(backlinks, key=lambda link: link.name.lower())),
-        stale=is_stale(item, today, config.build.freshness_days),
-        days_since_review=days_since_review(item, today),
+        backlinks=ordered,
+        stale=stale,
+        days_since_review=days,
+        digest=hashlib.blake2b(facts.encode(), digest_size=16).hexdigest(),
     )
 
 

@@ -25,6 +25,7 @@ STAGES = [
     "routes",
     "theme",
     "views",
+    "rendercache",
     "render",
     "pdf",
     "documents",

@@ -4,7 +4,14 @@ from __future__ import annotations
 
 import pytest
 
-from gtm.markdown import LinkTarget, render_markdown
+from gtm.markdown import (
+    LinkTarget,
+    _compile,
+    compile_in_processes,
+    compile_markdown,
+    render_markdown,
+    resolve_links,
+)
 
 
 def resolve(target: LinkTarget) -> str | None:
@@ -72,3 +79,35 @@ def test_plain_text_keeps_the_words_and_drops_the_markup() -> None:
         "| a | b |\n|---|---|\n| c | d |\n"
     )
     assert plain_text(text) == "Who we are Bold and a link and code a b c d"
+
+
+def test_a_text_is_parsed_once_and_its_links_filled_in_per_page() -> None:
+    text = 'See [Dana](gtm:personas/devops-dana#pains "her pains") and [x](gtm:personas/secret).'
+    compiled = compile_markdown(text)
+    assert compiled.links == ("gtm:personas/devops-dana#pains", "gtm:personas/secret")
+    assert 'href="gtm:personas/devops-dana#pains"' in compiled.html
+    html = resolve_links(compiled.html, resolve)
+    assert (
+        '<a href="../../personas/devops-dana/index.html#pains" title="her pains">Dana</a>' in html
+    )
+    assert "and x." in html and "gtm:" not in html
+    assert compile_markdown(text) is compiled
+
+
+def test_a_resolved_address_is_escaped_in_its_attribute() -> None:
+    html = render_markdown("[a](gtm:pages/x)", lambda target: '"><script>&')
+    assert '<a href="&quot;&gt;&lt;script&gt;&amp;">a</a>' in html
+
+
+def test_workers_compile_exactly_what_one_process_does() -> None:
+    texts = [
+        f"## Part {n}\n\nA [link](gtm:pages/p{n}) and `gtm:code` {'word ' * n}\n" for n in range(40)
+    ]
+    texts += [
+        "| a | b |\n|---|---|\n| 1 | 2 |\n",
+        "- [x] done\n- [ ] to do\n",
+        "Note[^1]\n\n[^1]: x\n",
+    ]
+    in_workers = compile_in_processes(texts, False, 2)
+    assert in_workers == [_compile(text, False) for text in texts]
+    assert in_workers[3].links == ("gtm:pages/p3",)

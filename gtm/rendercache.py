@@ -1,0 +1,85 @@
+"""Which pages of the last build `gtm serve` can keep: each page remembers the entries it read
+while rendering, and renders again only when one of them changed, or when the site's shape
+(names, paths, config, theme, the date) did. Nothing is listed by hand, so a theme can read
+whatever it likes and still never show a stale page."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from pathlib import Path
+
+from gtm.model import KINDS
+from gtm.theme import Theme
+from gtm.views import EVERYTHING, Key, Portal
+
+
+@dataclass(frozen=True)
+class RenderedPage:
+    html: str
+    reads: frozenset[Key]
+
+
+class RenderCache:
+    """Pages by output path, with what each read, from one build to the next."""
+
+    def __init__(self) -> None:
+        self.shape = ""
+        self.digests: dict[Key, str] = {}
+        self.pages: dict[str, RenderedPage] = {}
+        self.changed: set[Key] = set()
+        self.reused = 0
+
+    def begin(self, portal: Portal, theme: Theme) -> None:
+        """Compares a new build with the last one: a new shape forgets every page, otherwise the
+        entries whose digest changed (or that came or went) are noted."""
+        shape = site_shape(portal, theme)
+        digests = {(e.kind, e.id): e.digest for kind in portal.kinds.values() for e in kind}
+        if shape != self.shape:
+            self.pages.clear()
+        old = self.digests
+        self.changed = {k for k in digests.keys() | old.keys() if digests.get(k) != old.get(k)}
+        self.shape, self.digests, self.reused = shape, digests, 0
+
+    def get(self, path: str) -> str | None:
+        """The page as last rendered, if nothing it read has changed since."""
+        page = self.pages.get(path)
+        if page is None:
+            return None
+        if self.changed and (EVERYTHING in page.reads or not page.reads.isdisjoint(self.changed)):
+            del self.pages[path]
+            return None
+        self.reused += 1
+        return page.html
+
+    def keep(self, path: str, html: str, reads: set[Key]) -> None:
+        self.pages[path] = RenderedPage(html, frozenset(reads))
+
+
+def site_shape(portal: Portal, theme: Theme) -> str:
+    """A digest of everything every page may show without reading an entry's content: the
+    config, the date, the count of items that need attention, every entry's name, place and
+    order, the names of left-out items (pages
+    name them) and the templates."""
+    parts: list[object] = [
+        portal.config,
+        portal.today,
+        portal.audience,
+        portal.health_problems,
+        repr(portal.linked_site.brand),
+        [(e.kind, e.id, e.name, e.path, e.pdf) for k in KINDS for e in portal.kinds[k]],
+        sorted((key, item.fields.name) for key, item in portal.linked_site.known.items()),
+    ]
+    digest = hashlib.blake2b(repr(parts).encode(), digest_size=16)
+    for folder in theme.template_dirs:
+        for path in sorted(folder.rglob("*")):
+            if path.is_file():
+                digest.update(path.as_posix().encode() + b"\0" + _read(path) + b"\0")
+    return digest.hexdigest()
+
+
+def _read(path: Path) -> bytes:
+    try:
+        return path.read_bytes()
+    except OSError:
+        return b""

@@ -1,0 +1,125 @@
+"""`gtm serve` renders again only the pages whose entries changed. Whatever the edit, the pages
+it keeps must be byte for byte what a full build writes: every content file of the example is
+edited in turn (its words, its summary, its name, a reference) and both builds are compared."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from gtm.build import BuildResult, build_site
+from gtm.project import open_project, run_options
+from gtm.rendercache import RenderCache
+
+Edit = Callable[[str], str]
+
+
+def _words(text: str) -> str:
+    if text.startswith("---"):
+        return text + "\nOne more sentence a reader would see.\n"
+    return re.sub(r"^(summary: )(.+)$", r"\1\2 Now sharper.", text, count=1, flags=re.M)
+
+
+def _rename(text: str) -> str:
+    return re.sub(r"^(name|title): (.+)$", r"\1: \2 Renamed", text, count=1, flags=re.M)
+
+
+def _retarget(text: str) -> str:
+    """Points the first persona reference somewhere else, so backlinks move."""
+    swapped = text.replace("devops-dana", "@@").replace("sre-sam", "devops-dana")
+    return swapped.replace("@@", "sre-sam")
+
+
+def _summary_only(text: str) -> str:
+    changed = re.sub(r"^(summary: )(.+)$", r"\1Rewritten.", text, count=1, flags=re.M)
+    return changed if changed != text else text + "\n# only a comment changed\n"
+
+
+def _make_stale(text: str) -> str:
+    """An old review date: the item needs attention, so the count in every page's menu moves."""
+    if re.search(r"^reviewed: ", text, flags=re.M):
+        return re.sub(r"^reviewed: .*$", "reviewed: 2020-01-01", text, count=1, flags=re.M)
+    return text
+
+
+def _recategorize(text: str) -> str:
+    """A product's category: the positioning statements generated from it change with it."""
+    return re.sub(r"^(category: )(.+)$", r"\1cloud \2", text, count=1, flags=re.M)
+
+
+EDITS: tuple[Edit, ...] = (_words, _rename, _retarget, _summary_only, _make_stale, _recategorize)
+
+
+def _build(root: Path, kept: RenderCache | None) -> BuildResult:
+    project = open_project(root)
+    return build_site(project, run_options(project, pdf=False), kept=kept)
+
+
+def _content_files(root: Path) -> list[Path]:
+    return sorted(p for p in (root / "content").rglob("*") if p.suffix in (".yaml", ".md"))
+
+
+@pytest.fixture(scope="module")
+def example(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    from tests.conftest import ROOT
+
+    root = tmp_path_factory.mktemp("incremental")
+    (root / "gtm.toml").write_bytes((ROOT / "gtm.toml").read_bytes())
+    for path in (ROOT / "content").rglob("*"):
+        if path.is_file():
+            target = root / path.relative_to(ROOT)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(path.read_bytes())
+    return root
+
+
+def test_a_kept_page_is_what_a_full_build_writes_after_any_edit(example: Path) -> None:
+    kept = RenderCache()
+    original = _build(example, kept)
+    assert original.files and not [d for d in original.diagnostics if d.severity == "error"]
+    compared = reused = 0
+    edits = [(path, edit) for path in _content_files(example) for edit in EDITS]
+    for path, edit in edits:
+        before = path.read_text(encoding="utf-8")
+        edited = edit(before)
+        if edited == before:
+            continue
+        path.write_text(edited, encoding="utf-8")
+        try:
+            incremental = _build(example, kept)
+            reused += kept.reused
+            full = _build(example, None)
+        finally:
+            path.write_text(before, encoding="utf-8")
+        assert incremental.diagnostics == full.diagnostics, path
+        changed = sorted(k for k in full.files if full.files[k] != incremental.files.get(k))
+        assert changed == [], f"{path.name}, {edit.__name__}: stale pages: {changed}"
+        compared += 1
+        restored = _build(example, kept)
+        assert restored.files == original.files, path
+    assert compared >= 50
+    assert reused > compared * 5, "the cache kept almost nothing: it is not working"
+
+
+def test_a_theme_change_renders_every_page_again(example: Path) -> None:
+    kept = RenderCache()
+    _build(example, kept)
+    theme = example / "themes" / "default" / "templates"
+    theme.mkdir(parents=True)
+    from gtm.theme import builtin_themes
+
+    base = (builtin_themes() / "default" / "templates" / "base.html").read_text(encoding="utf-8")
+    (theme / "base.html").write_text(base.replace("</body>", "<!-- new -->\n</body>"))
+    try:
+        result = _build(example, kept)
+    finally:
+        (theme / "base.html").unlink()
+        theme.rmdir()
+        theme.parent.rmdir()
+        theme.parent.parent.rmdir()
+    assert kept.reused == 0
+    html = [data for name, data in result.files.items() if name.endswith(".html")]
+    assert html and all(b"<!-- new -->" in data for data in html)
