@@ -42,24 +42,25 @@ def search_index_script(index: bytes) -> bytes:
     return b"window.GTM_SEARCH_INDEX = " + index.rstrip(b"\n") + b";\n"
 
 
-_SEARCH_TEXT: dict[tuple[str, str], str] = {}
+_SEARCH_TEXT: dict[tuple[str, str, bool], str] = {}
 
 
 def _search_text(entry: Entry, portal: Portal) -> str:
     """An entry's words for search, kept by the digest of its file: a rebuild in `gtm serve`
     works out again only the entries whose files changed."""
-    key = (entry.kind, portal.site.known[(entry.kind, entry.id)].source.digest)
+    allow_html = portal.config.markdown.allow_html
+    key = (entry.kind, portal.site.known[(entry.kind, entry.id)].source.digest, allow_html)
     text = _SEARCH_TEXT.get(key)
     if text is None:
         if len(_SEARCH_TEXT) > 50_000:
             _SEARCH_TEXT.clear()
-        text = _SEARCH_TEXT[key] = _plain_text(entry)[:SEARCH_TEXT_LIMIT]
+        text = _SEARCH_TEXT[key] = _plain_text(entry, allow_html)[:SEARCH_TEXT_LIMIT]
     return text
 
 
-def _plain_text(entry: Entry) -> str:
+def _plain_text(entry: Entry, allow_html: bool) -> str:
     words = [
-        plain_text(str(leaf.value)) if leaf.shape.prose.markdown else str(leaf.value)
+        plain_text(str(leaf.value), allow_html) if leaf.shape.prose.markdown else str(leaf.value)
         for leaf in iter_leaves(entry.fields)
         if leaf.shape.prose is not None and leaf.path[0] not in ("name", "summary", "tags")
     ]

@@ -26,12 +26,11 @@ GTM_SCHEME = "gtm:"
 GTM_ANCHOR = re.compile(r'<a href="(gtm:[^"]*)"([^>]*)>(.*?)</a>', re.DOTALL)
 GTM_LINK = re.compile(r"^gtm:([a-z]+)/([^/#?\s]+)(#[^\s]*)?$")
 CODE = re.compile(r"^(```|~~~).*?^\1|`[^`\n]*`", re.DOTALL | re.MULTILINE)
-FENCE_MARKS = re.compile(r"^\s*(?:```|~~~).*$|^\s*\|?[\s:|-]*-{3,}[\s:|-]*$", re.MULTILINE)
-LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
-MARKUP = re.compile(
-    r"^\s{0,3}(?:#{1,6}\s|>\s?|[-*+]\s+(?:\[[ xX]\]\s)?|\d+[.)]\s)|[*_`~|]+|<[^>\n]+>|\\",
-    re.MULTILINE,
+BLOCK_TAG = re.compile(
+    r"</?(?:p|h[1-6]|li|ul|ol|table|thead|tbody|tr|td|th|blockquote|pre|div|hr|br|section)\b[^>]*>"
 )
+TAG = re.compile(r"<[^>]*>")
+FOOTNOTE_BACKREF = re.compile("\u21a9\ufe0e?")
 SAFE_SCHEME = re.compile(r"^(https?:|mailto:|tel:|#|[^:]*$)", re.IGNORECASE)
 
 Resolver = Callable[["LinkTarget"], str | None]
@@ -205,11 +204,9 @@ def resolve_links(html: str, resolve: Resolver) -> str:
     return GTM_ANCHOR.sub(replace, html)
 
 
-def plain_text(text: str) -> str:
-    """The words of a Markdown text without its markup, for the search index. A few
-    substitutions instead of a parse: search needs the words, and a second full Markdown pass
-    over every body would cost as much as rendering the portal."""
-    text = FENCE_MARKS.sub(" ", text)
-    text = LINK.sub(r"\1", text)
-    text = MARKUP.sub(" ", text)
-    return " ".join(text.split())
+def plain_text(text: str, allow_html: bool = False) -> str:
+    """The words of a Markdown text without its markup, for the search index: the compiled
+    HTML (already made for the page) with its tags dropped, so search sees what a reader does."""
+    html = compile_markdown(text, allow_html).html
+    words = TAG.sub("", BLOCK_TAG.sub(" ", html))
+    return " ".join(unescape(FOOTNOTE_BACKREF.sub(" ", words)).split())

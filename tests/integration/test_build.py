@@ -152,3 +152,31 @@ def test_public_build_holds_nothing_internal(make_project: MakeProject, run_gtm:
             data = path.read_bytes()
             assert canary.encode() not in data, f"{path} leaks internal content"
     assert not (root / "output/competitors/rival").exists()
+
+
+def test_the_home_page_stays_short_in_a_large_portal(
+    make_project: MakeProject, run_gtm: RunGtm
+) -> None:
+    files = {
+        f"content/competitors/rival-{n:02}.yaml": (
+            f"name: Rival {n:02}\nthreat: {'high' if n >= 10 else 'low'}\n"
+            "strengths: [big]\nweaknesses: [slow]\nwhy_we_win:\n  - point: faster\n"
+        )
+        for n in range(12)
+    }
+    files.update(
+        {
+            f"content/pages/guide-{n:02}.md": f"---\ntitle: Guide {n:02}\n---\nText.\n"
+            for n in range(10)
+        }
+    )
+    root = make_project(files)
+    result = run_gtm("build", "--no-pdf", "--quiet", project=root)
+    assert result.exit_code == 0, result.output
+    home = (root / "output" / "index.html").read_text(encoding="utf-8")
+    rivals = home.split('id="rivals-title"')[1].split("</section>")[0]
+    assert rivals.count('class="rival"') == 8
+    assert rivals.index("Rival 10") < rivals.index("Rival 00"), "high threats come first"
+    assert "All 12 battlecards" in rivals
+    guides = home.split('id="guides-title"')[1].split("</section>")[0]
+    assert guides.count("<li>") == 8 and "All 10 guides" in guides
