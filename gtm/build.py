@@ -17,7 +17,7 @@ from gtm.markdown import compile_all
 from gtm.model import Brand
 from gtm.pdf import PdfResult
 from gtm.project import Project, RunOptions, is_within
-from gtm.render import PlannedPage, Renderer, plan_pages
+from gtm.render import PlannedPage, Renderer, plan_pages, render_pages
 from gtm.rendercache import RenderCache
 from gtm.site import Site, link_site, markdown_texts
 from gtm.sources import locate, read_sources
@@ -86,14 +86,16 @@ def build_site(
     compile_all(markdown_texts(checked.site.all_items()), allow_html, options.jobs)
     portal = make_portal(checked.site, project.config, options.today, options.audience, options.pdf)
     renderer = Renderer(theme, portal, project.root, diagnostics, project.cache_dir / "jinja", kept)
-    files: dict[str, bytes] = {}
     pages = plan_pages(portal)
-    for done, page in enumerate(pages, 1):
-        html = renderer.render(page)
-        if html is not None:
-            files[page.path] = html.encode("utf-8")
+
+    def rendered(done: int) -> None:
         if progress:
             progress("pages", done, len(pages))
+
+    html = render_pages(renderer, pages, options.jobs, rendered)
+    files = {
+        page.path: text.encode() for page, text in zip(pages, html, strict=True) if text is not None
+    }
     index = search_index(portal)
     files["search-index.json"] = index
     files["search-index.js"] = search_index_script(index)

@@ -5,9 +5,7 @@ links in it, and rendering to safe HTML with those links resolved."""
 from __future__ import annotations
 
 import multiprocessing
-import os
 import re
-import threading
 import unicodedata
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
@@ -21,6 +19,8 @@ from markdown_it.token import Token
 from markdown_it.utils import EnvType, OptionsDict
 from mdit_py_plugins.anchors import anchors_plugin
 from mdit_py_plugins.footnote import footnote_plugin
+
+from gtm.project import can_fork
 
 GTM_SCHEME = "gtm:"
 GTM_ANCHOR = re.compile(r'<a href="(gtm:[^"]*)"([^>]*)>(.*?)</a>', re.DOTALL)
@@ -144,7 +144,7 @@ def compile_all(texts: Iterable[str], allow_html: bool = False, jobs: int = 1) -
     """Compiles every text not compiled yet, in `jobs` forked processes when there is enough of
     it: Markdown is most of the work of a cold build. Returns how many texts were compiled."""
     todo = sorted({t for t in texts if (t, allow_html) not in _COMPILED}, key=len, reverse=True)
-    if jobs > 1 and sum(map(len, todo)) >= PARALLEL_MIN_CHARS and _can_fork():
+    if jobs > 1 and sum(map(len, todo)) >= PARALLEL_MIN_CHARS and can_fork():
         compiled = compile_in_processes(todo, allow_html, jobs)
         if len(_COMPILED) + len(todo) >= COMPILED_LIMIT:
             _COMPILED.clear()
@@ -169,12 +169,6 @@ def compile_in_processes(texts: list[str], allow_html: bool, jobs: int) -> list[
 def _compile_chunk(job: tuple[list[str], bool]) -> list[CompiledMarkdown]:
     texts, allow_html = job
     return [_compile(text, allow_html) for text in texts]
-
-
-def _can_fork() -> bool:
-    """Forking is safe only with one thread (a lock held by another thread stays locked in the
-    child), so `gtm serve`, which watches and serves in threads, compiles in process."""
-    return hasattr(os, "fork") and threading.active_count() == 1
 
 
 def find_gtm_links(text: str, allow_html: bool = False) -> tuple[str, ...]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import sys
+import threading
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -152,3 +153,10 @@ def use_color(stream: object = sys.stdout) -> bool:
         return False
     isatty = getattr(stream, "isatty", None)
     return bool(isatty and isatty())
+
+
+def can_fork() -> bool:
+    """Whether work may be shared with forked processes: only with one thread, because a lock
+    held by another thread stays locked in the child (`gtm serve` watches and serves in threads,
+    so it works in one process)."""
+    return hasattr(os, "fork") and threading.active_count() == 1

@@ -4,7 +4,10 @@ template's file and line."""
 
 from __future__ import annotations
 
+import contextlib
+import multiprocessing
 import traceback
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -22,9 +25,10 @@ from jinja2 import (
 )
 from markupsafe import Markup
 
-from gtm.diagnostics import Diagnostics
+from gtm.diagnostics import Diagnostic, Diagnostics
 from gtm.markdown import LinkTarget, Resolver, render_markdown
 from gtm.model import KINDS
+from gtm.project import can_fork
 from gtm.rendercache import RenderCache
 from gtm.routes import item_path, list_path, relative_url
 from gtm.theme import Theme
@@ -197,6 +201,59 @@ class Renderer:
         where = f"themes/{self.theme.name}/templates"
         path = _relative(filename, self.root) if filename else where
         self.diagnostics.error(path, line or 1, 1, "template", message)
+
+
+PARALLEL_MIN_PAGES = 200
+"""Below this many pages, starting worker processes costs more than it saves."""
+
+_shared: list[Renderer] = []
+
+
+def render_pages(
+    renderer: Renderer,
+    pages: list[PlannedPage],
+    jobs: int = 1,
+    progress: Callable[[int], None] | None = None,
+) -> list[str | None]:
+    """Every page's HTML in plan order (None where a template failed). A large cold build shares
+    the pages among `jobs` forked workers, which inherit the renderer with its compiled
+    templates and Markdown; `gtm serve`, which keeps pages between builds, renders in process."""
+    if jobs < 2 or len(pages) < PARALLEL_MIN_PAGES or renderer.pages is not None or not can_fork():
+        found = []
+        for done, page in enumerate(pages, 1):
+            found.append(renderer.render(page))
+            if progress:
+                progress(done)
+        return found
+    for template in sorted({page.template for page in pages}):
+        with contextlib.suppress(TemplateError):
+            renderer.env.get_template(template)
+    parts = jobs * 4
+    html: list[str | None] = [None] * len(pages)
+    _shared[:] = [renderer]
+    try:
+        with multiprocessing.get_context("fork").Pool(jobs) as pool:
+            slices = [pages[start::parts] for start in range(parts)]
+            done = 0
+            for start, (found, problems) in pool.imap_unordered(_render_slice, enumerate(slices)):
+                html[start::parts] = found
+                renderer.diagnostics.extend(problems)
+                done += len(found)
+                if progress:
+                    progress(done)
+    finally:
+        _shared.clear()
+    return html
+
+
+def _render_slice(
+    job: tuple[int, list[PlannedPage]],
+) -> tuple[int, tuple[list[str | None], list[Diagnostic]]]:
+    start, pages = job
+    renderer = _shared[0]
+    renderer.diagnostics = Diagnostics()
+    found = [renderer.render(page) for page in pages]
+    return start, (found, renderer.diagnostics.items)
 
 
 def _bytecode_cache(folder: Path | None) -> FileSystemBytecodeCache | None:
