@@ -13,7 +13,7 @@ from gtm.diagnostics import Diagnostic, Diagnostics, fails
 from gtm.documents import PdfBatch, make_collateral, prepare_collateral
 from gtm.feeds import launches_calendar, search_index, search_index_script, sitemap
 from gtm.linkcheck import broken_links
-from gtm.markdown import compile_all
+from gtm.markdown import compile_all, stored_payload, use_stored
 from gtm.model import Brand
 from gtm.pdf import PdfResult
 from gtm.project import Project, RunOptions, is_within
@@ -38,8 +38,15 @@ class CheckResult:
     files: int
 
 
-def check_project(project: Project, options: RunOptions) -> CheckResult:
-    """Reads, validates, links and checks the whole project, collecting every problem."""
+MARKDOWN_CACHE = "markdown.json"
+PAGES_CACHE = "pages.json"
+
+
+def check_project(project: Project, options: RunOptions, stored: bool = True) -> CheckResult:
+    """Reads, validates, links and checks the whole project, collecting every problem.
+    `stored` takes the Markdown that the last build compiled from the project's cache."""
+    if stored:
+        use_stored(project.read_cache(MARKDOWN_CACHE))
     diagnostics = Diagnostics()
     sources = read_sources(project.content_dir, project.root, diagnostics)
     items: list[Item] = []
@@ -75,9 +82,11 @@ def build_site(
     defer_pdfs: bool = False,
     kept: RenderCache | None = None,
 ) -> BuildResult:
-    """Checks, then renders every output in memory and verifies its links; nothing is written.
-    `kept` holds the pages of the last build, for `gtm serve` to render only what changed."""
-    checked = check_project(project, options)
+    """Checks, then renders every output in memory and verifies its links; only the caches
+    are written. `kept` holds the pages of the last build in `gtm serve`; without it, they come
+    from the project's cache and go back to it."""
+    session = kept is not None
+    checked = check_project(project, options, stored=not session)
     diagnostics = Diagnostics(list(checked.diagnostics))
     if fails(checked.diagnostics, options.strict):
         return BuildResult({}, checked.diagnostics, 0, checked.files)
@@ -85,6 +94,8 @@ def build_site(
     allow_html = project.config.markdown.allow_html
     compile_all(markdown_texts(checked.site.all_items()), allow_html, options.jobs)
     portal = make_portal(checked.site, project.config, options.today, options.audience, options.pdf)
+    if kept is None:
+        kept = RenderCache.from_payload(project.read_cache(PAGES_CACHE))
     renderer = Renderer(theme, portal, project.root, diagnostics, project.cache_dir / "jinja", kept)
     pages = plan_pages(portal)
 
@@ -116,6 +127,9 @@ def build_site(
     if not fails(diagnostics.sorted(), strict=False):
         promised = {job.path for job in batch.jobs} if batch else set()
         _check_links(files, promised, pages, portal, theme.name, diagnostics)
+    if not session and not fails(diagnostics.sorted(), strict=False):
+        project.write_cache(PAGES_CACHE, kept.payload())
+        project.write_cache(MARKDOWN_CACHE, stored_payload())
     return BuildResult(
         dict(sorted(files.items())),
         diagnostics.sorted(),

@@ -13,7 +13,7 @@ from datetime import date
 from gtm.config import Config
 from gtm.derive import days_since_review, overdue_milestones, tier_gap
 from gtm.diagnostics import Diagnostic, Diagnostics, did_you_mean
-from gtm.model import Brand, Competitor, Launch, Messaging, Milestone, Product, iter_leaves
+from gtm.model import Brand, Competitor, Launch, Messaging, Milestone, Product
 from gtm.site import Site
 from gtm.sources import blank
 from gtm.validate import ITEM_NOUNS, Item
@@ -45,7 +45,7 @@ Rule = Callable[[Item, RuleContext], None]
 
 
 def check_word_limits(item: Item, ctx: RuleContext) -> None:
-    for leaf in iter_leaves(item.fields):
+    for leaf in item.leaves:
         if leaf.shape.words is None:
             continue
         count = count_words(leaf.value)
@@ -254,7 +254,7 @@ def check_brand(item: Item, ctx: RuleContext) -> None:
     patterns, anything = ctx.brand_patterns
     if not patterns:
         return
-    for leaf in iter_leaves(item.fields):
+    for leaf in item.leaves:
         if leaf.shape.prose is None:
             continue
         words = " ".join(leaf.value.lower().split())
@@ -300,7 +300,7 @@ def _phrase(text: str) -> re.Pattern[str]:
 
 
 def check_placeholders(item: Item, ctx: RuleContext) -> None:
-    for leaf in iter_leaves(item.fields):
+    for leaf in item.leaves:
         if leaf.shape.prose is not None and leaf.value.strip().startswith("TODO"):
             ctx.warning(
                 item,

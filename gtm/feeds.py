@@ -9,7 +9,8 @@ from datetime import date, timedelta
 from xml.sax.saxutils import escape
 
 from gtm.markdown import plain_text
-from gtm.model import KINDS, SINGULAR, Launch, iter_leaves
+from gtm.model import KINDS, SINGULAR, Launch
+from gtm.validate import Item
 from gtm.views import Entry, Portal
 
 SEARCH_TEXT_LIMIT = 4000
@@ -49,19 +50,20 @@ def _search_text(entry: Entry, portal: Portal) -> str:
     """An entry's words for search, kept by the digest of its file: a rebuild in `gtm serve`
     works out again only the entries whose files changed."""
     allow_html = portal.config.markdown.allow_html
-    key = (entry.kind, portal.site.known[(entry.kind, entry.id)].source.digest, allow_html)
+    item = portal.site.known[(entry.kind, entry.id)]
+    key = (entry.kind, item.source.digest, allow_html)
     text = _SEARCH_TEXT.get(key)
     if text is None:
         if len(_SEARCH_TEXT) > 50_000:
             _SEARCH_TEXT.clear()
-        text = _SEARCH_TEXT[key] = _plain_text(entry, allow_html)[:SEARCH_TEXT_LIMIT]
+        text = _SEARCH_TEXT[key] = _plain_text(item, allow_html)[:SEARCH_TEXT_LIMIT]
     return text
 
 
-def _plain_text(entry: Entry, allow_html: bool) -> str:
+def _plain_text(item: Item, allow_html: bool) -> str:
     words = [
         plain_text(str(leaf.value), allow_html) if leaf.shape.prose.markdown else str(leaf.value)
-        for leaf in iter_leaves(entry.fields)
+        for leaf in item.leaves
         if leaf.shape.prose is not None and leaf.path[0] not in ("name", "summary", "tags")
     ]
     return " ".join(" ".join(words).split())

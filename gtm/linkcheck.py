@@ -6,12 +6,11 @@ from __future__ import annotations
 
 import html
 import json
-import posixpath
 import re
 from collections.abc import Set
 from dataclasses import dataclass
 from functools import lru_cache
-from urllib.parse import unquote, urlsplit
+from urllib.parse import unquote
 
 from gtm.diagnostics import did_you_mean
 
@@ -105,13 +104,19 @@ def _destination(page: str, url: str) -> str | tuple[str, str] | None:
         return None
     if url.startswith("/"):
         return "starts at the site root, so it breaks when the portal is published under a path"
-    parts = urlsplit(url)
-    target = page
-    if parts.path:
-        folder = posixpath.dirname(page)
-        target = posixpath.normpath(posixpath.join(folder, unquote(parts.path)))
-        if target.startswith("../") or target == "..":
-            return "leads out of the portal"
-        if target == "." or parts.path.endswith("/"):
-            target = posixpath.join("" if target == "." else target, "index.html")
-    return target, unquote(parts.fragment)
+    base, _, fragment = url.partition("#")
+    path = unquote(base.partition("?")[0])
+    if not path:
+        return page, unquote(fragment)
+    parts = page.split("/")[:-1]
+    for segment in path.split("/"):
+        if segment == "..":
+            if not parts:
+                return "leads out of the portal"
+            parts.pop()
+        elif segment not in ("", "."):
+            parts.append(segment)
+    target = "/".join(parts)
+    if not target or path.endswith("/"):
+        target = f"{target}/index.html" if target else "index.html"
+    return target, unquote(fragment)

@@ -4,6 +4,7 @@ links in it, and rendering to safe HTML with those links resolved."""
 
 from __future__ import annotations
 
+import hashlib
 import multiprocessing
 import re
 import unicodedata
@@ -11,6 +12,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from functools import cache
 from html import unescape
+from typing import Any
 
 from markdown_it import MarkdownIt
 from markdown_it.common.utils import escapeHtml
@@ -144,6 +146,8 @@ def compile_all(texts: Iterable[str], allow_html: bool = False, jobs: int = 1) -
     """Compiles every text not compiled yet, in `jobs` forked processes when there is enough of
     it: Markdown is most of the work of a cold build. Returns how many texts were compiled."""
     todo = sorted({t for t in texts if (t, allow_html) not in _COMPILED}, key=len, reverse=True)
+    if _STORED:
+        todo = [text for text in todo if not _take_stored(text, allow_html)]
     if jobs > 1 and sum(map(len, todo)) >= PARALLEL_MIN_CHARS and can_fork():
         compiled = compile_in_processes(todo, allow_html, jobs)
         if len(_COMPILED) + len(todo) >= COMPILED_LIMIT:
@@ -153,6 +157,44 @@ def compile_all(texts: Iterable[str], allow_html: bool = False, jobs: int = 1) -
         for text in todo:
             compile_markdown(text, allow_html)
     return len(todo)
+
+
+_STORED: dict[str, CompiledMarkdown] = {}
+
+
+def _stored_key(text: str, allow_html: bool) -> str:
+    return hashlib.sha1(f"{int(allow_html)}{text}".encode()).hexdigest()
+
+
+def _take_stored(text: str, allow_html: bool) -> bool:
+    found = _STORED.get(_stored_key(text, allow_html))
+    if found is not None:
+        _COMPILED[(text, allow_html)] = found
+    return found is not None
+
+
+def use_stored(payload: Any) -> None:
+    """Takes the Markdown an earlier build compiled (by digest of each text), so a build after
+    a one-file change parses only that file's texts; a payload of the wrong shape is ignored."""
+    _STORED.clear()
+    if not isinstance(payload, dict):
+        return
+    for key, value in payload.items():
+        if (
+            isinstance(value, list)
+            and len(value) == 2
+            and isinstance(value[0], str)
+            and isinstance(value[1], list)
+        ):
+            _STORED[str(key)] = CompiledMarkdown(value[0], tuple(map(str, value[1])))
+
+
+def stored_payload() -> dict[str, list[Any]]:
+    """Every text compiled in this process, for `use_stored` in the next build."""
+    return {
+        _stored_key(text, allow_html): [compiled.html, list(compiled.links)]
+        for (text, allow_html), compiled in _COMPILED.items()
+    }
 
 
 def compile_in_processes(texts: list[str], allow_html: bool, jobs: int) -> list[CompiledMarkdown]:

@@ -3,13 +3,17 @@ that reads the clock or the environment, so every other stage is a pure function
 
 from __future__ import annotations
 
+import hashlib
+import json
 import os
 import sys
 import threading
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
+from functools import cache
+from importlib import metadata
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 from gtm.config import CONFIG_FILE, Config, load_config
 from gtm.errors import ProjectError
@@ -39,6 +43,45 @@ class Project:
         """Digest-keyed caches (compiled templates, PDFs): git-ignored, never served, and safe
         to delete at any time."""
         return self.root / CACHE_DIR
+
+    def cache_key(self) -> str:
+        """What a cache file of this project must have been written under: this program (its
+        code and the libraries that shape its output) and this very cache folder (its device
+        and inode), so a cache file that arrived with a checkout, rather than being written
+        here, is never trusted."""
+        try:
+            self.cache_dir.mkdir(parents=True, exist_ok=True)
+            folder = self.cache_dir.stat()
+        except OSError:
+            return ""
+        return f"{program_digest()}:{folder.st_dev}:{folder.st_ino}"
+
+    def read_cache(self, name: str) -> Any:
+        """The payload of a JSON cache file, or None when it is missing, unreadable or was not
+        written by this program in this folder."""
+        if not self.cache_dir.is_dir():
+            return None
+        key = self.cache_key()
+        try:
+            stored = json.loads((self.cache_dir / name).read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return None
+        if not key or not isinstance(stored, dict) or stored.get("key") != key:
+            return None
+        return stored.get("payload")
+
+    def write_cache(self, name: str, payload: Any) -> None:
+        """Replaces a JSON cache file whole; a cache that cannot be written is simply not kept."""
+        key = self.cache_key()
+        if not key:
+            return
+        path = self.cache_dir / name
+        temporary = path.with_name(f".{name}.tmp")
+        try:
+            temporary.write_text(json.dumps({"key": key, "payload": payload}), encoding="utf-8")
+            os.replace(temporary, path)
+        except (OSError, ValueError):
+            temporary.unlink(missing_ok=True)
 
     def relative(self, path: Path) -> str:
         """The project-relative POSIX path that diagnostics print."""
@@ -160,3 +203,21 @@ def can_fork() -> bool:
     held by another thread stays locked in the child (`gtm serve` watches and serves in threads,
     so it works in one process)."""
     return hasattr(os, "fork") and threading.active_count() == 1
+
+
+@cache
+def program_digest() -> str:
+    """A digest of gtm's own code and the versions of the libraries that shape its pages."""
+    digest = hashlib.sha256()
+    for name in ("jinja2", "markdown-it-py", "mdit-py-plugins", "markupsafe"):
+        digest.update(f"{name}={_version(name)}\0".encode())
+    for path in sorted(Path(__file__).parent.glob("*.py")):
+        digest.update(path.name.encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()[:32]
+
+
+def _version(name: str) -> str:
+    try:
+        return metadata.version(name)
+    except metadata.PackageNotFoundError:
+        return "?"

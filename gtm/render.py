@@ -32,7 +32,7 @@ from gtm.project import can_fork
 from gtm.rendercache import RenderCache
 from gtm.routes import item_path, list_path, relative_url
 from gtm.theme import Theme
-from gtm.views import KIND_TITLES, Portal, recording_reads
+from gtm.views import KIND_TITLES, Key, Portal, recording_reads
 
 KIND_TEMPLATES = {
     "products": "product.html",
@@ -215,30 +215,34 @@ def render_pages(
     jobs: int = 1,
     progress: Callable[[int], None] | None = None,
 ) -> list[str | None]:
-    """Every page's HTML in plan order (None where a template failed). A large cold build shares
-    the pages among `jobs` forked workers, which inherit the renderer with its compiled
-    templates and Markdown; `gtm serve`, which keeps pages between builds, renders in process."""
-    if jobs < 2 or len(pages) < PARALLEL_MIN_PAGES or renderer.pages is not None or not can_fork():
-        found = []
-        for done, page in enumerate(pages, 1):
-            found.append(renderer.render(page))
+    """Every page's HTML in plan order (None where a template failed). Pages the renderer's
+    cache keeps are taken from it; when many are left, `jobs` forked workers share them,
+    inheriting the renderer with its compiled templates and Markdown."""
+    kept = renderer.pages
+    html: list[str | None] = [kept.get(page.path) if kept else None for page in pages]
+    todo = [index for index, found in enumerate(html) if found is None]
+    if jobs < 2 or len(todo) < PARALLEL_MIN_PAGES or not can_fork():
+        for done, index in enumerate(todo, 1):
+            html[index] = renderer.render(pages[index])
             if progress:
-                progress(done)
-        return found
-    for template in sorted({page.template for page in pages}):
+                progress(len(pages) - len(todo) + done)
+        return html
+    for template in sorted({pages[index].template for index in todo}):
         with contextlib.suppress(TemplateError):
             renderer.env.get_template(template)
     parts = jobs * 4
-    html: list[str | None] = [None] * len(pages)
     _shared[:] = [renderer]
     try:
         with multiprocessing.get_context("fork").Pool(jobs) as pool:
-            slices = [pages[start::parts] for start in range(parts)]
-            done = 0
-            for start, (found, problems) in pool.imap_unordered(_render_slice, enumerate(slices)):
-                html[start::parts] = found
+            slices = [[pages[index] for index in todo[start::parts]] for start in range(parts)]
+            done = len(pages) - len(todo)
+            for start, rendered, problems in pool.imap_unordered(_render_slice, enumerate(slices)):
+                for index, (text, reads) in zip(todo[start::parts], rendered, strict=True):
+                    html[index] = text
+                    if kept is not None and text is not None:
+                        kept.keep(pages[index].path, text, reads)
                 renderer.diagnostics.extend(problems)
-                done += len(found)
+                done += len(rendered)
                 if progress:
                     progress(done)
     finally:
@@ -248,12 +252,16 @@ def render_pages(
 
 def _render_slice(
     job: tuple[int, list[PlannedPage]],
-) -> tuple[int, tuple[list[str | None], list[Diagnostic]]]:
+) -> tuple[int, list[tuple[str | None, set[Key]]], list[Diagnostic]]:
     start, pages = job
     renderer = _shared[0]
     renderer.diagnostics = Diagnostics()
-    found = [renderer.render(page) for page in pages]
-    return start, (found, renderer.diagnostics.items)
+    renderer.pages = None
+    rendered = []
+    for page in pages:
+        with recording_reads() as reads:
+            rendered.append((renderer.render(page), reads))
+    return start, rendered, renderer.diagnostics.items
 
 
 def _bytecode_cache(folder: Path | None) -> FileSystemBytecodeCache | None:

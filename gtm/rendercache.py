@@ -8,6 +8,7 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from gtm.model import KINDS
 from gtm.theme import Theme
@@ -54,6 +55,31 @@ class RenderCache:
 
     def keep(self, path: str, html: str, reads: set[Key]) -> None:
         self.pages[path] = RenderedPage(html, frozenset(reads))
+
+    def payload(self) -> dict[str, Any]:
+        """The cache as JSON data, for the next `gtm build` to start from."""
+        return {
+            "shape": self.shape,
+            "digests": [[kind, ident, digest] for (kind, ident), digest in self.digests.items()],
+            "pages": {path: [page.html, sorted(page.reads)] for path, page in self.pages.items()},
+        }
+
+    @classmethod
+    def from_payload(cls, payload: Any) -> RenderCache:
+        """A cache from `payload()` data; anything of the wrong shape gives an empty cache."""
+        cache = cls()
+        try:
+            shape = payload["shape"]
+            digests = {(str(k), str(i)): str(d) for k, i, d in payload["digests"]}
+            pages = {
+                str(path): RenderedPage(html, frozenset((str(k), str(i)) for k, i in reads))
+                for path, (html, reads) in payload["pages"].items()
+                if isinstance(html, str)
+            }
+        except (KeyError, TypeError, ValueError, AttributeError):
+            return cache
+        cache.shape, cache.digests, cache.pages = str(shape), digests, pages
+        return cache
 
 
 def site_shape(portal: Portal, theme: Theme) -> str:

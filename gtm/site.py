@@ -12,7 +12,7 @@ from typing import Any, TypeVar, cast
 
 from gtm.diagnostics import Diagnostic, Diagnostics, did_you_mean
 from gtm.markdown import CODE, GTM_SCHEME, compile_all, find_gtm_links, parse_link
-from gtm.model import KINDS, SINGULAR, Brand, iter_leaves
+from gtm.model import KINDS, SINGULAR, Brand
 from gtm.project import RunOptions
 from gtm.validate import Item
 from gtm.yamldoc import PathKey
@@ -142,7 +142,7 @@ def _markdown_texts(item: Item) -> tuple[str, ...]:
     def find() -> tuple[str, ...]:
         return tuple(
             leaf.value
-            for leaf in iter_leaves(item.fields)
+            for leaf in item.leaves
             if leaf.shape.prose is not None
             and leaf.shape.prose.markdown
             and isinstance(leaf.value, str)
@@ -161,7 +161,7 @@ def _item_references(item: Item) -> tuple[tuple[Reference, ...], tuple[Diagnosti
 
 def _references(item: Item, diagnostics: Diagnostics) -> Iterator[Reference]:
     """Reference fields and `gtm:` links in every Markdown field and the body, in file order."""
-    for leaf in iter_leaves(item.fields):
+    for leaf in item.leaves:
         if not isinstance(leaf.value, str):
             continue
         if leaf.shape.ref is not None:

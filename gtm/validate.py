@@ -5,12 +5,13 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
 from gtm.diagnostics import Diagnostic, Diagnostics, did_you_mean
-from gtm.model import KINDS, Artifact, Brand, field_shapes
+from gtm.model import KINDS, Artifact, Brand, Leaf, field_shapes, iter_leaves
 from gtm.sources import Source
 from gtm.yamldoc import PathKey
 
@@ -45,6 +46,12 @@ class Item:
     @property
     def path(self) -> str:
         return self.source.path
+
+    @cached_property
+    def leaves(self) -> tuple[Leaf, ...]:
+        """Every value of the fields with its shape, walked once: links, rules and search all
+        read them."""
+        return tuple(iter_leaves(self.fields))
 
     def at(self, path: PathKey, key: bool = False) -> tuple[int, int]:
         """Line and column of a value (or of its key) for a diagnostic."""

@@ -123,3 +123,45 @@ def test_a_theme_change_renders_every_page_again(example: Path) -> None:
     assert kept.reused == 0
     html = [data for name, data in result.files.items() if name.endswith(".html")]
     assert html and all(b"<!-- new -->" in data for data in html)
+
+
+def test_a_build_from_the_disk_cache_writes_what_a_fresh_build_does(
+    example: Path, tmp_path: Path
+) -> None:
+    import shutil
+
+    from gtm.build import PAGES_CACHE
+
+    project = tmp_path / "project"
+    shutil.copytree(example, project)
+    _build(project, None)
+    assert (project / ".gtm-cache" / PAGES_CACHE).is_file()
+    persona = project / "content/personas/devops-dana.md"
+    persona.write_text(_words(persona.read_text(encoding="utf-8")), encoding="utf-8")
+    from_cache = _build(project, None)
+    shutil.rmtree(project / ".gtm-cache")
+    fresh = _build(project, None)
+    assert from_cache.files == fresh.files
+    assert b"One more sentence" in fresh.files["personas/devops-dana/index.html"]
+
+
+def test_a_cache_that_was_not_written_in_its_folder_is_never_trusted(
+    example: Path, tmp_path: Path
+) -> None:
+    """A `.gtm-cache/` committed to a repository could put pages in the portal that no source
+    holds; a cache file counts only in the very folder it was written in."""
+    import json
+    import shutil
+
+    from gtm.build import PAGES_CACHE
+
+    first, second = tmp_path / "first", tmp_path / "second"
+    shutil.copytree(example, first)
+    _build(first, None)
+    stored = json.loads((first / ".gtm-cache" / PAGES_CACHE).read_text(encoding="utf-8"))
+    page = stored["payload"]["pages"]["faq/index.html"]
+    page[0] = page[0].replace("</main>", "<p>planted</p></main>")
+    (first / ".gtm-cache" / PAGES_CACHE).write_text(json.dumps(stored), encoding="utf-8")
+    assert b"planted" in _build(first, None).files["faq/index.html"], "the same folder trusts it"
+    shutil.copytree(first, second)
+    assert b"planted" not in _build(second, None).files["faq/index.html"]
