@@ -6,7 +6,7 @@ Generates corpora with `corpus.py` into a temporary folder and times, as subproc
 (`python -m gtm ... --quiet` with SOURCE_DATE_EPOCH=1795435200 and NO_COLOR=1):
 
 - a cold `gtm build --no-pdf` (output/ and .gtm-cache/ deleted before each run);
-- `gtm check`;
+- `gtm check` with no cache, and again after a build (its Markdown cache warm);
 - a rebuild after one persona file changed (`build --no-pdf`, caches kept);
 - on a copy of the example project (content/ and gtm.toml): a no-change rebuild with PDFs
   (how many PDFs were rendered again), and PDFs per second with `--jobs 1` and on all cores;
@@ -127,7 +127,8 @@ def clean(project: Path, *names: str) -> None:
 GTM_OUTPUTS = ("output", ".gtm-cache", ".output.staging", ".output.old")
 COLD = "gtm build --no-pdf, cold"
 ONE_FILE = "gtm build --no-pdf, 1 persona edited"
-CHECK = "gtm check"
+CHECK = "gtm check, no cache"
+CHECK_WARM = "gtm check, after a build"
 FLOOR = "floor (PyYAML+markdown-it+Jinja, 2 procs)"
 MKDOCS = "mkdocs build (same bodies)"
 HUGO = "hugo, cold (same bodies)"
@@ -173,7 +174,13 @@ def measure_size(
     measures = [
         Measure("cold", Row(size, COLD), build, lambda _: clean(project, *GTM_OUTPUTS)),
         Measure("one-file", Row(size, ONE_FILE), build, edit_persona(project)),
-        Measure("check", Row(size, CHECK), runner.gtm(project, "check", "--quiet")),
+        Measure("check-warm", Row(size, CHECK_WARM), runner.gtm(project, "check", "--quiet")),
+        Measure(
+            "check",
+            Row(size, CHECK),
+            runner.gtm(project, "check", "--quiet"),
+            lambda _: clean(project, ".gtm-cache"),
+        ),
         Measure(
             "floor",
             Row(size, FLOOR),
@@ -205,7 +212,7 @@ def measure_size(
             measure.row.samples.append(runner.run(measure.cmd))
             log(f"[{n}] run {index + 1}/{runs}: {measure.short} {fmt_one(measure.row)}")
     rows = [m.row for m in measures]
-    check = rows[2]
+    check = rows[3]
     if check.samples:
         output = check.samples[0].stdout + check.samples[0].stderr
         errors, warnings = output.count(": error:"), output.count(": warning:")
