@@ -157,7 +157,7 @@ def _check_links(
         entry = entries.get(link.page)
         if entry is not None:
             fragment = link.url.partition("#")[2]
-            source = portal.site.known[(entry.kind, entry.id)].source
+            source = portal.linked_site.known[(entry.kind, entry.id)].source
             path, line, column = locate([source], [f"#{fragment}" if fragment else link.url])
             if (line, column) != (1, 1):
                 diagnostics.error(path, line, column, "broken-link", message)

@@ -15,7 +15,7 @@ from gtm.derive import days_since_review, overdue_milestones, tier_gap
 from gtm.diagnostics import Diagnostic, Diagnostics, did_you_mean
 from gtm.model import Brand, Competitor, Launch, Messaging, Milestone, Product
 from gtm.site import Site
-from gtm.sources import blank
+from gtm.sources import PerFile, blank, reported
 from gtm.validate import ITEM_NOUNS, Item
 
 URLISH = re.compile(r"\S+://\S+|\S+@\S+\.\w+|`[^`\n]*`|\b[\w-]+(?:\.[\w-]+)*\.[a-z]{2,}\b(?:/\S*)?")
@@ -324,7 +324,7 @@ file digest: `gtm serve` runs them again only on the files that changed."""
 SITE_RULES: tuple[Rule, ...] = (check_message_house, check_tier, check_dates)
 RULES = ITEM_RULES + SITE_RULES
 
-_FOUND: dict[tuple[str, str, str], tuple[Diagnostic, ...]] = {}
+_FOUND: PerFile[tuple[None, tuple[Diagnostic, ...]]] = PerFile()
 
 
 def run_checks(site: Site, config: Config, today: date, diagnostics: Diagnostics) -> None:
@@ -332,17 +332,13 @@ def run_checks(site: Site, config: Config, today: date, diagnostics: Diagnostics
     patterns = _brand_patterns(site.brand) if site.brand else ([], ())
     ctx = RuleContext(site, config, today, diagnostics, patterns)
     brand = hashlib.sha1(repr(site.brand).encode()).hexdigest()
-    if len(_FOUND) > 50_000:
-        _FOUND.clear()
     for item in site.known.values():
-        key = (item.path, item.source.digest, brand)
-        found = _FOUND.get(key)
-        if found is None:
-            own = Diagnostics()
-            item_ctx = RuleContext(site, config, today, own, patterns)
+
+        def item_rules(found: Diagnostics, item: Item = item) -> None:
+            own = RuleContext(site, config, today, found, patterns)
             for rule in ITEM_RULES:
-                rule(item, item_ctx)
-            found = _FOUND[key] = tuple(own.items)
-        diagnostics.extend(found)
+                rule(item, own)
+
+        reported(_FOUND, (item.path, item.source.digest, brand), diagnostics, item_rules)
         for rule in SITE_RULES:
             rule(item, ctx)

@@ -123,7 +123,7 @@ def prepare_collateral(
     portal: Portal, renderer: Renderer, servable: dict[str, Path], created: datetime
 ) -> PdfBatch:
     """Print HTML for every planned document; a template error is already a diagnostic."""
-    sources = {item.path: item.source for item in portal.site.all_items()}
+    sources = {item.path: item.source for item in portal.linked_site.all_items()}
     jobs: list[PdfJob] = []
     owners: dict[str, list[Source]] = {}
     for document in plan_documents(portal, created):

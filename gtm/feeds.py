@@ -10,6 +10,7 @@ from xml.sax.saxutils import escape
 
 from gtm.markdown import plain_text
 from gtm.model import KINDS, SINGULAR, Launch
+from gtm.sources import PerFile
 from gtm.validate import Item
 from gtm.views import Entry, Portal
 
@@ -43,21 +44,16 @@ def search_index_script(index: bytes) -> bytes:
     return b"window.GTM_SEARCH_INDEX = " + index.rstrip(b"\n") + b";\n"
 
 
-_SEARCH_TEXT: dict[tuple[str, str, bool], str] = {}
+_SEARCH_TEXT: PerFile[str] = PerFile()
 
 
 def _search_text(entry: Entry, portal: Portal) -> str:
     """An entry's words for search, kept by the digest of its file: a rebuild in `gtm serve`
     works out again only the entries whose files changed."""
     allow_html = portal.config.markdown.allow_html
-    item = portal.site.known[(entry.kind, entry.id)]
+    item = portal.linked_site.known[(entry.kind, entry.id)]
     key = (entry.kind, item.source.digest, allow_html)
-    text = _SEARCH_TEXT.get(key)
-    if text is None:
-        if len(_SEARCH_TEXT) > 50_000:
-            _SEARCH_TEXT.clear()
-        text = _SEARCH_TEXT[key] = _plain_text(item, allow_html)[:SEARCH_TEXT_LIMIT]
-    return text
+    return _SEARCH_TEXT.get(key, lambda: _plain_text(item, allow_html)[:SEARCH_TEXT_LIMIT])
 
 
 def _plain_text(item: Item, allow_html: bool) -> str:

@@ -142,16 +142,22 @@ class Renderer:
     def render(self, page: PlannedPage) -> str | None:
         """The page's HTML, or None after reporting a template problem; a page that read no
         change since the last build is not rendered again."""
+        kept = self.pages.get(page.path) if self.pages is not None else None
+        return kept if kept is not None else self.render_fresh(page)
+
+    def render_fresh(self, page: PlannedPage) -> str | None:
+        """Renders without asking the cache, and keeps the page there with what it read."""
         if self.pages is None:
             return self._render(page)
-        kept = self.pages.get(page.path)
-        if kept is not None:
-            return kept
-        with recording_reads() as reads:
-            html = self._render(page)
+        html, reads = self.render_recorded(page)
         if html is not None:
             self.pages.keep(page.path, html, reads)
         return html
+
+    def render_recorded(self, page: PlannedPage) -> tuple[str | None, set[Key]]:
+        """The page and the entries it read while rendering."""
+        with recording_reads() as reads:
+            return self._render(page), reads
 
     def _render(self, page: PlannedPage) -> str | None:
         def url(path: str) -> str:
@@ -223,7 +229,7 @@ def render_pages(
     todo = [index for index, found in enumerate(html) if found is None]
     if jobs < 2 or len(todo) < PARALLEL_MIN_PAGES or not can_fork():
         for done, index in enumerate(todo, 1):
-            html[index] = renderer.render(pages[index])
+            html[index] = renderer.render_fresh(pages[index])
             if progress:
                 progress(len(pages) - len(todo) + done)
         return html
@@ -256,11 +262,7 @@ def _render_slice(
     start, pages = job
     renderer = _shared[0]
     renderer.diagnostics = Diagnostics()
-    renderer.pages = None
-    rendered = []
-    for page in pages:
-        with recording_reads() as reads:
-            rendered.append((renderer.render(page), reads))
+    rendered = [renderer.render_recorded(page) for page in pages]
     return start, rendered, renderer.diagnostics.items
 
 

@@ -5,20 +5,19 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Any, TypeVar, cast
 
 from gtm.diagnostics import Diagnostic, Diagnostics, did_you_mean
 from gtm.markdown import CODE, GTM_SCHEME, compile_all, find_gtm_links, parse_link
 from gtm.model import KINDS, SINGULAR, Brand
 from gtm.project import RunOptions
+from gtm.sources import PerFile, reported
 from gtm.validate import Item
 from gtm.yamldoc import PathKey
 
 Key = tuple[str, str]
-T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -67,15 +66,17 @@ def link_site(
     linking = (text for text in markdown_texts(items) if GTM_SCHEME in text)
     compile_all(linking, jobs=options.jobs)
     known = {(item.kind, item.id): item for item in items if item.complete}
-    ids_by_kind: dict[str, list[str]] = defaultdict(list)
+    ids_by_kind: dict[str, set[str]] = defaultdict(set)
     for item in items:
-        ids_by_kind[item.kind].append(item.id)
+        ids_by_kind[item.kind].add(item.id)
     _check_page_ids(items, diagnostics)
     references: list[Reference] = []
     for item in items:
-        references_of, problems = _item_references(item)
-        diagnostics.extend(problems)
-        for reference in references_of:
+        key = (item.path, item.source.digest)
+        found = reported(
+            _REFERENCES, key, diagnostics, lambda problems, i=item: tuple(_references(i, problems))
+        )
+        for reference in found:
             kind, ident = reference.target
             if ident not in ids_by_kind[kind]:
                 _report_unknown(reference, ids_by_kind, diagnostics)
@@ -124,18 +125,8 @@ def markdown_texts(items: Iterable[Item]) -> Iterator[str]:
         yield from _markdown_texts(item)
 
 
-_ITEM_CACHE: dict[tuple[str, str, str], Any] = {}
-
-
-def _per_file(name: str, item: Item, make: Callable[[], T]) -> T:
-    """What `make` finds in an item, kept by its file's digest: `gtm serve` walks again only
-    the items whose files changed."""
-    key = (name, item.path, item.source.digest)
-    if key not in _ITEM_CACHE:
-        if len(_ITEM_CACHE) > 50_000:
-            _ITEM_CACHE.clear()
-        _ITEM_CACHE[key] = make()
-    return cast(T, _ITEM_CACHE[key])
+_TEXTS: PerFile[tuple[str, ...]] = PerFile()
+_REFERENCES: PerFile[tuple[tuple[Reference, ...], tuple[Diagnostic, ...]]] = PerFile()
 
 
 def _markdown_texts(item: Item) -> tuple[str, ...]:
@@ -148,15 +139,7 @@ def _markdown_texts(item: Item) -> tuple[str, ...]:
             and isinstance(leaf.value, str)
         )
 
-    return _per_file("markdown", item, find)
-
-
-def _item_references(item: Item) -> tuple[tuple[Reference, ...], tuple[Diagnostic, ...]]:
-    def find() -> tuple[tuple[Reference, ...], tuple[Diagnostic, ...]]:
-        found = Diagnostics()
-        return tuple(_references(item, found)), tuple(found.items)
-
-    return _per_file("references", item, find)
+    return _TEXTS.get((item.path, item.source.digest), find)
 
 
 def _references(item: Item, diagnostics: Diagnostics) -> Iterator[Reference]:
@@ -201,11 +184,11 @@ def _links(item: Item, path: PathKey, text: str, diagnostics: Diagnostics) -> It
 
 
 def _report_unknown(
-    reference: Reference, ids_by_kind: dict[str, list[str]], diagnostics: Diagnostics
+    reference: Reference, ids_by_kind: dict[str, set[str]], diagnostics: Diagnostics
 ) -> None:
     kind, ident = reference.target
     item = reference.source
-    hint = did_you_mean(ident, ids_by_kind.get(kind, []))
+    hint = did_you_mean(ident, sorted(ids_by_kind.get(kind, ())))
     if reference.link:
         code, what = "unknown-link", f"link 'gtm:{kind}/{ident}': "
     else:

@@ -6,10 +6,11 @@ from __future__ import annotations
 import bisect
 import hashlib
 import re
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 from gtm.diagnostics import Diagnostic, Diagnostics, bad_byte_position, did_you_mean
 from gtm.model import KINDS, SLUG
@@ -80,6 +81,44 @@ Mask = re.Pattern[str] | None
 def blank(mask: re.Pattern[str], text: str) -> str:
     """`text` with every `mask` match replaced by spaces, so offsets stay where they were."""
     return mask.sub(lambda m: " " * len(m.group()), text)
+
+
+T = TypeVar("T")
+
+
+class PerFile(Generic[T]):
+    """Results worked out from one file, kept by a key that holds the file's digest for the
+    life of the process, so `gtm serve` works out again only what a save changed. Cleared
+    whole past `limit` entries: a long session sees many versions of each file."""
+
+    def __init__(self, limit: int = 50_000) -> None:
+        self.found: dict[Hashable, T] = {}
+        self.limit = limit
+
+    def get(self, key: Hashable, make: Callable[[], T]) -> T:
+        if key not in self.found:
+            if len(self.found) >= self.limit:
+                self.found.clear()
+            self.found[key] = make()
+        return self.found[key]
+
+
+def reported(
+    memo: PerFile[tuple[T, tuple[Diagnostic, ...]]],
+    key: Hashable,
+    diagnostics: Diagnostics,
+    make: Callable[[Diagnostics], T],
+) -> T:
+    """`memo.get` for work that reports problems: they are kept beside the result and reported
+    again on every use."""
+
+    def run() -> tuple[T, tuple[Diagnostic, ...]]:
+        found = Diagnostics()
+        return make(found), tuple(found.items)
+
+    result, problems = memo.get(key, run)
+    diagnostics.extend(problems)
+    return result
 
 
 def discover(content_dir: Path, root: Path, diagnostics: Diagnostics) -> list[tuple[str, Path]]:

@@ -12,7 +12,7 @@ from pydantic import BaseModel, ValidationError
 
 from gtm.diagnostics import Diagnostic, Diagnostics, did_you_mean
 from gtm.model import KINDS, Artifact, Brand, Leaf, field_shapes, iter_leaves
-from gtm.sources import Source
+from gtm.sources import PerFile, Source, reported
 from gtm.yamldoc import PathKey
 
 ITEM_NOUNS = {
@@ -59,7 +59,7 @@ class Item:
         return (span.key_line, span.key_column) if key else (span.line, span.column)
 
 
-_VALIDATED: dict[tuple[str, str, str], tuple[Item | Brand | None, tuple[Diagnostic, ...]]] = {}
+_VALIDATED: PerFile[tuple[Item | Brand | None, tuple[Diagnostic, ...]]] = PerFile()
 
 
 def validate_source(source: Source, diagnostics: Diagnostics) -> Item | Brand | None:
@@ -67,14 +67,7 @@ def validate_source(source: Source, diagnostics: Diagnostics) -> Item | Brand | 
     back as an incomplete item so its references can still be checked. Kept by the file's
     digest, so `gtm serve` validates again only the files that changed."""
     key = (source.kind, source.path, source.digest)
-    if key not in _VALIDATED:
-        if len(_VALIDATED) > 50_000:
-            _VALIDATED.clear()
-        found = Diagnostics()
-        _VALIDATED[key] = (_validate(source, found), tuple(found.items))
-    result, problems = _VALIDATED[key]
-    diagnostics.extend(problems)
-    return result
+    return reported(_VALIDATED, key, diagnostics, lambda found: _validate(source, found))
 
 
 def _validate(source: Source, diagnostics: Diagnostics) -> Item | Brand | None:

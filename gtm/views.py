@@ -11,6 +11,7 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import date
+from functools import cached_property
 from typing import Any
 
 from gtm.config import Config
@@ -131,13 +132,16 @@ class Portal:
     today: date
     kinds: dict[str, tuple[Entry, ...]]
     health_facts: Health
-    site: Site
+    linked_site: Site
+    """The linked site; the portal's own lookups use it and record what they read."""
     config: Config
 
-    def __getattribute__(self, name: str) -> Any:
-        if name == "site":
-            _record(EVERYTHING)
-        return object.__getattribute__(self, name)
+    @property
+    def site(self) -> Site:
+        """The linked site for a theme that wants it: reading it may show anything, so a page
+        that does renders again on every change."""
+        _record(EVERYTHING)
+        return self.linked_site
 
     @property
     def health(self) -> Health:
@@ -149,12 +153,6 @@ class Portal:
         """How many items need attention, for the navigation of every page; part of the site's
         shape, so reading it records nothing."""
         return self.health_facts.problems
-
-    @property
-    def linked_site(self) -> Site:
-        """The linked site without recording a read of everything: the portal's own lookups
-        record what they read themselves."""
-        return object.__getattribute__(self, "site")
 
     @property
     def kind_labels(self) -> dict[str, str]:
@@ -170,7 +168,11 @@ class Portal:
         return [Link(KIND_TITLES[k], list_path(k)) for k in KINDS if self.kinds[k]]
 
     def entry(self, kind: str, ident: str) -> Entry | None:
-        return next((e for e in self.kinds.get(kind, ()) if e.id == ident), None)
+        return self._entries.get((kind, ident))
+
+    @cached_property
+    def _entries(self) -> dict[Key, Entry]:
+        return {(e.kind, e.id): e for entries in self.kinds.values() for e in entries}
 
     def link(self, kind: str, ident: str) -> Link:
         entry = self.entry(kind, ident)
@@ -244,7 +246,7 @@ def make_portal(site: Site, config: Config, today: date, audience: str, pdf: boo
         today=today,
         kinds=kinds,
         health_facts=health(site, config, today),
-        site=site,
+        linked_site=site,
         config=config,
     )
 
