@@ -11,12 +11,18 @@ from pathlib import Path
 from gtm.checks import run_checks
 from gtm.diagnostics import Diagnostic, Diagnostics, fails
 from gtm.documents import PdfBatch, make_collateral, prepare_collateral
-from gtm.feeds import launches_calendar, search_index, search_index_script, sitemap
+from gtm.feeds import (
+    launches_calendar,
+    search_index,
+    search_index_script,
+    search_records,
+    sitemap,
+)
 from gtm.linkcheck import broken_links
-from gtm.markdown import compile_all, stored_payload, use_stored
+from gtm.markdown import compile_all, forget_compiled, stored_payload, use_stored
 from gtm.model import Brand
 from gtm.pdf import PdfResult
-from gtm.project import Project, RunOptions, is_within
+from gtm.project import Project, RunOptions, is_within, return_freed_memory
 from gtm.render import PlannedPage, Renderer, plan_pages, render_pages
 from gtm.rendercache import RenderCache
 from gtm.site import Site, link_site, markdown_texts
@@ -73,6 +79,8 @@ class BuildResult:
     documents: list[PdfResult] = field(default_factory=list)
     pending: PdfBatch | None = None
     """PDFs left for later (`gtm serve` renders them after the pages are live)."""
+    reused: int = 0
+    """Pages taken unchanged from the last build instead of rendered again."""
 
 
 def build_site(
@@ -95,7 +103,7 @@ def build_site(
     compile_all(markdown_texts(checked.site.all_items()), allow_html, options.jobs)
     portal = make_portal(checked.site, project.config, options.today, options.audience, options.pdf)
     if kept is None:
-        kept = RenderCache.from_payload(project.read_cache(PAGES_CACHE))
+        kept = RenderCache.from_payload(project.read_cache(PAGES_CACHE), project.output_dir)
     renderer = Renderer(theme, portal, project.root, diagnostics, project.cache_dir / "jinja", kept)
     pages = plan_pages(portal)
 
@@ -103,13 +111,8 @@ def build_site(
         if progress:
             progress("pages", done, len(pages))
 
-    html = render_pages(renderer, pages, options.jobs, rendered)
-    files = {
-        page.path: text.encode() for page, text in zip(pages, html, strict=True) if text is not None
-    }
-    index = search_index(portal)
-    files["search-index.json"] = index
-    files["search-index.js"] = search_index_script(index)
+    written = render_pages(renderer, pages, options.jobs, rendered)
+    files = {page.path: data for page, data in zip(pages, written, strict=True) if data is not None}
     files["launches.ics"] = launches_calendar(portal)
     files["sitemap.xml"] = sitemap(portal, [p.path for p in pages])
     servable = {f"static/{name}": path for name, path in theme.static_files().items()}
@@ -124,12 +127,20 @@ def build_site(
             documents = make_collateral(batch, project, options.jobs, diagnostics, progress)
             files.update((d.path, d.data) for d in documents if d.data is not None)
             batch = None
+    if not session and not fails(diagnostics.sorted(), strict=False):
+        project.write_cache(MARKDOWN_CACHE, stored_payload())
+    records = search_records(portal, remember=session)
+    if not session:
+        forget_compiled()  # a one-off build needs no more Markdown: room for the last steps
+        return_freed_memory()
+    files["search-index.json"] = search_index(records)
+    files["search-index.js"] = search_index_script(files["search-index.json"])
+    del records
     if not fails(diagnostics.sorted(), strict=False):
         promised = {job.path for job in batch.jobs} if batch else set()
-        _check_links(files, promised, pages, portal, theme.name, diagnostics)
+        _check_links(files, promised, pages, portal, theme.name, diagnostics, session)
     if not session and not fails(diagnostics.sorted(), strict=False):
         project.write_cache(PAGES_CACHE, kept.payload())
-        project.write_cache(MARKDOWN_CACHE, stored_payload())
     return BuildResult(
         dict(sorted(files.items())),
         diagnostics.sorted(),
@@ -137,6 +148,7 @@ def build_site(
         checked.files,
         documents,
         batch,
+        kept.reused,
     )
 
 
@@ -147,12 +159,13 @@ def _check_links(
     portal: Portal,
     theme_name: str,
     diagnostics: Diagnostics,
+    remember: bool,
 ) -> None:
     """A broken link is reported where an author can fix it: at the link in the content file
     when it is written there, else at the template that wrote the page."""
     entries = {entry.path: entry for kind in portal.kinds.values() for entry in kind}
     templates = {page.path: page.template for page in pages}
-    for link in broken_links(files, promised):
+    for link in broken_links(files, promised, remember):
         message = f"link '{link.url}' {link.reason}"
         entry = entries.get(link.page)
         if entry is not None:

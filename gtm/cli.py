@@ -232,6 +232,8 @@ def build(
             f"into {project.relative(project.output_dir)}/ in {elapsed:.2f} s"
         )
         if verbose:
+            fresh = result.pages - result.reused
+            click.echo(f"  pages: {fresh} rendered, {result.reused} unchanged", err=True)
             for document in result.documents:
                 how = "unchanged" if document.cached else f"{document.seconds:.2f} s"
                 click.echo(f"  {document.path}: {how}", err=True)

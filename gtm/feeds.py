@@ -18,9 +18,13 @@ SEARCH_TEXT_LIMIT = 4000
 CONTROL = re.compile(r"[\x00-\x08\x0a-\x1f\x7f]")
 
 
-def search_index(portal: Portal) -> bytes:
-    """One record per page a reader can land on; the search page ranks them in the browser."""
-    records = []
+SearchRecord = dict[str, object]
+
+
+def search_records(portal: Portal, remember: bool = False) -> list[SearchRecord]:
+    """One record per page a reader can land on; the search page ranks them in the browser.
+    `remember` keeps each entry's words for the next build of a `gtm serve` session."""
+    records: list[SearchRecord] = []
     for kind in KINDS:
         for entry in portal.kinds[kind]:
             records.append(
@@ -29,29 +33,38 @@ def search_index(portal: Portal) -> bytes:
                     "kind": SINGULAR[kind],
                     "summary": entry.summary or "",
                     "tags": list(entry.fields.tags),
-                    "text": _search_text(entry, portal),
+                    "text": _search_text(entry, portal, remember),
                     "url": entry.path,
                 }
             )
-    records.sort(key=lambda r: (r["url"], r["title"]))
+    records.sort(key=lambda r: (str(r["url"]), str(r["title"])))
+    return records
+
+
+def search_index(records: list[SearchRecord]) -> bytes:
+    """`search-index.json`: the records in a stable order, as compact UTF-8 JSON."""
     text = json.dumps(records, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
-    return (text + "\n").encode("utf-8")
+    text += "\n"
+    return text.encode("utf-8")
 
 
 def search_index_script(index: bytes) -> bytes:
     """The same index as a script, because browsers refuse `fetch` on pages opened from disk
     and a sales rep may well open the portal from a downloaded folder."""
-    return b"window.GTM_SEARCH_INDEX = " + index.rstrip(b"\n") + b";\n"
+    end = len(index) - 1 if index.endswith(b"\n") else len(index)
+    return b"".join((b"window.GTM_SEARCH_INDEX = ", memoryview(index)[:end], b";\n"))
 
 
 _SEARCH_TEXT: PerFile[str] = PerFile()
 
 
-def _search_text(entry: Entry, portal: Portal) -> str:
-    """An entry's words for search, kept by the digest of its file: a rebuild in `gtm serve`
-    works out again only the entries whose files changed."""
+def _search_text(entry: Entry, portal: Portal, remember: bool) -> str:
+    """An entry's words for search; remembered by the digest of its file, a rebuild in
+    `gtm serve` works out again only the entries whose files changed."""
     allow_html = portal.config.markdown.allow_html
     item = portal.linked_site.known[(entry.kind, entry.id)]
+    if not remember:
+        return _plain_text(item, allow_html)[:SEARCH_TEXT_LIMIT]
     key = (entry.kind, item.source.digest, allow_html)
     return _SEARCH_TEXT.get(key, lambda: _plain_text(item, allow_html)[:SEARCH_TEXT_LIMIT])
 

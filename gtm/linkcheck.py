@@ -28,23 +28,31 @@ class BrokenLink:
     reason: str
 
 
-def broken_links(files: dict[str, bytes], promised: Set[str] = frozenset()) -> list[BrokenLink]:
+def broken_links(
+    files: dict[str, bytes], promised: Set[str] = frozenset(), remember: bool = False
+) -> list[BrokenLink]:
     """Every link in the HTML pages and the search index that leads nowhere, in page order;
     `promised` files are not written yet but will be. Links to other sites and `mailto:`-style
-    links are left to the reader's browser."""
+    links are left to the reader's browser. `remember` keeps what each page links to for the
+    next build of a `gtm serve` session; a one-off build keeps nothing."""
     links: dict[str, tuple[str, ...]] = {}
     anchors: dict[str, frozenset[str]] = {}
+    same: dict[str, str] = {}
     for path, data in files.items():
         if path.endswith(".html"):
-            links[path], anchors[path] = _scan(path, data)
+            if remember:
+                links[path], anchors[path] = _remembered_scan(path, data)
+            else:
+                links[path], anchors[path] = _scan(data, same)
     if "search-index.json" in files:
         records = json.loads(files["search-index.json"])
         links["search-index.json"] = tuple(dict.fromkeys(str(record["url"]) for record in records))
     broken: list[BrokenLink] = []
     exists = files.keys() | promised
+    resolve = _destination if remember else _resolve
     for page, urls in links.items():
         for url in urls:
-            reason = _problem(page, url, exists, files, anchors)
+            reason = _problem(resolve(page, url), exists, files, anchors)
             if reason:
                 broken.append(BrokenLink(page, url, reason))
     return broken
@@ -53,35 +61,40 @@ def broken_links(files: dict[str, bytes], promised: Set[str] = frozenset()) -> l
 _SCANNED: dict[str, tuple[bytes, tuple[str, ...], frozenset[str]]] = {}
 
 
-def _scan(path: str, data: bytes) -> tuple[tuple[str, ...], frozenset[str]]:
-    """The distinct URLs and the ids of a page, kept until its bytes change: `gtm serve` scans
-    only the pages a save changed."""
+def _remembered_scan(path: str, data: bytes) -> tuple[tuple[str, ...], frozenset[str]]:
+    """`_scan`, kept until the page's bytes change: `gtm serve` scans only the pages a save
+    changed."""
     kept = _SCANNED.get(path)
     if kept is not None and (kept[0] is data or kept[0] == data):
         return kept[1], kept[2]
-    urls: list[str] = []
-    ids: set[str] = set()
-    for attribute, raw in ATTRIBUTE.findall(data.decode("utf-8", "replace")):
-        value = html.unescape(raw)
-        if attribute in ("id", "name"):
-            ids.add(value)
-        else:
-            urls.append(value)
-    found = tuple(dict.fromkeys(urls)), frozenset(ids)
+    found = _scan(data, {})
     if len(_SCANNED) > 50_000:
         _SCANNED.clear()
     _SCANNED[path] = (data, *found)
     return found
 
 
+def _scan(data: bytes, same: dict[str, str]) -> tuple[tuple[str, ...], frozenset[str]]:
+    """The distinct URLs and the ids of a page. Pages at one depth share most of their URLs,
+    so equal texts are kept once through `same`."""
+    urls: list[str] = []
+    ids: set[str] = set()
+    for attribute, raw in ATTRIBUTE.findall(data.decode("utf-8", "replace")):
+        value = html.unescape(raw)
+        value = same.setdefault(value, value)
+        if attribute in ("id", "name"):
+            ids.add(value)
+        else:
+            urls.append(value)
+    return tuple(dict.fromkeys(urls)), frozenset(ids)
+
+
 def _problem(
-    page: str,
-    url: str,
+    destination: str | tuple[str, str] | None,
     exists: Set[str],
     files: dict[str, bytes],
     anchors: dict[str, frozenset[str]],
 ) -> str | None:
-    destination = _destination(page, url)
     if destination is None or isinstance(destination, str):
         return destination
     target, fragment = destination
@@ -95,8 +108,7 @@ def _problem(
     return None
 
 
-@lru_cache(maxsize=200_000)
-def _destination(page: str, url: str) -> str | tuple[str, str] | None:
+def _resolve(page: str, url: str) -> str | tuple[str, str] | None:
     """Where a link on `page` leads, as (file, fragment); a reason when it cannot lead anywhere
     in the portal; None when it leads out of it on purpose."""
     url = url.strip()
@@ -120,3 +132,6 @@ def _destination(page: str, url: str) -> str | tuple[str, str] | None:
     if not target or path.endswith("/"):
         target = f"{target}/index.html" if target else "index.html"
     return target, unquote(fragment)
+
+
+_destination = lru_cache(maxsize=200_000)(_resolve)

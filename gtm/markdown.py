@@ -189,6 +189,12 @@ def use_stored(payload: Any) -> None:
             _STORED[str(key)] = CompiledMarkdown(value[0], tuple(map(str, value[1])))
 
 
+def forget_compiled() -> None:
+    """Lets go of every compiled text, which a large portal holds by the tens of megabytes."""
+    _COMPILED.clear()
+    _STORED.clear()
+
+
 def stored_payload() -> dict[str, list[Any]]:
     """Every text compiled in this process, for `use_stored` in the next build."""
     return {

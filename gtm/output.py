@@ -9,6 +9,7 @@ import ctypes.util
 import json
 import os
 import shutil
+import stat
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
@@ -86,11 +87,17 @@ def _recover(output_dir: Path) -> None:
 
 
 def _stage_and_swap(output_dir: Path, staging: Path, files: Mapping[str, bytes]) -> tuple[str, ...]:
+    ours = read_manifest(output_dir) if output_dir.is_dir() else set()
+    folders: set[Path] = set()
     for name, data in sorted(files.items()):
         target = staging / name
-        target.parent.mkdir(parents=True, exist_ok=True)
+        if target.parent not in folders:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            folders.add(target.parent)
+        if name in ours and _link_unchanged(output_dir / name, target, data):
+            continue
         target.write_bytes(data)
-    kept = _carry_over(output_dir, staging, set(files))
+    kept = _carry_over(output_dir, staging, set(files), ours)
     manifest = {"generator": "gtm", "files": sorted(files)}
     (staging / MANIFEST).write_text(json.dumps(manifest, indent=1) + "\n", encoding="utf-8")
     _swap(staging, output_dir)
@@ -103,11 +110,26 @@ def _check_name(name: str) -> None:
         raise ValueError(f"refusing to write '{name}' outside the output folder")
 
 
-def _carry_over(output_dir: Path, staging: Path, new: set[str]) -> tuple[str, ...]:
+def _link_unchanged(old: Path, target: Path, data: bytes) -> bool:
+    """Hard-links a file the last build wrote with the same bytes instead of writing it again:
+    a rebuild after a small change then writes and deletes only what changed, and an unchanged
+    file keeps its modification time for the web server's caching."""
+    try:
+        status = old.lstat()
+        if not stat.S_ISREG(status.st_mode) or status.st_size != len(data):
+            return False
+        if old.read_bytes() != data:
+            return False
+        os.link(old, target, follow_symlinks=False)
+    except OSError:
+        return False
+    return True
+
+
+def _carry_over(output_dir: Path, staging: Path, new: set[str], ours: set[str]) -> tuple[str, ...]:
     """Copies files gtm did not write into the new output, refusing to overwrite any of them."""
     if not output_dir.is_dir():
         return ()
-    ours = read_manifest(output_dir)
     kept = []
     for path in sorted(output_dir.rglob("*")):
         if path.is_dir() and not path.is_symlink():

@@ -3,6 +3,7 @@ that reads the clock or the environment, so every other stage is a pure function
 
 from __future__ import annotations
 
+import ctypes
 import hashlib
 import json
 import os
@@ -13,7 +14,7 @@ from datetime import UTC, date, datetime
 from functools import cache
 from importlib import metadata
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, TextIO
 
 from gtm.config import CONFIG_FILE, Config, load_config
 from gtm.errors import ProjectError
@@ -78,9 +79,12 @@ class Project:
         path = self.cache_dir / name
         temporary = path.with_name(f".{name}.tmp")
         try:
-            temporary.write_text(json.dumps({"key": key, "payload": payload}), encoding="utf-8")
+            with temporary.open("w", encoding="utf-8") as stream:
+                stream.write(f'{{"key": {json.dumps(key)}, "payload": ')
+                _write_json(stream, payload)
+                stream.write("}")
             os.replace(temporary, path)
-        except (OSError, ValueError):
+        except (OSError, ValueError, TypeError):
             temporary.unlink(missing_ok=True)
 
     def relative(self, path: Path) -> str:
@@ -103,6 +107,18 @@ class RunOptions:
     jobs: int = 1
     stamp: datetime | None = None
     """The build's timestamp for PDF metadata: SOURCE_DATE_EPOCH, else the start of today."""
+
+
+def _write_json(stream: TextIO, payload: Any) -> None:
+    """A mapping is written entry by entry, so a large cache never sits in memory twice, once
+    as data and once as text."""
+    if not isinstance(payload, dict):
+        stream.write(json.dumps(payload))
+        return
+    stream.write("{")
+    for index, (name, value) in enumerate(payload.items()):
+        stream.write(f"{', ' if index else ''}{json.dumps(str(name))}: {json.dumps(value)}")
+    stream.write("}")
 
 
 def find_root(start: Path) -> Path:
@@ -203,6 +219,14 @@ def can_fork() -> bool:
     held by another thread stays locked in the child (`gtm serve` watches and serves in threads,
     so it works in one process)."""
     return hasattr(os, "fork") and threading.active_count() == 1
+
+
+def return_freed_memory() -> None:
+    """Hands the memory Python has freed back to the system, which glibc otherwise keeps for
+    later: a large build then peaks at what it holds, not at all it once held."""
+    trim = getattr(ctypes.CDLL(None), "malloc_trim", None) if sys.platform == "linux" else None
+    if trim is not None:
+        trim(0)
 
 
 @cache

@@ -143,21 +143,22 @@ class Renderer:
         """The page's HTML, or None after reporting a template problem; a page that read no
         change since the last build is not rendered again."""
         kept = self.pages.get(page.path) if self.pages is not None else None
-        return kept if kept is not None else self.render_fresh(page)
+        data = kept if kept is not None else self.render_fresh(page)
+        return data.decode() if data is not None else None
 
-    def render_fresh(self, page: PlannedPage) -> str | None:
+    def render_fresh(self, page: PlannedPage) -> bytes | None:
         """Renders without asking the cache, and keeps the page there with what it read."""
-        if self.pages is None:
-            return self._render(page)
-        html, reads = self.render_recorded(page)
-        if html is not None:
-            self.pages.keep(page.path, html, reads)
-        return html
+        data, reads = self.render_recorded(page)
+        if data is not None and self.pages is not None:
+            self.pages.keep(page.path, data, reads)
+        return data
 
-    def render_recorded(self, page: PlannedPage) -> tuple[str | None, set[Key]]:
-        """The page and the entries it read while rendering."""
+    def render_recorded(self, page: PlannedPage) -> tuple[bytes | None, set[Key]]:
+        """The page as written to the output and the entries it read while rendering. Encoded
+        at once, so that a large build holds each page once."""
         with recording_reads() as reads:
-            return self._render(page), reads
+            html = self._render(page)
+        return (html.encode() if html is not None else None), reads
 
     def _render(self, page: PlannedPage) -> str | None:
         def url(path: str) -> str:
@@ -220,12 +221,12 @@ def render_pages(
     pages: list[PlannedPage],
     jobs: int = 1,
     progress: Callable[[int], None] | None = None,
-) -> list[str | None]:
-    """Every page's HTML in plan order (None where a template failed). Pages the renderer's
+) -> list[bytes | None]:
+    """Every page's bytes in plan order (None where a template failed). Pages the renderer's
     cache keeps are taken from it; when many are left, `jobs` forked workers share them,
     inheriting the renderer with its compiled templates and Markdown."""
     kept = renderer.pages
-    html: list[str | None] = [kept.get(page.path) if kept else None for page in pages]
+    html: list[bytes | None] = [kept.get(page.path) if kept else None for page in pages]
     todo = [index for index, found in enumerate(html) if found is None]
     if jobs < 2 or len(todo) < PARALLEL_MIN_PAGES or not can_fork():
         for done, index in enumerate(todo, 1):
@@ -258,7 +259,7 @@ def render_pages(
 
 def _render_slice(
     job: tuple[int, list[PlannedPage]],
-) -> tuple[int, list[tuple[str | None, set[Key]]], list[Diagnostic]]:
+) -> tuple[int, list[tuple[bytes | None, set[Key]]], list[Diagnostic]]:
     start, pages = job
     renderer = _shared[0]
     renderer.diagnostics = Diagnostics()

@@ -17,19 +17,26 @@ from gtm.views import EVERYTHING, Key, Portal
 
 @dataclass(frozen=True)
 class RenderedPage:
-    html: str
+    """A page as rendered, or, from the disk cache, only the digest of the bytes that the
+    output folder should still hold."""
+
+    data: bytes | None
+    digest: str
     reads: frozenset[Key]
 
 
 class RenderCache:
-    """Pages by output path, with what each read, from one build to the next."""
+    """Pages by output path, with what each read, from one build to the next. `gtm serve` keeps
+    their bytes in memory; `gtm build` keeps only digests on disk and takes an unchanged page
+    back from the output folder it published, when the bytes there still match."""
 
-    def __init__(self) -> None:
+    def __init__(self, output_dir: Path | None = None) -> None:
         self.shape = ""
         self.digests: dict[Key, str] = {}
         self.pages: dict[str, RenderedPage] = {}
         self.changed: set[Key] = set()
         self.reused = 0
+        self.output_dir = output_dir
 
     def begin(self, portal: Portal, theme: Theme) -> None:
         """Compares a new build with the last one: a new shape forgets every page, otherwise the
@@ -42,7 +49,7 @@ class RenderCache:
         self.changed = {k for k in digests.keys() | old.keys() if digests.get(k) != old.get(k)}
         self.shape, self.digests, self.reused = shape, digests, 0
 
-    def get(self, path: str) -> str | None:
+    def get(self, path: str) -> bytes | None:
         """The page as last rendered, if nothing it read has changed since."""
         page = self.pages.get(path)
         if page is None:
@@ -50,36 +57,63 @@ class RenderCache:
         if self.changed and (EVERYTHING in page.reads or not page.reads.isdisjoint(self.changed)):
             del self.pages[path]
             return None
+        data = page.data if page.data is not None else self._published(path, page.digest)
+        if data is None:
+            del self.pages[path]
+            return None
         self.reused += 1
-        return page.html
+        return data
 
-    def keep(self, path: str, html: str, reads: set[Key]) -> None:
-        self.pages[path] = RenderedPage(html, frozenset(reads))
+    def _published(self, path: str, digest: str) -> bytes | None:
+        if self.output_dir is None:
+            return None
+        try:
+            data = (self.output_dir / path).read_bytes()
+        except OSError:
+            return None
+        return data if page_digest(data) == digest else None
+
+    def keep(self, path: str, data: bytes, reads: set[Key]) -> None:
+        self.pages[path] = RenderedPage(data, page_digest(data), frozenset(reads))
 
     def payload(self) -> dict[str, Any]:
-        """The cache as JSON data, for the next `gtm build` to start from."""
+        """The cache as JSON data, for the next `gtm build` to start from: a page's digest when
+        the output folder holds it, its text when only the cache does (the print pages)."""
+        pages: dict[str, list[Any]] = {}
+        for path, page in self.pages.items():
+            text = None
+            if not path.endswith(".html") and page.data is not None:
+                text = page.data.decode()
+            pages[path] = [page.digest, sorted(page.reads), text]
         return {
             "shape": self.shape,
             "digests": [[kind, ident, digest] for (kind, ident), digest in self.digests.items()],
-            "pages": {path: [page.html, sorted(page.reads)] for path, page in self.pages.items()},
+            "pages": pages,
         }
 
     @classmethod
-    def from_payload(cls, payload: Any) -> RenderCache:
+    def from_payload(cls, payload: Any, output_dir: Path | None = None) -> RenderCache:
         """A cache from `payload()` data; anything of the wrong shape gives an empty cache."""
-        cache = cls()
+        cache = cls(output_dir)
         try:
             shape = payload["shape"]
             digests = {(str(k), str(i)): str(d) for k, i, d in payload["digests"]}
             pages = {
-                str(path): RenderedPage(html, frozenset((str(k), str(i)) for k, i in reads))
-                for path, (html, reads) in payload["pages"].items()
-                if isinstance(html, str)
+                str(path): RenderedPage(
+                    text.encode() if isinstance(text, str) else None,
+                    str(digest),
+                    frozenset((str(k), str(i)) for k, i in reads),
+                )
+                for path, (digest, reads, text) in payload["pages"].items()
             }
         except (KeyError, TypeError, ValueError, AttributeError):
             return cache
         cache.shape, cache.digests, cache.pages = str(shape), digests, pages
         return cache
+
+
+def page_digest(data: bytes) -> str:
+    return hashlib.blake2b(data, digest_size=16).hexdigest()
 
 
 def site_shape(portal: Portal, theme: Theme) -> str:

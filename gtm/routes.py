@@ -39,7 +39,7 @@ def relative_url(from_path: str, to_path: str) -> str:
     return f"{url}#{fragment}" if fragment else url
 
 
-@lru_cache(maxsize=65536)
+@lru_cache(maxsize=4096)
 def _relative(folder: str, target: str) -> str:
     """`posixpath.relpath` for two clean output paths, without its trips to the file system's
     idea of the current folder: a large portal computes tens of thousands of these."""

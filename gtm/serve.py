@@ -56,6 +56,7 @@ class DevSession:
         self.written: dict[str, bytes] | None = None
         self.builds = 0
         self.kept = RenderCache()
+        self.serving = False
 
     @property
     def url(self) -> str:
@@ -150,12 +151,13 @@ class DevSession:
         request is answered."""
         stop = stop or threading.Event()
         self.watcher.start()  # first, so a save during the first build is not missed
-        self.rebuild()
-        thread = threading.Thread(target=self.server.serve_forever, args=(0.1,), daemon=True)
-        thread.start()
-        if open_browser:
-            webbrowser.open(self.url)
         try:
+            self.rebuild()
+            thread = threading.Thread(target=self.server.serve_forever, args=(0.1,), daemon=True)
+            thread.start()
+            self.serving = True
+            if open_browser:
+                webbrowser.open(self.url)
             while not stop.is_set():
                 change = self.watcher.next_change(timeout=0.1)
                 if change is not None:
@@ -164,7 +166,10 @@ class DevSession:
             self.close()
 
     def close(self) -> None:
+        """Stops watching and serving; a Ctrl-C during the first build, before the server
+        loop started, must not wait for that loop to end."""
         self.watcher.stop()
         cancel_rendering()
-        self.server.shutdown()
+        if self.serving:
+            self.server.shutdown()
         self.server.server_close()

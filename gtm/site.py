@@ -3,11 +3,9 @@ with suggestions), drafts and, for a public build, internal items kept out, back
 
 from __future__ import annotations
 
-import re
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from functools import lru_cache
 
 from gtm.diagnostics import Diagnostic, Diagnostics, did_you_mean
 from gtm.markdown import CODE, GTM_SCHEME, compile_all, find_gtm_links, parse_link
@@ -152,6 +150,7 @@ def _references(item: Item, diagnostics: Diagnostics) -> Iterator[Reference]:
             yield Reference(item, leaf.path, (leaf.shape.ref.kind, leaf.value), line, column)
         elif leaf.shape.prose is not None and leaf.shape.prose.markdown and "gtm:" in leaf.value:
             yield from _links(item, leaf.path, leaf.value, diagnostics)
+    item.source.masked.clear()  # the blanked copies served this file's links; keep no copy
 
 
 def _links(item: Item, path: PathKey, text: str, diagnostics: Diagnostics) -> Iterator[Reference]:
@@ -159,7 +158,7 @@ def _links(item: Item, path: PathKey, text: str, diagnostics: Diagnostics) -> It
     for href in find_gtm_links(text):
         occurrence = seen.get(href, 0)
         seen[href] = occurrence + 1
-        found = item.source.find(path, _literal(href), occurrence, CODE)
+        found = item.source.find(path, href, occurrence, CODE)
         line, column = found or item.at(path)
         target = parse_link(href)
         if target is None:
@@ -216,8 +215,3 @@ def _report_left_out(
         code,
         f"{SINGULAR[kind]} '{ident}' {why}: this build shows only its name",
     )
-
-
-@lru_cache(maxsize=4096)
-def _literal(text: str) -> re.Pattern[str]:
-    return re.compile(re.escape(text))

@@ -6,9 +6,9 @@ from __future__ import annotations
 import bisect
 import hashlib
 import re
-from collections.abc import Callable, Hashable
+from array import array
+from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass, field
-from functools import lru_cache
 from pathlib import Path
 from typing import Any, Generic, TypeVar
 
@@ -32,14 +32,36 @@ class Source:
     path: str
     kind: str
     id: str
-    text: str
+    head: str
+    """The file's text; for a .md file with a body, the text before the body."""
     data: dict[str, Any]
     spans: dict[PathKey, Span]
     digest: str
     body_span: Span | None = None
-    line_starts: list[int] = field(default_factory=list, repr=False, compare=False)
+    line_starts: Sequence[int] = field(default_factory=list, repr=False, compare=False)
     masked: dict[tuple[int, int, str], str] = field(default_factory=dict, repr=False, compare=False)
     """Blanked slices already made: a file with many links is searched once per link."""
+    tail: str = field(default="", repr=False, compare=False)
+    """The body of a .md file, the very string in `data["body"]`: a large portal's bodies
+    are tens of megabytes, so the file's text is not kept twice."""
+
+    @property
+    def text(self) -> str:
+        """The whole text of the file, put together again."""
+        return self.head + self.tail if self.tail else self.head
+
+    @property
+    def size(self) -> int:
+        return len(self.head) + len(self.tail)
+
+    def raw(self, start: int, end: int) -> str:
+        """The file's text from offset `start` to `end`."""
+        cut = len(self.head)
+        if end <= cut or not self.tail:
+            return self.head[start:end]
+        if start >= cut:
+            return self.tail[start - cut : end - cut]
+        return self.head[start:] + self.tail[: end - cut]
 
     def position(self, index: int) -> tuple[int, int]:
         """The 1-based line and column of a character offset in the file."""
@@ -56,19 +78,25 @@ class Source:
         return Span(1, 1, 1, 1, 0, 0)
 
     def find(
-        self, path: PathKey, pattern: re.Pattern[str], occurrence: int = 0, mask: Mask = None
+        self, path: PathKey, pattern: re.Pattern[str] | str, occurrence: int = 0, mask: Mask = None
     ) -> tuple[int, int] | None:
-        """Line and column of the `occurrence`-th match of `pattern` in the raw text of the value
-        at `path`, with `mask` matches blanked; the raw text may fold lines the value joins."""
+        """Line and column of the `occurrence`-th match of `pattern` (a regex, or a text taken
+        literally) in the raw text of the value at `path`, with `mask` matches blanked; the raw
+        text may fold lines the value joins."""
         span = self.span(path)
-        end = span.end if span.end > span.start else len(self.text)
+        end = span.end if span.end > span.start else self.size
         if mask is None:
-            raw = self.text[span.start : end]
+            raw = self.raw(span.start, end)
         else:
             key = (span.start, end, mask.pattern)
             raw = self.masked.get(key) or self.masked.setdefault(
-                key, blank(mask, self.text[span.start : end])
+                key, blank(mask, self.raw(span.start, end))
             )
+        if isinstance(pattern, str):
+            index = raw.find(pattern)
+            for _ in range(occurrence):
+                index = raw.find(pattern, index + len(pattern)) if index >= 0 else -1
+            return self.position(span.start + index) if index >= 0 else None
         for index, match in enumerate(pattern.finditer(raw)):
             if index == occurrence:
                 return self.position(span.start + match.start())
@@ -208,23 +236,31 @@ def read_source(kind: str, path: Path, root: Path, diagnostics: Diagnostics) -> 
             f"is {len(raw):,} bytes; a content file may be at most 1 MiB",
         )
         return None
-    source, problems = _parse_source(kind, rel, path.name, raw)
-    diagnostics.extend(problems)
-    return source
+    digest = hashlib.sha256(raw).hexdigest()
+    key = (kind, rel, path.name, digest)
+    return reported(
+        _PARSED, key, diagnostics, lambda found: _parse(kind, rel, path, raw, digest, found)
+    )
 
 
-@lru_cache(maxsize=16384)
+_PARSED: PerFile[tuple[Source | None, tuple[Diagnostic, ...]]] = PerFile(limit=16_384)
+"""Sources by file and digest, so `gtm serve` parses again only the files that changed; the
+digest, not the bytes, is the key, so the bytes are not kept."""
+
+
 def _parse_source(
     kind: str, rel: str, name: str, raw: bytes
 ) -> tuple[Source | None, tuple[Diagnostic, ...]]:
-    """The bytes of one file as a Source, with the problems found in them; cached by the bytes,
-    so `gtm serve` parses again only the files that changed."""
+    """The bytes of one file as a Source, with the problems found in them."""
     found = Diagnostics()
-    source = _parse(kind, rel, Path(name), raw, found)
+    digest = hashlib.sha256(raw).hexdigest()
+    source = _parse(kind, rel, Path(name), raw, digest, found)
     return source, tuple(found.items)
 
 
-def _parse(kind: str, rel: str, path: Path, raw: bytes, diagnostics: Diagnostics) -> Source | None:
+def _parse(
+    kind: str, rel: str, path: Path, raw: bytes, digest: str, diagnostics: Diagnostics
+) -> Source | None:
     ident = path.stem
     text = _decode(raw, rel, diagnostics)
     if text is None:
@@ -241,8 +277,8 @@ def _parse(kind: str, rel: str, path: Path, raw: bytes, diagnostics: Diagnostics
             f"'{path.name}' is not a valid file name: use lower-case letters, digits and '-' "
             f"(like '{_slugify(ident)}{path.suffix}')",
         )
-    line_starts = [0, *(m.end() for m in re.finditer("\n", text))]
-    digest = hashlib.sha256(raw).hexdigest()
+    line_starts = array("I", [0])
+    line_starts.extend(m.end() for m in re.finditer("\n", text))
     body_span = None
     if path.suffix == ".md":
         split = _split_front_matter(text, rel, diagnostics)
@@ -282,8 +318,16 @@ def _parse(kind: str, rel: str, path: Path, raw: bytes, diagnostics: Diagnostics
                 "body-twice",
                 "'body' is given in the front matter and after it: keep one",
             )
-        data = {**data, "body": body} if body.strip() else data
-    return Source(rel, kind, ident, text, data, document.spans, digest, body_span, line_starts)
+        if body.strip():
+            data = {**data, "body": body}
+            text = text[: body_span.start]
+        else:
+            body = ""
+    else:
+        body = ""
+    return Source(
+        rel, kind, ident, text, data, document.spans, digest, body_span, line_starts, tail=body
+    )
 
 
 def _decode(raw: bytes, rel: str, diagnostics: Diagnostics) -> str | None:

@@ -125,6 +125,16 @@ def test_a_theme_change_renders_every_page_again(example: Path) -> None:
     assert html and all(b"<!-- new -->" in data for data in html)
 
 
+def _publish(root: Path) -> BuildResult:
+    """What `gtm build` does: build with the caches on disk, then publish the output."""
+    from gtm.output import publish
+
+    project = open_project(root)
+    result = build_site(project, run_options(project, pdf=False))
+    publish(project.output_dir, result.files)
+    return result
+
+
 def test_a_build_from_the_disk_cache_writes_what_a_fresh_build_does(
     example: Path, tmp_path: Path
 ) -> None:
@@ -134,15 +144,32 @@ def test_a_build_from_the_disk_cache_writes_what_a_fresh_build_does(
 
     project = tmp_path / "project"
     shutil.copytree(example, project)
-    _build(project, None)
+    first = _publish(project)
+    assert first.reused == 0
     assert (project / ".gtm-cache" / PAGES_CACHE).is_file()
     persona = project / "content/personas/devops-dana.md"
     persona.write_text(_words(persona.read_text(encoding="utf-8")), encoding="utf-8")
-    from_cache = _build(project, None)
+    from_cache = _publish(project)
+    assert 0 < from_cache.reused < from_cache.pages, "unchanged pages come from the output"
     shutil.rmtree(project / ".gtm-cache")
     fresh = _build(project, None)
     assert from_cache.files == fresh.files
     assert b"One more sentence" in fresh.files["personas/devops-dana/index.html"]
+
+
+def test_a_page_changed_in_the_output_folder_is_rendered_again(
+    example: Path, tmp_path: Path
+) -> None:
+    import shutil
+
+    project = tmp_path / "project"
+    shutil.copytree(example, project)
+    first = _publish(project)
+    (project / "output/faq/index.html").write_text("somebody was here", encoding="utf-8")
+    (project / "output/how-to-use-battlecards/index.html").unlink()
+    again = _publish(project)
+    assert again.files == first.files
+    assert again.reused == first.pages - 2
 
 
 def test_a_cache_that_was_not_written_in_its_folder_is_never_trusted(
@@ -154,14 +181,17 @@ def test_a_cache_that_was_not_written_in_its_folder_is_never_trusted(
     import shutil
 
     from gtm.build import PAGES_CACHE
+    from gtm.rendercache import page_digest
 
     first, second = tmp_path / "first", tmp_path / "second"
     shutil.copytree(example, first)
-    _build(first, None)
+    _publish(first)
+    page = first / "output/faq/index.html"
+    planted = page.read_bytes().replace(b"</main>", b"<p>planted</p></main>")
+    page.write_bytes(planted)
     stored = json.loads((first / ".gtm-cache" / PAGES_CACHE).read_text(encoding="utf-8"))
-    page = stored["payload"]["pages"]["faq/index.html"]
-    page[0] = page[0].replace("</main>", "<p>planted</p></main>")
+    stored["payload"]["pages"]["faq/index.html"][0] = page_digest(planted)
     (first / ".gtm-cache" / PAGES_CACHE).write_text(json.dumps(stored), encoding="utf-8")
-    assert b"planted" in _build(first, None).files["faq/index.html"], "the same folder trusts it"
     shutil.copytree(first, second)
-    assert b"planted" not in _build(second, None).files["faq/index.html"]
+    assert b"planted" not in _publish(second).files["faq/index.html"]
+    assert b"planted" in _publish(first).files["faq/index.html"], "the same folder trusts it"

@@ -147,6 +147,33 @@ def test_ctrl_c_stops_the_server_within_a_second(make_project: MakeProject) -> N
         process.kill()
 
 
+def test_ctrl_c_during_the_first_build_stops_at_once(
+    make_project: MakeProject, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Ctrl-C can land before the server loop has started; closing must not wait for it."""
+    root = make_project({})
+    flags = Flags(audience=None, drafts=False, strict=False, pdf=False, jobs=1)
+    session = DevSession(open_project(root), flags, "127.0.0.1", 0, lambda d, s: None)
+
+    def interrupted() -> bool:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(session, "rebuild", interrupted)
+    stopped: list[BaseException] = []
+
+    def serve() -> None:
+        try:
+            session.serve()
+        except KeyboardInterrupt as exc:
+            stopped.append(exc)
+
+    thread = threading.Thread(target=serve, daemon=True)
+    thread.start()
+    thread.join(timeout=5)
+    assert not thread.is_alive(), "serve hung on Ctrl-C during the first build"
+    assert len(stopped) == 1
+
+
 def test_a_busy_port_is_a_usage_error(running: Running) -> None:
     root = running.root
     env = {**os.environ, "PYTHONPATH": str(ROOT), "NO_COLOR": "1"}

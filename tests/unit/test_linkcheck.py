@@ -93,3 +93,14 @@ def test_search_index_urls_are_checked_too() -> None:
 def test_data_attributes_are_not_mistaken_for_ids() -> None:
     files = {**FILES, "index.html": b'<div data-id="top"></div><a href="#top">x</a>'}
     assert len(reasons(files)) == 1
+
+
+def test_a_session_that_remembers_pages_sees_what_a_one_off_build_sees() -> None:
+    """`gtm serve` keeps each page's links between builds; a page whose bytes change is
+    scanned again, so a link broken by the edit is caught on the next build."""
+    files = {**FILES, "personas/index.html": page("dana/index.html#pains")}
+    assert broken_links(files, remember=True) == broken_links(files) == []
+    edited = {**files, "personas/index.html": page("dana/index.html#pain")}
+    remembered = [(b.page, b.url) for b in broken_links(edited, remember=True)]
+    assert remembered == [(b.page, b.url) for b in broken_links(edited)]
+    assert remembered == [("personas/index.html", "dana/index.html#pain")]

@@ -65,6 +65,38 @@ def test_a_failure_while_staging_leaves_the_old_output(tmp_path: Path) -> None:
     assert not (tmp_path / "escape.html").exists()
 
 
+def test_republish_links_unchanged_files_and_writes_changed_ones(tmp_path: Path) -> None:
+    out = tmp_path / "output"
+    publish(out, {"same.html": b"same", "changed.html": b"v1", "edited.html": b"v1"})
+    same, changed = (out / "same.html").stat(), (out / "changed.html").stat()
+    (out / "edited.html").write_bytes(b"v9")  # somebody edited a file gtm wrote
+    publish(out, {"same.html": b"same", "changed.html": b"v2", "edited.html": b"v1"})
+    assert (out / "same.html").stat().st_ino == same.st_ino
+    assert (out / "same.html").stat().st_mtime_ns == same.st_mtime_ns
+    assert (out / "changed.html").stat().st_ino != changed.st_ino
+    assert tree(out) == {
+        "changed.html": b"v2",
+        "edited.html": b"v1",
+        "same.html": b"same",
+        MANIFEST: (out / MANIFEST).read_bytes(),
+    }
+    assert (out / "same.html").stat().st_nlink == 1, "the old output is gone"
+
+
+def test_republish_never_links_through_a_symlink(tmp_path: Path) -> None:
+    out = tmp_path / "output"
+    secret = tmp_path / "secret.txt"
+    same = b"x" * len(str(secret))  # as long as the link itself, so only the type tells
+    secret.write_bytes(same)
+    publish(out, {"a.html": same})
+    (out / "a.html").unlink()
+    (out / "a.html").symlink_to(secret)
+    publish(out, {"a.html": same})
+    assert not (out / "a.html").is_symlink()
+    assert (out / "a.html").stat().st_ino != secret.stat().st_ino
+    assert secret.stat().st_nlink == 1
+
+
 def test_swap_keeps_the_folder_identity_readers_see(tmp_path: Path) -> None:
     out = tmp_path / "output"
     publish(out, {"a.html": b"1"})

@@ -160,3 +160,24 @@ def test_a_content_folder_outside_the_project_is_refused(tmp_path: Path) -> None
     with pytest.raises(ProjectError) as info:
         open_project(root)
     assert "content_dir" in info.value.message
+
+
+@pytest.mark.parametrize(
+    "payload",
+    [{"a": ["<p>x</p>", ["gtm:personas/dana"]], 'b"\n': None}, {}, ["list", 1], "text", None],
+)
+def test_a_cache_file_reads_back_what_was_written(tmp_path: Path, payload: object) -> None:
+    (tmp_path / "gtm.toml").write_text("")
+    project = open_project(tmp_path)
+    project.write_cache("some.json", payload)
+    assert project.read_cache("some.json") == payload
+    assert [p.name for p in project.cache_dir.iterdir()] == ["some.json"]
+
+
+def test_a_cache_that_cannot_be_written_is_left_out(tmp_path: Path) -> None:
+    (tmp_path / "gtm.toml").write_text("")
+    project = open_project(tmp_path)
+    project.write_cache("some.json", {"good": 1})
+    project.write_cache("some.json", {"bad": object()})
+    assert project.read_cache("some.json") == {"good": 1}
+    assert [p.name for p in project.cache_dir.iterdir()] == ["some.json"]

@@ -289,3 +289,15 @@ def test_a_link_to_a_file_outside_the_project_is_not_read(tmp_path: Path) -> Non
     assert [(d.path, d.code) for d in diagnostics.items] == [
         ("content/personas/leak.yaml", "outside-project")
     ]
+
+
+def test_a_markdown_body_is_kept_once_and_read_across_the_cut(tmp_path: Path) -> None:
+    text = "---\nname: Dana\n---\n## A week\n\nText.\n"
+    source, _ = read(tmp_path, "content/personas/dana.md", text)
+    assert source is not None
+    assert source.text == text and source.size == len(text)
+    assert source.tail is source.data["body"]
+    cut = text.index("## A week")
+    assert source.raw(cut - 4, cut + 4) == text[cut - 4 : cut + 4]
+    assert source.raw(0, 3) == "---" and source.raw(cut, len(text)) == source.data["body"]
+    assert source.find(("body",), "Text") == (6, 1)
