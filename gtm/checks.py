@@ -261,8 +261,9 @@ def check_brand(item: Item, ctx: RuleContext) -> None:
         if not any(phrase in words for phrase in anything):
             continue
         text = blank(URLISH, leaf.value)
+        find = item.source.finder(leaf.path, URLISH)
         for pattern, k, hit, message, code in _hits(text, patterns):
-            where = item.source.find(leaf.path, pattern, k, URLISH) or item.at(leaf.path)
+            where = find(pattern, k) or item.at(leaf.path)
             ctx.warning(item, where, code, message.format(hit=hit))
 
 

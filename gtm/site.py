@@ -150,15 +150,15 @@ def _references(item: Item, diagnostics: Diagnostics) -> Iterator[Reference]:
             yield Reference(item, leaf.path, (leaf.shape.ref.kind, leaf.value), line, column)
         elif leaf.shape.prose is not None and leaf.shape.prose.markdown and "gtm:" in leaf.value:
             yield from _links(item, leaf.path, leaf.value, diagnostics)
-    item.source.masked.clear()  # the blanked copies served this file's links; keep no copy
 
 
 def _links(item: Item, path: PathKey, text: str, diagnostics: Diagnostics) -> Iterator[Reference]:
     seen: dict[str, int] = {}
+    find = item.source.finder(path, CODE)
     for href in find_gtm_links(text):
         occurrence = seen.get(href, 0)
         seen[href] = occurrence + 1
-        found = item.source.find(path, href, occurrence, CODE)
+        found = find(href, occurrence)
         line, column = found or item.at(path)
         target = parse_link(href)
         if target is None:

@@ -25,6 +25,12 @@ FRONT_MATTER = re.compile(r"^---[ \t]*$")
 FRONT_MATTER_END = re.compile(r"^(---|\.\.\.)[ \t]*$")
 
 
+Mask = re.Pattern[str] | None
+Needle = re.Pattern[str] | str
+Finder = Callable[[Needle, int], tuple[int, int] | None]
+"""A search in one value: a regex or a literal text, and which occurrence of it."""
+
+
 @dataclass(frozen=True)
 class Source:
     """One content file as read: data with spans, body, and enough text to place any hit."""
@@ -39,8 +45,6 @@ class Source:
     digest: str
     body_span: Span | None = None
     line_starts: Sequence[int] = field(default_factory=list, repr=False, compare=False)
-    masked: dict[tuple[int, int, str], str] = field(default_factory=dict, repr=False, compare=False)
-    """Blanked slices already made: a file with many links is searched once per link."""
     tail: str = field(default="", repr=False, compare=False)
     """The body of a .md file, the very string in `data["body"]`: a large portal's bodies
     are tens of megabytes, so the file's text is not kept twice."""
@@ -78,32 +82,32 @@ class Source:
         return Span(1, 1, 1, 1, 0, 0)
 
     def find(
-        self, path: PathKey, pattern: re.Pattern[str] | str, occurrence: int = 0, mask: Mask = None
+        self, path: PathKey, pattern: Needle, occurrence: int = 0, mask: Mask = None
     ) -> tuple[int, int] | None:
         """Line and column of the `occurrence`-th match of `pattern` (a regex, or a text taken
         literally) in the raw text of the value at `path`, with `mask` matches blanked; the raw
         text may fold lines the value joins."""
+        return self.finder(path, mask)(pattern, occurrence)
+
+    def finder(self, path: PathKey, mask: Mask = None) -> Finder:
+        """`find` for many searches in one value: its raw text is cut and blanked once."""
         span = self.span(path)
-        end = span.end if span.end > span.start else self.size
-        if mask is None:
-            raw = self.raw(span.start, end)
-        else:
-            key = (span.start, end, mask.pattern)
-            raw = self.masked.get(key) or self.masked.setdefault(
-                key, blank(mask, self.raw(span.start, end))
-            )
-        if isinstance(pattern, str):
-            index = raw.find(pattern)
-            for _ in range(occurrence):
-                index = raw.find(pattern, index + len(pattern)) if index >= 0 else -1
-            return self.position(span.start + index) if index >= 0 else None
-        for index, match in enumerate(pattern.finditer(raw)):
-            if index == occurrence:
-                return self.position(span.start + match.start())
-        return None
+        raw = self.raw(span.start, span.end if span.end > span.start else self.size)
+        if mask is not None:
+            raw = blank(mask, raw)
 
+        def find(pattern: Needle, occurrence: int = 0) -> tuple[int, int] | None:
+            if isinstance(pattern, str):
+                index = raw.find(pattern)
+                for _ in range(occurrence):
+                    index = raw.find(pattern, index + len(pattern)) if index >= 0 else -1
+                return self.position(span.start + index) if index >= 0 else None
+            for index, match in enumerate(pattern.finditer(raw)):
+                if index == occurrence:
+                    return self.position(span.start + match.start())
+            return None
 
-Mask = re.Pattern[str] | None
+        return find
 
 
 def blank(mask: re.Pattern[str], text: str) -> str:

@@ -12,6 +12,7 @@ from contextlib import contextmanager
 from datetime import UTC, datetime
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from socketserver import BaseServer
 from typing import Any
 
 import pytest
@@ -107,10 +108,17 @@ def serve_folder(folder: Path) -> Iterator[str]:
     reader's would be); yields its base URL."""
     handler = functools.partial(_QuietHandler, directory=str(folder))
     server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    with serving(server):
+        yield f"http://127.0.0.1:{server.server_address[1]}/"
+
+
+@contextmanager
+def serving(server: BaseServer) -> Iterator[None]:
+    """`server` answering in a thread of its own until the block ends, then closed."""
     thread = threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True)
     thread.start()
     try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/"
+        yield
     finally:
         server.shutdown()
         server.server_close()

@@ -24,7 +24,7 @@ import pytest
 
 import gtm.output
 from gtm.server import CLIENT_PATH, EVENTS_PATH, DevServer, SiteState
-from tests.conftest import EXAMPLE_EPOCH, ROOT, MakeProject, RunGtm
+from tests.conftest import EXAMPLE_EPOCH, ROOT, MakeProject, RunGtm, serving
 
 Tree = dict[str, str]
 """Every file of a folder: relative path → sha256 of its bytes."""
@@ -245,12 +245,8 @@ def site(tmp_path: Path) -> Iterator[tuple[DevServer, dict[str, bytes]]]:
         path.write_bytes(data)
     (root / "index.html").write_text("<html><body><h1>Home</h1></body></html>")
     server = DevServer("127.0.0.1", 0, root, SiteState())
-    thread = threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True)
-    thread.start()
-    yield server, files
-    server.shutdown()
-    server.server_close()
-    thread.join(timeout=5)
+    with serving(server):
+        yield server, files
 
 
 def port(server: DevServer) -> int:

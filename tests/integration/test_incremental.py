@@ -4,15 +4,18 @@ edited in turn (its words, its summary, its name, a reference) and both builds a
 
 from __future__ import annotations
 
+import json
 import re
+import shutil
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
-from gtm.build import BuildResult, build_site
+from gtm.build import PAGES_CACHE, BuildResult, build_site
+from gtm.output import publish
 from gtm.project import open_project, run_options
-from gtm.rendercache import RenderCache
+from gtm.rendercache import RenderCache, page_digest
 
 Edit = Callable[[str], str]
 
@@ -127,8 +130,6 @@ def test_a_theme_change_renders_every_page_again(example: Path) -> None:
 
 def _publish(root: Path) -> BuildResult:
     """What `gtm build` does: build with the caches on disk, then publish the output."""
-    from gtm.output import publish
-
     project = open_project(root)
     result = build_site(project, run_options(project, pdf=False))
     publish(project.output_dir, result.files)
@@ -138,10 +139,6 @@ def _publish(root: Path) -> BuildResult:
 def test_a_build_from_the_disk_cache_writes_what_a_fresh_build_does(
     example: Path, tmp_path: Path
 ) -> None:
-    import shutil
-
-    from gtm.build import PAGES_CACHE
-
     project = tmp_path / "project"
     shutil.copytree(example, project)
     first = _publish(project)
@@ -160,8 +157,6 @@ def test_a_build_from_the_disk_cache_writes_what_a_fresh_build_does(
 def test_a_page_changed_in_the_output_folder_is_rendered_again(
     example: Path, tmp_path: Path
 ) -> None:
-    import shutil
-
     project = tmp_path / "project"
     shutil.copytree(example, project)
     first = _publish(project)
@@ -177,12 +172,6 @@ def test_a_cache_that_was_not_written_in_its_folder_is_never_trusted(
 ) -> None:
     """A `.gtm-cache/` committed to a repository could put pages in the portal that no source
     holds; a cache file counts only in the very folder it was written in."""
-    import json
-    import shutil
-
-    from gtm.build import PAGES_CACHE
-    from gtm.rendercache import page_digest
-
     first, second = tmp_path / "first", tmp_path / "second"
     shutil.copytree(example, first)
     _publish(first)

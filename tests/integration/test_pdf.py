@@ -13,6 +13,12 @@ from pypdf import PdfReader
 
 from tests.conftest import EXAMPLE_EPOCH, ROOT, RunGtm, require_program
 
+
+def copy_without_output(built: Path, project: Path) -> None:
+    """The built example as a new project: its caches come along, its output does not."""
+    shutil.copytree(built, project, ignore=shutil.ignore_patterns("output"))
+
+
 DOCUMENTS = {
     "pdf/battlecards/pagestorm.pdf": ["PageStorm", "Quick dismiss", "Why we win"],
     "pdf/battlecards/alertly.pdf": ["Alertly"],
@@ -197,7 +203,7 @@ def test_the_same_sources_give_the_same_pdf_bytes(
 
 def test_letter_pages_when_the_config_asks(built: Path, run_gtm: RunGtm, tmp_path: Path) -> None:
     project = tmp_path / "letter"
-    shutil.copytree(built, project, ignore=shutil.ignore_patterns("output"))
+    copy_without_output(built, project)
     toml = project / "gtm.toml"
     toml.write_text(toml.read_text().replace('page_size = "A4"', 'page_size = "Letter"'), "utf-8")
     assert run_gtm("build", project=project).exit_code == 0
@@ -207,7 +213,7 @@ def test_letter_pages_when_the_config_asks(built: Path, run_gtm: RunGtm, tmp_pat
 
 def test_a_public_build_has_no_internal_pdf(built: Path, run_gtm: RunGtm, tmp_path: Path) -> None:
     project = tmp_path / "public"
-    shutil.copytree(built, project, ignore=shutil.ignore_patterns("output"))
+    copy_without_output(built, project)
     assert run_gtm("build", "--audience", "public", project=project).exit_code == 0
     written = sorted(
         p.relative_to(project / "output").as_posix() for p in project.glob("output/pdf/**/*.pdf")
@@ -222,7 +228,7 @@ def test_a_remote_image_in_content_is_left_out_with_a_warning(
     built: Path, run_gtm: RunGtm, tmp_path: Path
 ) -> None:
     project = tmp_path / "remote"
-    shutil.copytree(built, project, ignore=shutil.ignore_patterns("output"))
+    copy_without_output(built, project)
     dana = project / "content/personas/devops-dana.md"
     original = dana.read_text()
     dana.write_text(original + "\n![chart](https://tracker.example.com/pixel.png)\n", "utf-8")
@@ -240,7 +246,7 @@ def test_a_theme_stylesheet_cannot_pull_in_a_system_file(
     built: Path, run_gtm: RunGtm, tmp_path: Path
 ) -> None:
     project = tmp_path / "theme"
-    shutil.copytree(built, project, ignore=shutil.ignore_patterns("output"))
+    copy_without_output(built, project)
     static = project / "themes/default/static"
     static.mkdir(parents=True)
     css = (ROOT / "themes/default/static/print.css").read_text()

@@ -14,6 +14,7 @@ import pytest
 
 from gtm.diagnostics import Diagnostic
 from gtm.server import CLIENT_PATH, DevServer, SiteState
+from tests.conftest import serving
 
 
 @pytest.fixture
@@ -28,11 +29,8 @@ def served(tmp_path: Path) -> Iterator[tuple[DevServer, Path]]:
     (tmp_path / "secret.txt").write_text("top secret")
     os.symlink(tmp_path / "secret.txt", root / "link.txt")
     server = DevServer("127.0.0.1", 0, root, SiteState())
-    thread = threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True)
-    thread.start()
-    yield server, root
-    server.shutdown()
-    server.server_close()
+    with serving(server):
+        yield server, root
 
 
 def get(server: DevServer, path: str, host: str | None = None) -> tuple[int, dict[str, str], bytes]:
