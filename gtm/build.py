@@ -23,7 +23,14 @@ from gtm.markdown import compile_all, forget_compiled, stored_payload, use_store
 from gtm.model import Brand
 from gtm.pdf import PdfResult
 from gtm.project import Project, RunOptions, is_within, return_freed_memory
-from gtm.render import PlannedPage, Renderer, plan_pages, render_pages
+from gtm.render import (
+    PlannedPage,
+    Renderer,
+    compile_templates,
+    plan_pages,
+    render_pages,
+    template_environment,
+)
 from gtm.rendercache import RenderCache
 from gtm.site import Site, link_site, markdown_texts
 from gtm.sources import locate, read_sources
@@ -48,9 +55,15 @@ MARKDOWN_CACHE = "markdown.json"
 PAGES_CACHE = "pages.json"
 
 
-def check_project(project: Project, options: RunOptions, stored: bool = True) -> CheckResult:
+def check_project(
+    project: Project,
+    options: RunOptions,
+    stored: bool = True,
+    prepare: Callable[[list[Item]], object] | None = None,
+) -> CheckResult:
     """Reads, validates, links and checks the whole project, collecting every problem.
-    `stored` takes the Markdown that the last build compiled from the project's cache."""
+    `stored` takes the Markdown that the last build compiled from the project's cache;
+    `prepare` is given the validated items before they are linked."""
     if stored:
         use_stored(project.read_cache(MARKDOWN_CACHE))
     diagnostics = Diagnostics()
@@ -63,6 +76,8 @@ def check_project(project: Project, options: RunOptions, stored: bool = True) ->
             brand = result
         elif result is not None:
             items.append(result)
+    if prepare is not None:
+        prepare(items)
     site = link_site(items, brand, options, diagnostics)
     run_checks(site, project.config, options.today, diagnostics)
     return CheckResult(site, diagnostics.sorted(), len(sources))
@@ -94,17 +109,23 @@ def build_site(
     are written. `kept` holds the pages of the last build in `gtm serve`; without it, they come
     from the project's cache and go back to it."""
     session = kept is not None
-    checked = check_project(project, options, stored=not session)
+    theme = load_theme(project.root, project.config.build.theme)
+    env = template_environment(theme, project.cache_dir / "jinja")
+    allow_html = project.config.markdown.allow_html
+
+    def compile_content(items: list[Item]) -> None:
+        """All the Markdown at once, for the links and the pages, with the templates compiled
+        while the workers parse."""
+        compile_all(markdown_texts(items), allow_html, options.jobs, lambda: compile_templates(env))
+
+    checked = check_project(project, options, stored=not session, prepare=compile_content)
     diagnostics = Diagnostics(list(checked.diagnostics))
     if fails(checked.diagnostics, options.strict):
         return BuildResult({}, checked.diagnostics, 0, checked.files)
-    theme = load_theme(project.root, project.config.build.theme)
-    allow_html = project.config.markdown.allow_html
-    compile_all(markdown_texts(checked.site.all_items()), allow_html, options.jobs)
     portal = make_portal(checked.site, project.config, options.today, options.audience, options.pdf)
     if kept is None:
         kept = RenderCache.from_payload(project.read_cache(PAGES_CACHE), project.output_dir)
-    renderer = Renderer(theme, portal, project.root, diagnostics, project.cache_dir / "jinja", kept)
+    renderer = Renderer(theme, portal, project.root, diagnostics, env, kept)
     pages = plan_pages(portal)
 
     def rendered(done: int) -> None:

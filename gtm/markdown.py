@@ -8,15 +8,16 @@ import hashlib
 import multiprocessing
 import re
 import unicodedata
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import cache
 from html import unescape
-from typing import Any
+from typing import Any, TypeVar
 
 from markdown_it import MarkdownIt
 from markdown_it.common.utils import escapeHtml
 from markdown_it.renderer import RendererHTML
+from markdown_it.rules_core import StateCore, block, normalize
 from markdown_it.token import Token
 from markdown_it.utils import EnvType, OptionsDict
 from mdit_py_plugins.anchors import anchors_plugin
@@ -36,6 +37,7 @@ FOOTNOTE_BACKREF = re.compile("\u21a9\ufe0e?")
 SAFE_SCHEME = re.compile(r"^(https?:|mailto:|tel:|#|[^:]*$)", re.IGNORECASE)
 
 Resolver = Callable[["LinkTarget"], str | None]
+Result = TypeVar("Result")
 
 
 @dataclass(frozen=True, slots=True)
@@ -124,38 +126,93 @@ def _compile(text: str, allow_html: bool) -> CompiledMarkdown:
     md = parser(allow_html)
     env: dict[str, object] = {}
     tokens = md.parse(text, env)
-    links: list[str] = []
-    for token in tokens:
-        for child in token.children or ():
-            if child.type == "link_open":
-                href = str(child.attrs.get("href", ""))
-            elif child.type == "image":
-                href = str(child.attrs.get("src", ""))
-            else:
-                continue
-            if href.startswith(GTM_SCHEME):
-                links.append(href)
+    links = [href for token in tokens for href in _gtm_hrefs(token.children or ())]
     return CompiledMarkdown(str(md.renderer.render(tokens, md.options, env)), tuple(links))
+
+
+def _gtm_hrefs(inline: Iterable[Token]) -> Iterator[str]:
+    for token in inline:
+        if token.type == "link_open":
+            href = str(token.attrs.get("href", ""))
+        elif token.type == "image":
+            href = str(token.attrs.get("src", ""))
+        else:
+            continue
+        if href.startswith(GTM_SCHEME):
+            yield href
+
+
+def _scan_links(text: str, allow_html: bool) -> tuple[str, ...]:
+    """The `gtm:` links of a text without making its HTML, for `gtm check`: the blocks are
+    parsed as usual, the inline syntax only of the blocks that may hold such a link (a link
+    can be written with an entity or an escape, or use a definition elsewhere in the text)."""
+    md = parser(allow_html)
+    env: dict[str, Any] = {}
+    state = StateCore(text, md, env)
+    normalize(state)
+    block(state)
+    definitions = env.get("references", {}).values()
+    every = any(str(found.get("href", "")).startswith(GTM_SCHEME) for found in definitions)
+    links: list[str] = []
+    for token in state.tokens:
+        content = token.content
+        if token.type == "inline" and (every or any(mark in content for mark in LINK_MARKS)):
+            children: list[Token] = []
+            md.inline.parse(content, md, env, children)
+            links.extend(_gtm_hrefs(children))
+    return tuple(links)
+
+
+LINK_MARKS = (GTM_SCHEME, "&", "\\")
+
+
+_LINKS: dict[tuple[str, bool], tuple[str, ...]] = {}
+
+
+def scan_all(texts: Iterable[str], allow_html: bool = False, jobs: int = 1) -> int:
+    """Finds the `gtm:` links of every text neither compiled nor scanned yet, in `jobs` forked
+    processes when there is enough of them; a third cheaper than compiling, which a check that
+    makes no page does not need. Returns how many texts were scanned."""
+    todo = {t for t in texts if (t, allow_html) not in _COMPILED and (t, allow_html) not in _LINKS}
+    if _STORED:
+        todo = {text for text in todo if not _take_stored(text, allow_html)}
+    ordered = sorted(todo, key=len, reverse=True)
+    if len(_LINKS) + len(ordered) >= COMPILED_LIMIT:
+        _LINKS.clear()
+    if jobs > 1 and sum(map(len, ordered)) >= PARALLEL_MIN_CHARS and can_fork():
+        found = in_processes(_scan_links, ordered, allow_html, jobs)
+    else:
+        found = [_scan_links(text, allow_html) for text in ordered]
+    _LINKS.update(zip([(text, allow_html) for text in ordered], found, strict=True))
+    return len(ordered)
 
 
 PARALLEL_MIN_CHARS = 200_000
 """Below this much uncompiled text, starting worker processes costs more than it saves."""
 
 
-def compile_all(texts: Iterable[str], allow_html: bool = False, jobs: int = 1) -> int:
+def compile_all(
+    texts: Iterable[str],
+    allow_html: bool = False,
+    jobs: int = 1,
+    meanwhile: Callable[[], object] | None = None,
+) -> int:
     """Compiles every text not compiled yet, in `jobs` forked processes when there is enough of
-    it: Markdown is most of the work of a cold build. Returns how many texts were compiled."""
+    it: Markdown is most of the work of a cold build. `meanwhile` runs in this process while the
+    workers compile, so serial work costs no extra time. Returns how many texts were compiled."""
     todo = sorted({t for t in texts if (t, allow_html) not in _COMPILED}, key=len, reverse=True)
     if _STORED:
         todo = [text for text in todo if not _take_stored(text, allow_html)]
     if jobs > 1 and sum(map(len, todo)) >= PARALLEL_MIN_CHARS and can_fork():
-        compiled = compile_in_processes(todo, allow_html, jobs)
+        compiled = in_processes(_compile, todo, allow_html, jobs, meanwhile)
         if len(_COMPILED) + len(todo) >= COMPILED_LIMIT:
             _COMPILED.clear()
         _COMPILED.update(zip([(text, allow_html) for text in todo], compiled, strict=True))
-    else:
-        for text in todo:
-            compile_markdown(text, allow_html)
+        return len(todo)
+    for text in todo:
+        compile_markdown(text, allow_html)
+    if meanwhile is not None:
+        meanwhile()
     return len(todo)
 
 
@@ -192,6 +249,7 @@ def use_stored(payload: Any) -> None:
 def forget_compiled() -> None:
     """Lets go of every compiled text, which a large portal holds by the tens of megabytes."""
     _COMPILED.clear()
+    _LINKS.clear()
     _STORED.clear()
 
 
@@ -203,27 +261,45 @@ def stored_payload() -> dict[str, list[Any]]:
     }
 
 
-def compile_in_processes(texts: list[str], allow_html: bool, jobs: int) -> list[CompiledMarkdown]:
-    """The texts compiled by `jobs` forked workers, in the order given."""
-    chunks = [texts[i :: jobs * 4] for i in range(jobs * 4)]
+def in_processes(
+    work: Callable[[str, bool], Result],
+    texts: list[str],
+    allow_html: bool,
+    jobs: int,
+    meanwhile: Callable[[], object] | None = None,
+) -> list[Result]:
+    """`work` done on every text by `jobs` forked workers, results in the order given."""
+    parts = jobs * 4
+    chunks = [(work, texts[i::parts], allow_html) for i in range(parts)]
     with multiprocessing.get_context("fork").Pool(jobs) as pool:
-        results = pool.map(_compile_chunk, [(chunk, allow_html) for chunk in chunks])
-    ordered: list[CompiledMarkdown] = [CompiledMarkdown("", ())] * len(texts)
-    for start, compiled in enumerate(results):
-        ordered[start :: jobs * 4] = compiled
+        pending = pool.map_async(_work_chunk, chunks)
+        if meanwhile is not None:
+            meanwhile()
+        results = pending.get()
+    ordered: list[Any] = [None] * len(texts)
+    for start, done in enumerate(results):
+        ordered[start::parts] = done
     return ordered
 
 
-def _compile_chunk(job: tuple[list[str], bool]) -> list[CompiledMarkdown]:
-    texts, allow_html = job
-    return [_compile(text, allow_html) for text in texts]
+def _work_chunk(job: tuple[Callable[[str, bool], Result], list[str], bool]) -> list[Result]:
+    work, texts, allow_html = job
+    return [work(text, allow_html) for text in texts]
 
 
 def find_gtm_links(text: str, allow_html: bool = False) -> tuple[str, ...]:
     """Every `gtm:` href of a link or image in `text`, in order; code is not searched."""
     if GTM_SCHEME not in text:
         return ()
-    return compile_markdown(text, allow_html).links
+    compiled = _COMPILED.get((text, allow_html))
+    if compiled is not None:
+        return compiled.links
+    found = _LINKS.get((text, allow_html))
+    if found is None:
+        if len(_LINKS) >= COMPILED_LIMIT:
+            _LINKS.clear()
+        found = _LINKS[(text, allow_html)] = _scan_links(text, allow_html)
+    return found
 
 
 def render_markdown(text: str, resolve: Resolver, allow_html: bool = False) -> str:

@@ -7,7 +7,7 @@ from __future__ import annotations
 import contextlib
 import multiprocessing
 import traceback
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -93,6 +93,44 @@ def plan_pages(portal: Portal) -> list[PlannedPage]:
     return pages
 
 
+PAGE_TEMPLATES = (
+    *KIND_TEMPLATES.values(),
+    *("index.html", "list.html", "launches.html", "health.html", "search.html"),
+    *("downloads.html", "404.html"),
+)
+
+
+def template_environment(theme: Theme, cache_dir: Path | None = None) -> Environment:
+    """One build's Jinja environment. Templates are not checked for changes during a build,
+    and `cache_dir` keeps them compiled between builds, keyed by their source."""
+    return Environment(
+        loader=ChoiceLoader(
+            [
+                FileSystemLoader([str(d) for d in theme.template_dirs]),
+                PrefixLoader(
+                    {"default": FileSystemLoader(str(theme.builtin_template_dir))},
+                    delimiter=":",
+                ),
+            ]
+        ),
+        autoescape=True,
+        auto_reload=False,
+        undefined=StrictUndefined,
+        keep_trailing_newline=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        bytecode_cache=_bytecode_cache(cache_dir),
+    )
+
+
+def compile_templates(env: Environment, names: Iterable[str] = PAGE_TEMPLATES) -> None:
+    """Compiles templates ahead of rendering (a cold build's Markdown workers leave this
+    process idle); a broken template is reported later, when a page uses it."""
+    for name in names:
+        with contextlib.suppress(TemplateError):
+            env.get_template(name)
+
+
 class Renderer:
     """Renders planned pages; a template problem becomes a diagnostic, not a traceback."""
 
@@ -102,7 +140,7 @@ class Renderer:
         portal: Portal,
         root: Path,
         diagnostics: Diagnostics,
-        cache_dir: Path | None = None,
+        env: Environment | None = None,
         pages: RenderCache | None = None,
     ) -> None:
         self.portal = portal
@@ -120,24 +158,7 @@ class Renderer:
         self.targets = {
             (entry.kind, entry.id): entry.path for kind in portal.kinds.values() for entry in kind
         }
-        template_dirs = [str(d) for d in theme.template_dirs]
-        self.env = Environment(
-            loader=ChoiceLoader(
-                [
-                    FileSystemLoader(template_dirs),
-                    PrefixLoader(
-                        {"default": FileSystemLoader(str(theme.builtin_template_dir))},
-                        delimiter=":",
-                    ),
-                ]
-            ),
-            autoescape=True,
-            undefined=StrictUndefined,
-            keep_trailing_newline=True,
-            trim_blocks=True,
-            lstrip_blocks=True,
-            bytecode_cache=_bytecode_cache(cache_dir),
-        )
+        self.env = env or template_environment(theme)
 
     def render(self, page: PlannedPage) -> str | None:
         """The page's HTML, or None after reporting a template problem; a page that read no
@@ -234,9 +255,7 @@ def render_pages(
             if progress:
                 progress(len(pages) - len(todo) + done)
         return html
-    for template in sorted({pages[index].template for index in todo}):
-        with contextlib.suppress(TemplateError):
-            renderer.env.get_template(template)
+    compile_templates(renderer.env, sorted({pages[index].template for index in todo}))
     parts = jobs * 4
     _shared[:] = [renderer]
     try:

@@ -8,7 +8,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
 from gtm.diagnostics import Diagnostic, Diagnostics, did_you_mean
-from gtm.markdown import CODE, GTM_SCHEME, compile_all, find_gtm_links, parse_link
+from gtm.markdown import CODE, GTM_SCHEME, find_gtm_links, parse_link, scan_all
 from gtm.model import KINDS, SINGULAR, Brand
 from gtm.project import RunOptions
 from gtm.sources import PerFile, reported
@@ -62,7 +62,7 @@ def link_site(
     """Resolves every reference and `gtm:` link; problems are reported, never raised. Items
     that failed validation are not part of the site, but their references are still checked."""
     linking = (text for text in markdown_texts(items) if GTM_SCHEME in text)
-    compile_all(linking, jobs=options.jobs)
+    scan_all(linking, jobs=options.jobs)
     known = {(item.kind, item.id): item for item in items if item.complete}
     ids_by_kind: dict[str, set[str]] = defaultdict(set)
     for item in items:

@@ -174,6 +174,10 @@ class Portal:
     def _entries(self) -> dict[Key, Entry]:
         return {(e.kind, e.id): e for entries in self.kinds.values() for e in entries}
 
+    @cached_property
+    def _positions(self) -> dict[str, int]:
+        return {e.path: i for entries in self.kinds.values() for i, e in enumerate(entries)}
+
     def link(self, kind: str, ident: str) -> Link:
         entry = self.entry(kind, ident)
         if entry is not None:
@@ -214,7 +218,7 @@ class Portal:
         """Up to `count` entries of the same kind around `entry`, in list order: a sidebar
         that stays short when a portal has hundreds of guides."""
         entries = self.kinds[entry.kind]
-        index = next((i for i, e in enumerate(entries) if e.path == entry.path), 0)
+        index = self._positions.get(entry.path, 0)
         start = max(0, min(index - count // 2, len(entries) - count))
         return list(entries[start : start + count])
 

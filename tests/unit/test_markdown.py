@@ -2,9 +2,22 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
-from gtm.markdown import LinkTarget, find_gtm_links, parse_link, parser
+from gtm.markdown import (
+    LinkTarget,
+    _compile,
+    _scan_links,
+    find_gtm_links,
+    forget_compiled,
+    parse_link,
+    parser,
+    scan_all,
+)
+
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def test_links_and_images_in_order() -> None:
@@ -45,6 +58,45 @@ def test_code_is_not_searched() -> None:
 def test_plain_text_is_not_a_link() -> None:
     assert list(find_gtm_links("gtm:personas/devops-dana in a sentence")) == []
     assert list(find_gtm_links("")) == []
+
+
+TRICKY = [
+    "[a][r] and [b][R]\n\n[r]: gtm:personas/x\n[R]: gtm:personas/y",
+    "[a](gtm&#58;personas/x) and [b](gtm\\:personas/y) beside gtm:",
+    "<gtm:personas/x> and `[a](gtm:personas/code)`",
+    "    [a](gtm:personas/indented-code)\n\n> quoted [a](gtm:personas/q)\n",
+    "- [ ] task [a](gtm:personas/t)\n- [x] done",
+    "Note[^1].\n\n[^1]: see [a](gtm:personas/footnote)",
+    "![logo](gtm:products/relay) and [![i](gtm:products/a)](gtm:products/b)",
+    "| a |\n|---|\n| [x](gtm:personas/cell) |",
+    "<div>\n[a](gtm:personas/in-html)\n</div>\n\n[b](gtm:personas/after)",
+    "[outer [inner](gtm:personas/i)](gtm:personas/o)",
+]
+
+
+def _markdown_of(path: Path) -> str:
+    return path.read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("allow_html", [False, True])
+def test_scanning_finds_exactly_the_links_compiling_finds(allow_html: bool) -> None:
+    """`gtm check` scans for links without making HTML; it must see what the build resolves."""
+    content = sorted((ROOT / "content").rglob("*.md")) + sorted((ROOT / "content").rglob("*.yaml"))
+    texts = TRICKY + [_markdown_of(path) for path in content]
+    assert sum("gtm:" in text for text in texts) > 10
+    for text in texts:
+        assert _scan_links(text, allow_html) == _compile(text, allow_html).links, text[:80]
+
+
+def test_scan_all_in_workers_matches_one_by_one() -> None:
+    texts = [f"{text}\n\n{'filler words ' * 2000}" for text in TRICKY]
+    forget_compiled()
+    assert scan_all(texts, jobs=2) == len(texts)
+    assert scan_all(texts, jobs=2) == 0
+    found = [find_gtm_links(text) for text in texts]
+    forget_compiled()
+    assert found == [_compile(text, False).links for text in texts]
+    assert found[0] == ("gtm:personas/x", "gtm:personas/x")  # labels ignore case
 
 
 @pytest.mark.parametrize(

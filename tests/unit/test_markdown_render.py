@@ -7,8 +7,8 @@ import pytest
 from gtm.markdown import (
     LinkTarget,
     _compile,
-    compile_in_processes,
     compile_markdown,
+    in_processes,
     render_markdown,
     resolve_links,
 )
@@ -108,6 +108,6 @@ def test_workers_compile_exactly_what_one_process_does() -> None:
         "- [x] done\n- [ ] to do\n",
         "Note[^1]\n\n[^1]: x\n",
     ]
-    in_workers = compile_in_processes(texts, False, 2)
+    in_workers = in_processes(_compile, texts, False, 2)
     assert in_workers == [_compile(text, False) for text in texts]
     assert in_workers[3].links == ("gtm:pages/p3",)
