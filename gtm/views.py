@@ -232,6 +232,8 @@ def make_portal(site: Site, config: Config, today: date, audience: str, pdf: boo
     kinds: dict[str, tuple[Entry, ...]] = {}
     uses: dict[Key, set[str]] = defaultdict(set)
     for reference in site.references:
+        if reference.link:
+            continue  # a gtm: link shows the target's place, which is part of the site's shape
         used = site.known[reference.target].source.digest
         uses[(reference.source.kind, reference.source.id)].add(used)
     for kind in KINDS:

@@ -107,6 +107,35 @@ def test_a_kept_page_is_what_a_full_build_writes_after_any_edit(example: Path) -
     assert reused > compared * 5, "the cache kept almost nothing: it is not working"
 
 
+def test_an_edit_renders_again_the_pages_that_show_it_not_those_that_only_link_to_it(
+    example: Path,
+) -> None:
+    linking = example / "content" / "pages" / "who-signs.md"
+    linking.write_text(
+        "---\ntitle: Who signs\nsummary: The people who approve the purchase.\n"
+        "owner: Maya Chen\nreviewed: 2026-11-12\n---\n"
+        "Ask [Sam](gtm:personas/sre-sam) before the pilot.\n",
+        encoding="utf-8",
+    )
+    persona = example / "content" / "personas" / "sre-sam.yaml"
+    before = persona.read_text(encoding="utf-8")
+    kept = RenderCache()
+    try:
+        _build(example, kept)
+        linking_page, persona_page = (
+            kept.pages["who-signs/index.html"],
+            kept.pages["personas/sre-sam/index.html"],
+        )
+        persona.write_text(_summary_only(before), encoding="utf-8")
+        result = _build(example, kept)
+    finally:
+        persona.write_text(before, encoding="utf-8")
+        linking.unlink()
+    assert b"../personas/sre-sam/index.html" in result.files["who-signs/index.html"]
+    assert kept.pages["who-signs/index.html"] is linking_page
+    assert kept.pages["personas/sre-sam/index.html"] is not persona_page
+
+
 def test_a_theme_change_renders_every_page_again(example: Path) -> None:
     kept = RenderCache()
     _build(example, kept)
