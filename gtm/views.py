@@ -5,7 +5,6 @@ template cannot reach anything a build leaves out."""
 from __future__ import annotations
 
 import hashlib
-from collections import defaultdict
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -26,7 +25,7 @@ from gtm.derive import (
     readiness,
     tier_gap,
 )
-from gtm.model import KINDS, Artifact, Launch, Milestone, Page
+from gtm.model import KINDS, Artifact, Launch, Milestone, Page, Positioning
 from gtm.routes import item_path, list_path, pdf_path
 from gtm.site import Site
 from gtm.validate import Item
@@ -189,8 +188,11 @@ class Portal:
         return self.entry(item.kind, item.id)
 
     def statement(self, entry: Entry) -> str:
+        """A generated statement names its product's category: reading it reads the product."""
         _record((entry.kind, entry.id))
         item = self.linked_site.known[(entry.kind, entry.id)]
+        if isinstance(item.fields, Positioning):
+            _record(("products", item.fields.product))
         return positioning_statement(item, self.linked_site)
 
     def launch_facts(self, entry: Entry) -> LaunchFacts:
@@ -230,17 +232,8 @@ class Portal:
 
 def make_portal(site: Site, config: Config, today: date, audience: str, pdf: bool) -> Portal:
     kinds: dict[str, tuple[Entry, ...]] = {}
-    uses: dict[Key, set[str]] = defaultdict(set)
-    for reference in site.references:
-        if reference.link:
-            continue  # a gtm: link shows the target's place, which is part of the site's shape
-        used = site.known[reference.target].source.digest
-        uses[(reference.source.kind, reference.source.id)].add(used)
     for kind in KINDS:
-        entries = [
-            _entry(item, site, config, today, pdf, uses[(item.kind, item.id)])
-            for item in site.items[kind].values()
-        ]
+        entries = [_entry(item, site, config, today, pdf) for item in site.items[kind].values()]
         kinds[kind] = tuple(sorted(entries, key=_order))
     logo = config.brand.logo
     return Portal(
@@ -257,9 +250,7 @@ def make_portal(site: Site, config: Config, today: date, audience: str, pdf: boo
     )
 
 
-def _entry(item: Item, site: Site, config: Config, today: date, pdf: bool, uses: set[str]) -> Entry:
-    """`uses` holds the file digests of the items this one refers to: a page may show what it
-    derives from them (a generated positioning statement names its product's category)."""
+def _entry(item: Item, site: Site, config: Config, today: date, pdf: bool) -> Entry:
     backlinks = []
     for kind, ident in site.backlinks.get((item.kind, item.id), ()):
         source = site.get(kind, ident)
@@ -268,7 +259,7 @@ def _entry(item: Item, site: Site, config: Config, today: date, pdf: bool, uses:
     ordered = tuple(sorted(backlinks, key=lambda link: link.name.lower()))
     stale = is_stale(item, today, config.build.freshness_days)
     days = days_since_review(item, today)
-    facts = repr((item.source.digest, ordered, stale, days, sorted(uses)))
+    facts = repr((item.source.digest, ordered, stale, days))
     return Entry(
         kind=item.kind,
         id=item.id,

@@ -9,7 +9,18 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from watchdog.events import FileSystemEvent, FileSystemEventHandler
+from watchdog.events import (
+    DirCreatedEvent,
+    DirDeletedEvent,
+    DirMovedEvent,
+    FileClosedEvent,
+    FileCreatedEvent,
+    FileDeletedEvent,
+    FileModifiedEvent,
+    FileMovedEvent,
+    FileSystemEvent,
+    FileSystemEventHandler,
+)
 from watchdog.observers import Observer
 
 from gtm.config import CONFIG_FILE
@@ -20,6 +31,12 @@ QUIET = 0.03
 """Seconds without a new event that end a burst of saves."""
 LONGEST_BURST = 0.5
 IGNORED_EVENTS = frozenset({"opened", "closed_no_write"})
+WATCHED_EVENTS: list[type[FileSystemEvent]] = [
+    *(FileCreatedEvent, FileModifiedEvent, FileClosedEvent, FileDeletedEvent, FileMovedEvent),
+    *(DirCreatedEvent, DirDeletedEvent, DirMovedEvent),
+]
+"""Writes, not reads: a rebuild reads every content file, and on Linux each open and close
+would otherwise be an event that the watcher thread handles while the build waits for it."""
 
 
 @dataclass(frozen=True)
@@ -42,7 +59,9 @@ class Watcher:
         self.events: queue.Queue[Path] = queue.Queue()
         self.observer = Observer()
         self.handler = _Handler(self)
-        self.observer.schedule(self.handler, str(project.root), recursive=False)
+        self.observer.schedule(
+            self.handler, str(project.root), recursive=False, event_filter=WATCHED_EVENTS
+        )
         self.watched: set[Path] = set()
         self._watch_folders()
 
@@ -50,7 +69,9 @@ class Watcher:
         """Content and theme folders, also when one appears after the server started."""
         for folder in (self.project.content_dir, self.project.root / "themes"):
             if folder not in self.watched and folder.is_dir():
-                self.observer.schedule(self.handler, str(folder), recursive=True)
+                self.observer.schedule(
+                    self.handler, str(folder), recursive=True, event_filter=WATCHED_EVENTS
+                )
                 self.watched.add(folder)
 
     def start(self) -> None:
