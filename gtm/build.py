@@ -154,7 +154,7 @@ def build_site(
     if not session:
         forget_compiled()  # a one-off build needs no more Markdown: room for the last steps
         return_freed_memory()
-    files["search-index.json"] = search_index(records)
+    files["search-index.json"] = search_index(records, remember=session)
     files["search-index.js"] = search_index_script(files["search-index.json"])
     del records
     if not fails(diagnostics.sorted(), strict=False):

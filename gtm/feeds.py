@@ -41,11 +41,31 @@ def search_records(portal: Portal, remember: bool = False) -> list[SearchRecord]
     return records
 
 
-def search_index(records: list[SearchRecord]) -> bytes:
-    """`search-index.json`: the records in a stable order, as compact UTF-8 JSON."""
-    text = json.dumps(records, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
-    text += "\n"
+def search_index(records: list[SearchRecord], remember: bool = False) -> bytes:
+    """`search-index.json`: the records in a stable order, as compact UTF-8 JSON. `remember`
+    keeps each record's JSON for the next build of a `gtm serve` session."""
+    encode = _remembered_json if remember else _json
+    text = "[" + ",".join(map(encode, records)) + "]\n"
     return text.encode("utf-8")
+
+
+def _json(record: SearchRecord) -> str:
+    return json.dumps(record, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+
+
+_ENCODED: dict[tuple[object, ...], str] = {}
+
+
+def _remembered_json(record: SearchRecord) -> str:
+    key = tuple(
+        (name, tuple(value) if isinstance(value, list) else value) for name, value in record.items()
+    )
+    found = _ENCODED.get(key)
+    if found is None:
+        if len(_ENCODED) >= 50_000:
+            _ENCODED.clear()
+        found = _ENCODED[key] = _json(record)
+    return found
 
 
 def search_index_script(index: bytes) -> bytes:
@@ -94,7 +114,20 @@ def sitemap(portal: Portal, paths: list[str]) -> bytes:
 
 
 def launches_calendar(portal: Portal) -> bytes:
-    """RFC 5545: each launch and each milestone as an all-day event with a stable UID."""
+    """RFC 5545: each launch and each milestone as an all-day event with a stable UID. The
+    last calendar is kept, for a rebuild in `gtm serve` that changed no launch."""
+    launches = tuple((entry.id, entry.digest) for entry in portal.kinds["launches"])
+    key = (portal.title, portal.today, launches)
+    if key not in _CALENDAR:
+        _CALENDAR.clear()
+        _CALENDAR[key] = _calendar(portal)
+    return _CALENDAR[key]
+
+
+_CALENDAR: dict[tuple[object, ...], bytes] = {}
+
+
+def _calendar(portal: Portal) -> bytes:
     stamp = portal.today.strftime("%Y%m%dT000000Z")
     lines = [
         "BEGIN:VCALENDAR",

@@ -50,12 +50,31 @@ def broken_links(
     broken: list[BrokenLink] = []
     exists = files.keys() | promised
     resolve = _destination if remember else _resolve
+    same_world = remember and _WORLD.get("exists") == exists and _WORLD.get("anchors") == anchors
+    if not same_world:
+        _CLEAN.clear()
     for page, urls in links.items():
-        for url in urls:
-            reason = _problem(resolve(page, url), exists, files, anchors)
-            if reason:
-                broken.append(BrokenLink(page, url, reason))
+        data = files[page]
+        clean = _CLEAN.get(page)
+        if clean is not None and (clean is data or clean == data):
+            continue
+        found = [
+            BrokenLink(page, url, reason)
+            for url in urls
+            if (reason := _problem(resolve(page, url), exists, files, anchors))
+        ]
+        broken.extend(found)
+        if remember and not found:
+            _CLEAN[page] = data
+    if remember:
+        _WORLD.update(exists=exists, anchors=anchors)
     return broken
+
+
+_CLEAN: dict[str, bytes] = {}
+_WORLD: dict[str, object] = {}
+"""For `gtm serve`: the pages whose every link led somewhere, by their bytes, and the files and
+ids they were checked against. While those stay the same, such a page is not checked again."""
 
 
 _SCANNED: dict[str, tuple[bytes, tuple[str, ...], frozenset[str]]] = {}

@@ -12,6 +12,7 @@ import shutil
 import stat
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path, PurePosixPath
 
 from gtm.errors import ProjectError
@@ -104,6 +105,7 @@ def _stage_and_swap(output_dir: Path, staging: Path, files: Mapping[str, bytes])
     return kept
 
 
+@lru_cache(maxsize=65_536)
 def _check_name(name: str) -> None:
     path = PurePosixPath(name)
     if path.is_absolute() or ".." in path.parts or not path.parts or name == MANIFEST:

@@ -5,6 +5,7 @@ server but Ctrl-C."""
 
 from __future__ import annotations
 
+import gc
 import threading
 import time
 import traceback
@@ -153,6 +154,7 @@ class DevSession:
         self.watcher.start()  # first, so a save during the first build is not missed
         try:
             self.rebuild()
+            gc.freeze()  # what the first build made lives on: later collections skip it
             thread = threading.Thread(target=self.server.serve_forever, args=(0.1,), daemon=True)
             thread.start()
             self.serving = True

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import bisect
 import hashlib
+import os
 import re
 from array import array
 from collections.abc import Callable, Hashable, Sequence
@@ -184,14 +185,16 @@ def discover(content_dir: Path, root: Path, diagnostics: Diagnostics) -> list[tu
 
 def _kind_files(folder: Path, root: Path, diagnostics: Diagnostics) -> list[Path]:
     files = []
-    for entry in sorted(folder.iterdir()):
+    with os.scandir(folder) as scan:
+        entries = sorted(scan, key=lambda entry: entry.name)
+    for entry in entries:
         if is_ignored(entry.name):
             continue
-        if entry.is_file() and entry.suffix in CONTENT_SUFFIXES:
-            files.append(entry)
+        if entry.is_file() and entry.name.endswith(CONTENT_SUFFIXES):
+            files.append(folder / entry.name)
         else:
             diagnostics.warning(
-                _rel(entry, root),
+                _rel(folder / entry.name, root),
                 1,
                 1,
                 "unknown-file",
@@ -210,6 +213,9 @@ def is_ignored(name: str) -> bool:
 
 
 def _rel(path: Path, root: Path) -> str:
+    text, top = str(path), str(root)
+    if text.startswith(top) and text[len(top) : len(top) + 1] == os.sep:
+        return text[len(top) + 1 :].replace(os.sep, "/")
     try:
         return path.relative_to(root).as_posix()
     except ValueError:
@@ -221,7 +227,8 @@ def read_source(kind: str, path: Path, root: Path, diagnostics: Diagnostics) -> 
     sits in a kind folder of a content folder that `open_project` found inside the project, so
     only a link on the way can lead out, and only then is the whole path resolved."""
     rel = _rel(path, root)
-    if (path.is_symlink() or path.parent.is_symlink()) and not is_within(path, root):
+    linked = os.path.islink(path) or os.path.islink(os.path.dirname(path))
+    if linked and not is_within(path, root):
         diagnostics.error(
             rel, 1, 1, "outside-project", "is a link to a file outside the project: not read"
         )

@@ -259,7 +259,7 @@ def _entry(item: Item, site: Site, config: Config, today: date, pdf: bool) -> En
     ordered = tuple(sorted(backlinks, key=lambda link: link.name.lower()))
     stale = is_stale(item, today, config.build.freshness_days)
     days = days_since_review(item, today)
-    facts = repr((item.source.digest, ordered, stale, days))
+    facts = repr((item.source.digest, [(link.name, link.path) for link in ordered], stale, days))
     return Entry(
         kind=item.kind,
         id=item.id,

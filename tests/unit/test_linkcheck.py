@@ -104,3 +104,23 @@ def test_a_session_that_remembers_pages_sees_what_a_one_off_build_sees() -> None
     remembered = [(b.page, b.url) for b in broken_links(edited, remember=True)]
     assert remembered == [(b.page, b.url) for b in broken_links(edited)]
     assert remembered == [("personas/index.html", "dana/index.html#pain")]
+
+
+def test_a_session_checks_an_unchanged_page_again_when_what_it_links_to_changes() -> None:
+    """A page whose links all landed is skipped while its bytes, the files of the build and
+    every page's ids stay the same; a target page losing a heading or a file going away
+    brings back the links that now break."""
+    linking = page("../dana/index.html#pains", "../../static/style.css")
+    files = {**FILES, "personas/sam/index.html": linking}
+    assert broken_links(files, remember=True) == []
+    assert broken_links(dict(files), remember=True) == []
+    lost_heading = {**files, "personas/dana/index.html": page(ids=("goals",))}
+    assert [(b.page, b.url) for b in broken_links(lost_heading, remember=True)] == [
+        ("personas/sam/index.html", "../dana/index.html#pains")
+    ]
+    assert broken_links(files, remember=True) == []
+    no_style = {name: data for name, data in files.items() if name != "static/style.css"}
+    assert [(b.page, b.url) for b in broken_links(no_style, remember=True)] == [
+        ("personas/sam/index.html", "../../static/style.css")
+    ]
+    assert broken_links(files, remember=True) == []
