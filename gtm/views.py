@@ -11,7 +11,6 @@ from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import date
 from functools import cached_property
-from typing import Any
 
 from gtm.config import Config
 from gtm.derive import (
@@ -61,9 +60,6 @@ class Link:
 Key = tuple[str, str]
 EVERYTHING: Key = ("*", "*")
 """Read by a page that shows a fact of the whole site (health), so any change renders it again."""
-CONTENT = frozenset({"fields", "backlinks", "stale", "days_since_review", "summary"})
-"""What an entry says beyond its place in the site; reading one of these is recorded."""
-
 _reads: ContextVar[set[Key] | None] = ContextVar("gtm_reads", default=None)
 
 
@@ -85,31 +81,54 @@ def _record(key: Key) -> None:
         reads.add(key)
 
 
+@dataclass(frozen=True, slots=True)
+class EntryContent:
+    """What an entry says beyond its place in the site."""
+
+    fields: Artifact
+    backlinks: tuple[Link, ...]
+    stale: bool
+    days_since_review: int | None
+
+
 @dataclass(frozen=True)
 class Entry:
     """One artifact of the build, ready for a template. `name`, `kind`, `id`, `path` and `pdf`
-    are its place in the site; `digest` changes whenever anything else a page can show does."""
+    are its place in the site; reading anything else is recorded, and `digest` changes whenever
+    anything else a page can show does."""
 
     kind: str
     id: str
     name: str
-    fields: Artifact
     path: str
     pdf: str | None
     source_path: str
-    backlinks: tuple[Link, ...]
-    stale: bool
-    days_since_review: int | None
     digest: str
+    _content: EntryContent
 
-    def __getattribute__(self, name: str) -> Any:
-        if name in CONTENT:
-            _record((object.__getattribute__(self, "kind"), object.__getattribute__(self, "id")))
-        return object.__getattribute__(self, name)
+    def _read(self) -> EntryContent:
+        _record((self.kind, self.id))
+        return self._content
+
+    @property
+    def fields(self) -> Artifact:
+        return self._read().fields
+
+    @property
+    def backlinks(self) -> tuple[Link, ...]:
+        return self._read().backlinks
+
+    @property
+    def stale(self) -> bool:
+        return self._read().stale
+
+    @property
+    def days_since_review(self) -> int | None:
+        return self._read().days_since_review
 
     @property
     def summary(self) -> str | None:
-        return self.fields.summary
+        return self._read().fields.summary
 
 
 @dataclass(frozen=True)
@@ -264,14 +283,11 @@ def _entry(item: Item, site: Site, config: Config, today: date, pdf: bool) -> En
         kind=item.kind,
         id=item.id,
         name=item.fields.name,
-        fields=item.fields,
         path=item_path(item.kind, item.id),
         pdf=pdf_path(item.kind, item.id) if pdf else None,
         source_path=item.path,
-        backlinks=ordered,
-        stale=stale,
-        days_since_review=days,
         digest=hashlib.blake2b(facts.encode(), digest_size=16).hexdigest(),
+        _content=EntryContent(item.fields, ordered, stale, days),
     )
 
 
