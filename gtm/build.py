@@ -37,6 +37,7 @@ from gtm.sources import locate, read_sources
 from gtm.theme import load_theme
 from gtm.validate import Item, validate_source
 from gtm.views import Portal, make_portal
+from gtm.yamldoc import stored_documents, use_stored_documents
 
 Progress = Callable[[str, int, int], None]
 """Told (stage, done, total) as a long build goes on, so the terminal can show it."""
@@ -53,6 +54,7 @@ class CheckResult:
 
 MARKDOWN_CACHE = "markdown.json"
 PAGES_CACHE = "pages.json"
+YAML_CACHE = "yaml.json"
 
 
 def check_project(
@@ -66,6 +68,7 @@ def check_project(
     `prepare` is given the validated items before they are linked."""
     if stored:
         use_stored(project.read_cache(MARKDOWN_CACHE))
+        use_stored_documents(project.read_cache(YAML_CACHE))
     diagnostics = Diagnostics()
     sources = read_sources(project.content_dir, project.root, diagnostics)
     items: list[Item] = []
@@ -150,6 +153,7 @@ def build_site(
             batch = None
     if not session and not fails(diagnostics.sorted(), strict=False):
         project.write_cache(MARKDOWN_CACHE, stored_payload())
+        project.write_cache(YAML_CACHE, stored_documents())
     records = search_records(portal, remember=session)
     if not session:
         forget_compiled()  # a one-off build needs no more Markdown: room for the last steps

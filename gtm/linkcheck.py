@@ -139,18 +139,34 @@ def _resolve(page: str, url: str) -> str | tuple[str, str] | None:
     path = unquote(base.partition("?")[0])
     if not path:
         return page, unquote(fragment)
-    parts = page.split("/")[:-1]
+    folder = page.rpartition("/")[0]
+    while path.startswith("../") and len(path) > 3:
+        if not folder:
+            return OUT_OF_PORTAL
+        folder, path = folder.rpartition("/")[0], path[3:]
+    target = _target(folder, path)
+    return (target, unquote(fragment)) if target is not None else OUT_OF_PORTAL
+
+
+OUT_OF_PORTAL = "leads out of the portal"
+
+
+@lru_cache(maxsize=65_536)
+def _target(folder: str, path: str) -> str | None:
+    """The file `path` names from `folder`. Most links of a portal climb to its top first, so
+    after the climb they name the same file from every page: worked out once."""
+    parts = folder.split("/") if folder else []
     for segment in path.split("/"):
         if segment == "..":
             if not parts:
-                return "leads out of the portal"
+                return None
             parts.pop()
         elif segment not in ("", "."):
             parts.append(segment)
     target = "/".join(parts)
     if not target or path.endswith("/"):
         target = f"{target}/index.html" if target else "index.html"
-    return target, unquote(fragment)
+    return target
 
 
 _destination = lru_cache(maxsize=200_000)(_resolve)

@@ -133,12 +133,10 @@ def _carry_over(output_dir: Path, staging: Path, new: set[str], ours: set[str]) 
     if not output_dir.is_dir():
         return ()
     kept = []
-    for path in sorted(output_dir.rglob("*")):
-        if path.is_dir() and not path.is_symlink():
-            continue
-        name = path.relative_to(output_dir).as_posix()
+    for name in _files_under(output_dir):
         if name in ours or name == MANIFEST:
             continue
+        path = output_dir / name
         if name in new:
             raise ProjectError(
                 f"{output_dir.name}/{name} was not written by gtm and would be replaced: "
@@ -149,6 +147,23 @@ def _carry_over(output_dir: Path, staging: Path, new: set[str], ours: set[str]) 
         shutil.copy2(path, target, follow_symlinks=False)
         kept.append(name)
     return tuple(kept)
+
+
+def _files_under(folder: Path) -> list[str]:
+    """Every file and link under `folder` by relative POSIX path, in path order; a link to a
+    folder is a file here, never followed."""
+    found: list[str] = []
+    pending = [""]
+    while pending:
+        prefix = pending.pop()
+        with os.scandir(folder / prefix) as entries:
+            for entry in entries:
+                name = f"{prefix}/{entry.name}" if prefix else entry.name
+                if entry.is_dir(follow_symlinks=False):
+                    pending.append(name)
+                else:
+                    found.append(name)
+    return sorted(found, key=lambda name: name.split("/"))
 
 
 def _swap(staging: Path, output_dir: Path) -> None:

@@ -9,6 +9,7 @@ import json
 import os
 import sys
 import threading
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from functools import cache
@@ -110,13 +111,16 @@ class RunOptions:
 
 
 def _write_json(stream: TextIO, payload: Any) -> None:
-    """A mapping is written entry by entry, so a large cache never sits in memory twice, once
-    as data and once as text."""
-    if not isinstance(payload, dict):
+    """A mapping, or an iterator of (name, value) pairs made as they are written, is written
+    entry by entry as an object, so a large cache never sits in memory twice, once as data and
+    once as text."""
+    if isinstance(payload, dict):
+        payload = iter(payload.items())
+    if not isinstance(payload, Iterator):
         stream.write(json.dumps(payload))
         return
     stream.write("{")
-    for index, (name, value) in enumerate(payload.items()):
+    for index, (name, value) in enumerate(payload):
         stream.write(f"{', ' if index else ''}{json.dumps(str(name))}: {json.dumps(value)}")
     stream.write("}")
 

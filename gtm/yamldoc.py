@@ -3,6 +3,8 @@ its line and column, so a validation error can point at the exact key or value."
 
 from __future__ import annotations
 
+import hashlib
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -170,7 +172,62 @@ def _short_tag(tag: str) -> str:
 
 
 def parse_yaml(text: str, line_offset: int = 0, index_offset: int = 0) -> YamlDocument:
-    """Parses one YAML document; `line_offset` and `index_offset` place it inside a larger file."""
+    """Parses one YAML document; `line_offset` and `index_offset` place it inside a larger file.
+    A document an earlier build parsed (`use_stored_documents`) is taken as it was."""
+    key = hashlib.sha1(f"{line_offset}:{index_offset}:{text}".encode()).hexdigest()
+    document = _from_payload(_STORED.pop(key, None))
+    if document is None:
+        document = _parse(text, line_offset, index_offset)
+    if len(_MADE) >= MADE_LIMIT:
+        _MADE.clear()
+    _MADE[key] = document
+    return document
+
+
+_STORED: dict[str, Any] = {}
+_MADE: dict[str, YamlDocument] = {}
+MADE_LIMIT = 16_384
+"""The documents of this process, for the cache; the sources that hold them are kept as long."""
+
+
+def use_stored_documents(payload: Any) -> None:
+    """Takes the documents an earlier build parsed, by digest of their text and place: a
+    one-off build after a one-file change then parses only that file. A payload of the wrong
+    shape is ignored."""
+    _STORED.clear()
+    if isinstance(payload, dict):
+        _STORED.update(payload)
+
+
+def stored_documents() -> Iterator[tuple[str, list[Any]]]:
+    """Every document of this run as JSON data, one at a time as the cache file is written,
+    for `use_stored_documents` in the next build."""
+    for key, document in _MADE.items():
+        spans = [[list(path), *_span_numbers(span)] for path, span in document.spans.items()]
+        problems = [[p.line, p.column, p.code, p.message] for p in document.problems]
+        yield key, [document.data, spans, problems]
+
+
+def _span_numbers(span: Span) -> tuple[int, ...]:
+    return (span.line, span.column, span.key_line, span.key_column, span.start, span.end)
+
+
+def _from_payload(stored: Any) -> YamlDocument | None:
+    try:
+        data, spans, problems = stored
+        places: dict[PathKey, Span] = {}
+        for path, *numbers in spans:
+            if len(numbers) != 6 or not all(type(n) is int for n in numbers):
+                return None
+            if not all(type(part) in (str, int) for part in path):
+                return None
+            places[tuple(path)] = Span(*numbers)
+        return YamlDocument(data, places, tuple(YamlProblem(*problem) for problem in problems))
+    except (TypeError, ValueError):
+        return None
+
+
+def _parse(text: str, line_offset: int, index_offset: int) -> YamlDocument:
     builder = _Builder(text, line_offset, index_offset)
     data: Any = None
     events = iter(yaml.parse(text, Loader=_Loader))

@@ -12,7 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from gtm.build import PAGES_CACHE, BuildResult, build_site
+from gtm import sources, yamldoc
+from gtm.build import PAGES_CACHE, YAML_CACHE, BuildResult, build_site
 from gtm.output import publish
 from gtm.project import open_project, run_options
 from gtm.rendercache import RenderCache, page_digest
@@ -166,16 +167,28 @@ def _publish(root: Path) -> BuildResult:
 
 
 def test_a_build_from_the_disk_cache_writes_what_a_fresh_build_does(
-    example: Path, tmp_path: Path
+    example: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     project = tmp_path / "project"
     shutil.copytree(example, project)
+    monkeypatch.setattr(yamldoc, "_MADE", {})  # each build runs in a new process
+    monkeypatch.setattr(sources._PARSED, "found", {})
     first = _publish(project)
     assert first.reused == 0
     assert (project / ".gtm-cache" / PAGES_CACHE).is_file()
+    assert (project / ".gtm-cache" / YAML_CACHE).is_file()
     persona = project / "content/personas/devops-dana.md"
     persona.write_text(_words(persona.read_text(encoding="utf-8")), encoding="utf-8")
+    other = project / "content/personas/sre-sam.yaml"
+    other.write_text(_summary_only(other.read_text(encoding="utf-8")), encoding="utf-8")
+    parsed: list[str] = []
+    parse = yamldoc._parse
+    monkeypatch.setattr(
+        yamldoc, "_parse", lambda text, *at: parsed.append(text) or parse(text, *at)
+    )
+    monkeypatch.setattr(sources._PARSED, "found", {})
     from_cache = _publish(project)
+    assert len(parsed) == 1 and "Rewritten." in parsed[0], "only changed YAML is parsed again"
     assert 0 < from_cache.reused < from_cache.pages, "unchanged pages come from the output"
     shutil.rmtree(project / ".gtm-cache")
     fresh = _build(project, None)

@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from gtm.linkcheck import broken_links
+from gtm.linkcheck import _resolve, broken_links
 
 
 def page(*links: str, ids: tuple[str, ...] = ()) -> bytes:
@@ -124,3 +124,23 @@ def test_a_session_checks_an_unchanged_page_again_when_what_it_links_to_changes(
         ("personas/sam/index.html", "../../static/style.css")
     ]
     assert broken_links(files, remember=True) == []
+
+
+@pytest.mark.parametrize(
+    ("page", "url", "expected"),
+    [
+        ("a/b/index.html", "../", ("a/index.html", "")),
+        ("a/b/index.html", "../#top", ("a/index.html", "top")),
+        ("a/b/index.html", "../../", ("index.html", "")),
+        ("a/b/index.html", "../../x/y.html#f", ("x/y.html", "f")),
+        ("a/b/index.html", "../../../x.html", "leads out of the portal"),
+        ("a/b/index.html", "./../c/", ("a/c/index.html", "")),
+        ("a/b/index.html", "x/../../y.html", ("a/y.html", "")),
+        ("a/b/index.html", "#pains", ("a/b/index.html", "pains")),
+        ("index.html", "..", "leads out of the portal"),
+    ],
+)
+def test_where_a_relative_link_leads(page: str, url: str, expected: object) -> None:
+    """Pages share the work of resolving links that climb to the top first; the answer must
+    still be the one a browser gives from that page."""
+    assert _resolve(page, url) == expected

@@ -3,11 +3,13 @@ anchors, aliases, tags, duplicate keys, deep nesting and extra documents are rep
 
 from __future__ import annotations
 
+import json
 import time
 
 import pytest
 
-from gtm.yamldoc import MAX_DEPTH, parse_yaml
+from gtm import yamldoc
+from gtm.yamldoc import MAX_DEPTH, parse_yaml, stored_documents, use_stored_documents
 
 
 def codes(text: str) -> list[str]:
@@ -180,3 +182,38 @@ def test_an_alias_used_as_a_key_is_reported() -> None:
 def test_empty_text_is_no_data() -> None:
     assert parse_yaml("").data is None
     assert parse_yaml("# only a comment\n").data is None
+
+
+def test_documents_an_earlier_build_parsed_come_back_exactly_without_parsing(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    texts = [
+        "name: Dana\nlist: [a, 1, {b: c}]\nempty:\n",
+        "a: 1\na: 2\nb: &x 3\n",
+        "key: [unclosed\n",
+    ]
+    monkeypatch.setattr(yamldoc, "_MADE", {})
+    first = [parse_yaml(text, line_offset=3, index_offset=40) for text in texts]
+    payload = json.loads(json.dumps(dict(stored_documents())))
+    assert len(payload) == len(texts)
+    use_stored_documents(payload)
+    monkeypatch.setattr(yamldoc, "_parse", _never)
+    again = [parse_yaml(text, line_offset=3, index_offset=40) for text in texts]
+    assert again == first
+    assert [p.code for p in again[1].problems] == ["yaml-duplicate-key", "yaml-anchor"]
+
+
+def test_a_stored_document_of_the_wrong_shape_is_parsed_again(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(yamldoc, "_MADE", {})
+    first = parse_yaml("name: Dana\n")
+    [(key, stored)] = list(stored_documents())
+    stored[1][0][1] = "one"
+    use_stored_documents({key: stored, "other": "nonsense"})
+    assert parse_yaml("name: Dana\n") == first
+    use_stored_documents(None)
+
+
+def _never(*args: object) -> object:
+    raise AssertionError("parsed again")
