@@ -19,7 +19,14 @@ from gtm.feeds import (
     sitemap,
 )
 from gtm.linkcheck import broken_links
-from gtm.markdown import compile_all, forget_compiled, stored_payload, use_stored
+from gtm.markdown import (
+    GTM_SCHEME,
+    compile_all,
+    forget_compiled,
+    scan_all,
+    stored_payload,
+    use_stored,
+)
 from gtm.model import Brand
 from gtm.pdf import PdfResult
 from gtm.project import Project, RunOptions, is_within, return_freed_memory
@@ -33,11 +40,11 @@ from gtm.render import (
 )
 from gtm.rendercache import RenderCache
 from gtm.site import Site, link_site, markdown_texts
-from gtm.sources import locate, read_sources
+from gtm.sources import Source, locate, parse_sources, read_files
 from gtm.theme import load_theme
 from gtm.validate import Item, validate_source
 from gtm.views import Portal, make_portal
-from gtm.yamldoc import stored_documents, use_stored_documents
+from gtm.yamldoc import forget_documents, stored_documents, use_stored_documents
 
 Progress = Callable[[str, int, int], None]
 """Told (stage, done, total) as a long build goes on, so the terminal can show it."""
@@ -57,33 +64,56 @@ PAGES_CACHE = "pages.json"
 YAML_CACHE = "yaml.json"
 
 
+MarkdownPass = Callable[[list[str], Callable[[], object]], object]
+"""Works through Markdown texts, in worker processes when there are many, while the given
+callable runs in this one."""
+
+
 def check_project(
     project: Project,
     options: RunOptions,
     stored: bool = True,
     prepare: Callable[[list[Item]], object] | None = None,
+    bodies: MarkdownPass | None = None,
 ) -> CheckResult:
     """Reads, validates, links and checks the whole project, collecting every problem.
-    `stored` takes the Markdown that the last build compiled from the project's cache;
-    `prepare` is given the validated items before they are linked."""
+    `stored` takes what the last build parsed and compiled from the project's cache. `bodies`
+    works through the Markdown bodies while the fields are parsed and validated (by default it
+    finds their links); `prepare` is given the validated items before they are linked."""
     if stored:
         use_stored(project.read_cache(MARKDOWN_CACHE))
         use_stored_documents(project.read_cache(YAML_CACHE))
     diagnostics = Diagnostics()
-    sources = read_sources(project.content_dir, project.root, diagnostics)
+    files = read_files(project.content_dir, project.root, diagnostics)
+    sources: list[Source] = []
     items: list[Item] = []
-    brand: Brand | None = None
-    for source in sources:
-        result = validate_source(source, diagnostics)
-        if isinstance(result, Brand):
-            brand = result
-        elif result is not None:
-            items.append(result)
+    brands: list[Brand] = []
+
+    def load() -> None:
+        sources.extend(parse_sources(files, diagnostics))
+        files.clear()  # the bytes, which the sources no longer need
+        for source in sources:
+            result = validate_source(source, diagnostics)
+            if isinstance(result, Brand):
+                brands.append(result)
+            elif result is not None:
+                items.append(result)
+
+    texts = [body for file in files if (body := file.markdown_body()) is not None]
+    (bodies or _link_scan(options))(texts, load)
     if prepare is not None:
         prepare(items)
-    site = link_site(items, brand, options, diagnostics)
+    site = link_site(items, brands[-1] if brands else None, options, diagnostics)
     run_checks(site, project.config, options.today, diagnostics)
     return CheckResult(site, diagnostics.sorted(), len(sources))
+
+
+def _link_scan(options: RunOptions) -> MarkdownPass:
+    def scan(texts: list[str], meanwhile: Callable[[], object]) -> None:
+        linking = [text for text in texts if GTM_SCHEME in text]
+        scan_all(linking, jobs=options.jobs, meanwhile=meanwhile)
+
+    return scan
 
 
 @dataclass(frozen=True)
@@ -116,13 +146,22 @@ def build_site(
     env = template_environment(theme, project.cache_dir / "jinja")
     allow_html = project.config.markdown.allow_html
 
+    def compile_bodies(texts: list[str], meanwhile: Callable[[], object]) -> None:
+        compile_all(texts, allow_html, options.jobs, meanwhile)
+
     def compile_content(items: list[Item]) -> None:
-        """All the Markdown at once, for the links and the pages, with the templates compiled
+        """The rest of the Markdown, for the links and the pages, with the templates compiled
         while the workers parse."""
         compile_all(markdown_texts(items), allow_html, options.jobs, lambda: compile_templates(env))
 
-    checked = check_project(project, options, stored=not session, prepare=compile_content)
+    checked = check_project(
+        project, options, stored=not session, prepare=compile_content, bodies=compile_bodies
+    )
     diagnostics = Diagnostics(list(checked.diagnostics))
+    if not session:
+        project.write_cache(YAML_CACHE, stored_documents())  # parsing does not fail a build
+        forget_documents()
+        return_freed_memory()
     if fails(checked.diagnostics, options.strict):
         return BuildResult({}, checked.diagnostics, 0, checked.files)
     portal = make_portal(checked.site, project.config, options.today, options.audience, options.pdf)
@@ -153,17 +192,17 @@ def build_site(
             batch = None
     if not session and not fails(diagnostics.sorted(), strict=False):
         project.write_cache(MARKDOWN_CACHE, stored_payload())
-        project.write_cache(YAML_CACHE, stored_documents())
     records = search_records(portal, remember=session)
     if not session:
         forget_compiled()  # a one-off build needs no more Markdown: room for the last steps
         return_freed_memory()
     files["search-index.json"] = search_index(records, remember=session)
     files["search-index.js"] = search_index_script(files["search-index.json"])
+    listed = {"search-index.json": [str(record["url"]) for record in records]}
     del records
     if not fails(diagnostics.sorted(), strict=False):
         promised = {job.path for job in batch.jobs} if batch else set()
-        _check_links(files, promised, pages, portal, theme.name, diagnostics, session)
+        _check_links(files, promised, listed, pages, portal, theme.name, diagnostics, session)
     if not session and not fails(diagnostics.sorted(), strict=False):
         project.write_cache(PAGES_CACHE, kept.payload())
     return BuildResult(
@@ -180,6 +219,7 @@ def build_site(
 def _check_links(
     files: dict[str, bytes],
     promised: set[str],
+    listed: dict[str, list[str]],
     pages: list[PlannedPage],
     portal: Portal,
     theme_name: str,
@@ -190,7 +230,7 @@ def _check_links(
     when it is written there, else at the template that wrote the page."""
     entries = {entry.path: entry for kind in portal.kinds.values() for entry in kind}
     templates = {page.path: page.template for page in pages}
-    for link in broken_links(files, promised, remember):
+    for link in broken_links(files, promised, listed, remember):
         message = f"link '{link.url}' {link.reason}"
         entry = entries.get(link.page)
         if entry is not None:

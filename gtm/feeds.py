@@ -45,8 +45,11 @@ def search_index(records: list[SearchRecord], remember: bool = False) -> bytes:
     """`search-index.json`: the records in a stable order, as compact UTF-8 JSON. `remember`
     keeps each record's JSON for the next build of a `gtm serve` session."""
     encode = _remembered_json if remember else _json
-    text = "[" + ",".join(map(encode, records)) + "]\n"
-    return text.encode("utf-8")
+    parts = [b"["]
+    for index, record in enumerate(records):
+        parts += (b"," if index else b"", encode(record).encode("utf-8"))
+    parts.append(b"]\n")
+    return b"".join(parts)
 
 
 def _json(record: SearchRecord) -> str:

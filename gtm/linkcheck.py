@@ -5,9 +5,8 @@ the author, not a 404 for a reader."""
 from __future__ import annotations
 
 import html
-import json
 import re
-from collections.abc import Set
+from collections.abc import Iterable, Mapping, Set
 from dataclasses import dataclass
 from functools import lru_cache
 from urllib.parse import unquote
@@ -29,12 +28,16 @@ class BrokenLink:
 
 
 def broken_links(
-    files: dict[str, bytes], promised: Set[str] = frozenset(), remember: bool = False
+    files: dict[str, bytes],
+    promised: Set[str] = frozenset(),
+    listed: Mapping[str, Iterable[str]] | None = None,
+    remember: bool = False,
 ) -> list[BrokenLink]:
-    """Every link in the HTML pages and the search index that leads nowhere, in page order;
-    `promised` files are not written yet but will be. Links to other sites and `mailto:`-style
-    links are left to the reader's browser. `remember` keeps what each page links to for the
-    next build of a `gtm serve` session; a one-off build keeps nothing."""
+    """Every link in the HTML pages, and every URL `listed` by a file that is not HTML (the
+    search index), that leads nowhere, in page order; `promised` files are not written yet but
+    will be. Links to other sites and `mailto:`-style links are left to the reader's browser.
+    `remember` keeps what each page links to for the next build of a `gtm serve` session; a
+    one-off build keeps nothing."""
     links: dict[str, tuple[str, ...]] = {}
     anchors: dict[str, frozenset[str]] = {}
     same: dict[str, str] = {}
@@ -44,9 +47,8 @@ def broken_links(
                 links[path], anchors[path] = _remembered_scan(path, data)
             else:
                 links[path], anchors[path] = _scan(data, same)
-    if "search-index.json" in files:
-        records = json.loads(files["search-index.json"])
-        links["search-index.json"] = tuple(dict.fromkeys(str(record["url"]) for record in records))
+    for path, urls in (listed or {}).items():
+        links[path] = tuple(dict.fromkeys(urls))
     broken: list[BrokenLink] = []
     exists = files.keys() | promised
     resolve = _destination if remember else _resolve
@@ -54,7 +56,7 @@ def broken_links(
     if not same_world:
         _CLEAN.clear()
     for page, urls in links.items():
-        data = files[page]
+        data = files[page] if page in anchors else None
         clean = _CLEAN.get(page)
         if clean is not None and (clean is data or clean == data):
             continue
@@ -64,7 +66,7 @@ def broken_links(
             if (reason := _problem(resolve(page, url), exists, files, anchors))
         ]
         broken.extend(found)
-        if remember and not found:
+        if remember and data is not None and not found:
             _CLEAN[page] = data
     if remember:
         _WORLD.update(exists=exists, anchors=anchors)

@@ -106,19 +106,26 @@ class CompiledMarkdown:
     links: tuple[str, ...]
 
 
-_COMPILED: dict[tuple[str, bool], CompiledMarkdown] = {}
+_COMPILED: dict[str, CompiledMarkdown] = {}
+"""Compiled texts by `text_key`, a digest, so a text is never held again as a key."""
 COMPILED_LIMIT = 50_000
+
+
+def text_key(text: str, allow_html: bool) -> str:
+    return hashlib.sha1(f"{int(allow_html)}{text}".encode()).hexdigest()
 
 
 def compile_markdown(text: str, allow_html: bool = False) -> CompiledMarkdown:
     """The text as HTML with its `gtm:` links, kept for the life of the process, so a rebuild
     in `gtm serve` parses only the texts that changed."""
-    key = (text, allow_html)
-    found = _COMPILED.get(key)
+    key = text_key(text, allow_html)
+    found = _COMPILED.get(key) or _STORED.pop(key, None)
     if found is None:
+        found = _compile(text, allow_html)
+    if key not in _COMPILED:
         if len(_COMPILED) >= COMPILED_LIMIT:
             _COMPILED.clear()
-        found = _COMPILED[key] = _compile(text, allow_html)
+        _COMPILED[key] = found
     return found
 
 
@@ -166,25 +173,48 @@ def _scan_links(text: str, allow_html: bool) -> tuple[str, ...]:
 LINK_MARKS = (GTM_SCHEME, "&", "\\")
 
 
-_LINKS: dict[tuple[str, bool], tuple[str, ...]] = {}
+_LINKS: dict[str, tuple[str, ...]] = {}
 
 
-def scan_all(texts: Iterable[str], allow_html: bool = False, jobs: int = 1) -> int:
+def scan_all(
+    texts: Iterable[str],
+    allow_html: bool = False,
+    jobs: int = 1,
+    meanwhile: Callable[[], object] | None = None,
+) -> int:
     """Finds the `gtm:` links of every text neither compiled nor scanned yet, in `jobs` forked
     processes when there is enough of them; a third cheaper than compiling, which a check that
-    makes no page does not need. Returns how many texts were scanned."""
-    todo = {t for t in texts if (t, allow_html) not in _COMPILED and (t, allow_html) not in _LINKS}
-    if _STORED:
-        todo = {text for text in todo if not _take_stored(text, allow_html)}
-    ordered = sorted(todo, key=len, reverse=True)
+    makes no page does not need. `meanwhile` runs here as in `compile_all`. Returns how many
+    texts were scanned."""
+    todo = _not_done(texts, allow_html, _LINKS)
+    ordered = sorted(todo, key=lambda key: len(todo[key]), reverse=True)
     if len(_LINKS) + len(ordered) >= COMPILED_LIMIT:
         _LINKS.clear()
-    if jobs > 1 and sum(map(len, ordered)) >= PARALLEL_MIN_CHARS and can_fork():
-        found = in_processes(_scan_links, ordered, allow_html, jobs)
+    texts = [todo[key] for key in ordered]
+    if jobs > 1 and sum(map(len, texts)) >= PARALLEL_MIN_CHARS and can_fork():
+        found = in_processes(_scan_links, texts, allow_html, jobs, meanwhile)
     else:
-        found = [_scan_links(text, allow_html) for text in ordered]
-    _LINKS.update(zip([(text, allow_html) for text in ordered], found, strict=True))
+        found = [_scan_links(text, allow_html) for text in texts]
+        if meanwhile is not None:
+            meanwhile()
+    _LINKS.update(zip(ordered, found, strict=True))
     return len(ordered)
+
+
+def _not_done(texts: Iterable[str], allow_html: bool, *also: dict[str, Any]) -> dict[str, str]:
+    """The texts, by key, that are neither compiled, nor in `also`, nor stored by the last
+    build (those are taken)."""
+    todo: dict[str, str] = {}
+    for text in texts:
+        key = text_key(text, allow_html)
+        if key in _COMPILED or key in todo or any(key in done for done in also):
+            continue
+        stored = _STORED.pop(key, None)
+        if stored is not None:
+            _COMPILED[key] = stored
+        else:
+            todo[key] = text
+    return todo
 
 
 PARALLEL_MIN_CHARS = 200_000
@@ -200,34 +230,22 @@ def compile_all(
     """Compiles every text not compiled yet, in `jobs` forked processes when there is enough of
     it: Markdown is most of the work of a cold build. `meanwhile` runs in this process while the
     workers compile, so serial work costs no extra time. Returns how many texts were compiled."""
-    todo = sorted({t for t in texts if (t, allow_html) not in _COMPILED}, key=len, reverse=True)
-    if _STORED:
-        todo = [text for text in todo if not _take_stored(text, allow_html)]
-    if jobs > 1 and sum(map(len, todo)) >= PARALLEL_MIN_CHARS and can_fork():
-        compiled = in_processes(_compile, todo, allow_html, jobs, meanwhile)
-        if len(_COMPILED) + len(todo) >= COMPILED_LIMIT:
-            _COMPILED.clear()
-        _COMPILED.update(zip([(text, allow_html) for text in todo], compiled, strict=True))
-        return len(todo)
-    for text in todo:
-        compile_markdown(text, allow_html)
-    if meanwhile is not None:
-        meanwhile()
-    return len(todo)
+    todo = _not_done(texts, allow_html)
+    ordered = sorted(todo, key=lambda key: len(todo[key]), reverse=True)
+    texts = [todo[key] for key in ordered]
+    if jobs > 1 and sum(map(len, texts)) >= PARALLEL_MIN_CHARS and can_fork():
+        compiled = in_processes(_compile, texts, allow_html, jobs, meanwhile)
+    else:
+        compiled = [_compile(text, allow_html) for text in texts]
+        if meanwhile is not None:
+            meanwhile()
+    if len(_COMPILED) + len(ordered) >= COMPILED_LIMIT:
+        _COMPILED.clear()
+    _COMPILED.update(zip(ordered, compiled, strict=True))
+    return len(ordered)
 
 
 _STORED: dict[str, CompiledMarkdown] = {}
-
-
-def _stored_key(text: str, allow_html: bool) -> str:
-    return hashlib.sha1(f"{int(allow_html)}{text}".encode()).hexdigest()
-
-
-def _take_stored(text: str, allow_html: bool) -> bool:
-    found = _STORED.get(_stored_key(text, allow_html))
-    if found is not None:
-        _COMPILED[(text, allow_html)] = found
-    return found is not None
 
 
 def use_stored(payload: Any) -> None:
@@ -255,10 +273,12 @@ def forget_compiled() -> None:
 
 def stored_payload() -> dict[str, list[Any]]:
     """Every text compiled in this process, for `use_stored` in the next build."""
-    return {
-        _stored_key(text, allow_html): [compiled.html, list(compiled.links)]
-        for (text, allow_html), compiled in _COMPILED.items()
-    }
+    return {key: [compiled.html, list(compiled.links)] for key, compiled in _COMPILED.items()}
+
+
+TEXTS_PER_CHUNK = 100
+"""Workers send results back in chunks of about this many texts, so the chunks in flight stay
+small."""
 
 
 def in_processes(
@@ -269,7 +289,7 @@ def in_processes(
     meanwhile: Callable[[], object] | None = None,
 ) -> list[Result]:
     """`work` done on every text by `jobs` forked workers, results in the order given."""
-    parts = jobs * 4
+    parts = max(jobs * 4, len(texts) // TEXTS_PER_CHUNK)
     chunks = [(work, texts[i::parts], allow_html) for i in range(parts)]
     with multiprocessing.get_context("fork").Pool(jobs) as pool:
         pending = pool.map_async(_work_chunk, chunks)
@@ -291,14 +311,15 @@ def find_gtm_links(text: str, allow_html: bool = False) -> tuple[str, ...]:
     """Every `gtm:` href of a link or image in `text`, in order; code is not searched."""
     if GTM_SCHEME not in text:
         return ()
-    compiled = _COMPILED.get((text, allow_html))
+    key = text_key(text, allow_html)
+    compiled = _COMPILED.get(key) or _STORED.get(key)
     if compiled is not None:
         return compiled.links
-    found = _LINKS.get((text, allow_html))
+    found = _LINKS.get(key)
     if found is None:
         if len(_LINKS) >= COMPILED_LIMIT:
             _LINKS.clear()
-        found = _LINKS[(text, allow_html)] = _scan_links(text, allow_html)
+        found = _LINKS[key] = _scan_links(text, allow_html)
     return found
 
 

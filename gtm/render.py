@@ -234,6 +234,9 @@ class Renderer:
 PARALLEL_MIN_PAGES = 200
 """Below this many pages, starting worker processes costs more than it saves."""
 
+PAGES_PER_SLICE = 50
+"""Workers send pages back in slices of about this many, so the slices in flight stay small."""
+
 _shared: list[Renderer] = []
 
 
@@ -256,7 +259,7 @@ def render_pages(
                 progress(len(pages) - len(todo) + done)
         return html
     compile_templates(renderer.env, sorted({pages[index].template for index in todo}))
-    parts = jobs * 4
+    parts = max(jobs * 4, len(todo) // PAGES_PER_SLICE)
     _shared[:] = [renderer]
     try:
         with multiprocessing.get_context("fork").Pool(jobs) as pool:

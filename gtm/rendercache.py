@@ -33,6 +33,7 @@ class RenderCache:
     def __init__(self, output_dir: Path | None = None) -> None:
         self.shape = ""
         self.digests: dict[Key, str] = {}
+        self.keys: dict[Key, Key] = {}
         self.pages: dict[str, RenderedPage] = {}
         self.changed: set[Key] = set()
         self.reused = 0
@@ -48,6 +49,7 @@ class RenderCache:
         old = self.digests
         self.changed = {k for k in digests.keys() | old.keys() if digests.get(k) != old.get(k)}
         self.shape, self.digests, self.reused = shape, digests, 0
+        self.keys = {key: key for key in digests} | {EVERYTHING: EVERYTHING}
 
     def get(self, path: str) -> bytes | None:
         """The page as last rendered, if nothing it read has changed since."""
@@ -74,7 +76,10 @@ class RenderCache:
         return data if page_digest(data) == digest else None
 
     def keep(self, path: str, data: bytes, reads: set[Key]) -> None:
-        self.pages[path] = RenderedPage(data, page_digest(data), frozenset(reads))
+        """Keeps a page; the keys it read are the cache's own, not the copies a worker process
+        sent back, so thousands of pages hold them once."""
+        shared = frozenset(self.keys.get(key, key) for key in reads)
+        self.pages[path] = RenderedPage(data, page_digest(data), shared)
 
     def payload(self) -> dict[str, Any]:
         """The cache as JSON data, for the next `gtm build` to start from: a page's digest when

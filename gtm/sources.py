@@ -222,10 +222,32 @@ def _rel(path: Path, root: Path) -> str:
         return path.as_posix()
 
 
-def read_source(kind: str, path: Path, root: Path, diagnostics: Diagnostics) -> Source | None:
-    """Reads one content file; returns None when it cannot be read as content at all. The file
-    sits in a kind folder of a content folder that `open_project` found inside the project, so
-    only a link on the way can lead out, and only then is the whole path resolved."""
+@dataclass(frozen=True)
+class ContentFile:
+    """One content file as read from disk: its bytes and their digest, not parsed yet."""
+
+    kind: str
+    path: Path
+    rel: str
+    raw: bytes
+    digest: str
+
+    def markdown_body(self) -> str | None:
+        """The body of a `.md` file as its source will hold it, found without parsing the
+        fields, so that its Markdown can be worked on while they are parsed."""
+        if self.path.suffix != ".md":
+            return None
+        ignored = Diagnostics()
+        text = _decode(self.raw, self.rel, ignored)
+        split = _split_front_matter(text, self.rel, ignored) if text is not None else None
+        body = text[split[4] :] if text is not None and split is not None else ""
+        return body if body.strip() else None
+
+
+def read_file(kind: str, path: Path, root: Path, diagnostics: Diagnostics) -> ContentFile | None:
+    """Reads one content file; None when it cannot be read as content at all. The file sits in
+    a kind folder of a content folder that `open_project` found inside the project, so only a
+    link on the way can lead out, and only then is the whole path resolved."""
     rel = _rel(path, root)
     linked = os.path.islink(path) or os.path.islink(os.path.dirname(path))
     if linked and not is_within(path, root):
@@ -247,11 +269,24 @@ def read_source(kind: str, path: Path, root: Path, diagnostics: Diagnostics) -> 
             f"is {len(raw):,} bytes; a content file may be at most 1 MiB",
         )
         return None
-    digest = hashlib.sha256(raw).hexdigest()
-    key = (kind, rel, path.name, digest)
+    return ContentFile(kind, path, rel, raw, hashlib.sha256(raw).hexdigest())
+
+
+def parse_file(file: ContentFile, diagnostics: Diagnostics) -> Source | None:
+    """The file's fields and body as a Source; None when they cannot be read as content."""
+    key = (file.kind, file.rel, file.path.name, file.digest)
     return reported(
-        _PARSED, key, diagnostics, lambda found: _parse(kind, rel, path, raw, digest, found)
+        _PARSED,
+        key,
+        diagnostics,
+        lambda found: _parse(file.kind, file.rel, file.path, file.raw, file.digest, found),
     )
+
+
+def read_source(kind: str, path: Path, root: Path, diagnostics: Diagnostics) -> Source | None:
+    """Reads and parses one content file."""
+    file = read_file(kind, path, root, diagnostics)
+    return parse_file(file, diagnostics) if file is not None else None
 
 
 _PARSED: PerFile[tuple[Source | None, tuple[Diagnostic, ...]]] = PerFile(limit=16_384)
@@ -409,12 +444,21 @@ def _slugify(name: str) -> str:
     return slug[:64] or "my-artifact"
 
 
-def read_sources(content_dir: Path, root: Path, diagnostics: Diagnostics) -> list[Source]:
-    """Every content file of the project, read; duplicate ids in a folder are errors."""
+def read_files(content_dir: Path, root: Path, diagnostics: Diagnostics) -> list[ContentFile]:
+    """Every content file of the project, read but not parsed."""
+    found = (
+        read_file(kind, path, root, diagnostics)
+        for kind, path in discover(content_dir, root, diagnostics)
+    )
+    return [file for file in found if file is not None]
+
+
+def parse_sources(files: list[ContentFile], diagnostics: Diagnostics) -> list[Source]:
+    """The files parsed; duplicate ids in a folder are errors."""
     sources: list[Source] = []
     seen: dict[tuple[str, str], str] = {}
-    for kind, path in discover(content_dir, root, diagnostics):
-        source = read_source(kind, path, root, diagnostics)
+    for file in files:
+        source = parse_file(file, diagnostics)
         if source is None:
             continue
         key = (source.kind, source.id)
@@ -426,6 +470,11 @@ def read_sources(content_dir: Path, root: Path, diagnostics: Diagnostics) -> lis
         seen[key] = source.path
         sources.append(source)
     return sources
+
+
+def read_sources(content_dir: Path, root: Path, diagnostics: Diagnostics) -> list[Source]:
+    """Every content file of the project, read and parsed."""
+    return parse_sources(read_files(content_dir, root, diagnostics), diagnostics)
 
 
 def locate(sources: list[Source], needles: list[str]) -> tuple[str, int, int]:

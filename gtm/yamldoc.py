@@ -199,6 +199,11 @@ def use_stored_documents(payload: Any) -> None:
         _STORED.update(payload)
 
 
+def forget_documents() -> None:
+    """Lets go of the documents kept for the cache once it is written."""
+    _MADE.clear()
+
+
 def stored_documents() -> Iterator[tuple[str, list[Any]]]:
     """Every document of this run as JSON data, one at a time as the cache file is written,
     for `use_stored_documents` in the next build."""

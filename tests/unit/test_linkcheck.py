@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import json
-
 import pytest
 
 from gtm.linkcheck import _resolve, broken_links
@@ -83,11 +81,10 @@ def test_each_broken_url_is_reported_once_per_page() -> None:
 
 
 def test_search_index_urls_are_checked_too() -> None:
-    records = [{"url": "personas/dana/index.html"}, {"url": "personas/gone/index.html"}]
-    files = {**FILES, "search-index.json": json.dumps(records).encode()}
-    assert [(p, u) for p, u, _ in reasons(files)] == [
-        ("search-index.json", "personas/gone/index.html")
-    ]
+    urls = ["personas/dana/index.html", "personas/gone/index.html"]
+    files = {**FILES, "search-index.json": b"[]"}
+    found = broken_links(files, listed={"search-index.json": urls})
+    assert [(b.page, b.url) for b in found] == [("search-index.json", "personas/gone/index.html")]
 
 
 def test_data_attributes_are_not_mistaken_for_ids() -> None:
