@@ -77,9 +77,10 @@ def check_project(
     bodies: MarkdownPass | None = None,
 ) -> CheckResult:
     """Reads, validates, links and checks the whole project, collecting every problem.
-    `stored` takes what the last build parsed and compiled from the project's cache. `bodies`
-    works through the Markdown bodies while the fields are parsed and validated (by default it
-    finds their links); `prepare` is given the validated items before they are linked."""
+    `stored` marks a one-off run, which takes what the last build parsed and compiled from
+    the project's cache, and in which `bodies` works through the Markdown bodies while the
+    fields are parsed and validated (by default it finds their links); `prepare` is given the
+    validated items before they are linked."""
     if stored:
         use_stored(project.read_cache(MARKDOWN_CACHE))
         use_stored_documents(project.read_cache(YAML_CACHE))
@@ -99,8 +100,11 @@ def check_project(
             elif result is not None:
                 items.append(result)
 
-    texts = [body for file in files if (body := file.markdown_body()) is not None]
-    (bodies or _link_scan(options))(texts, load)
+    if stored:
+        texts = [body for file in files if (body := file.markdown_body()) is not None]
+        (bodies or _link_scan(options))(texts, load)
+    else:
+        load()  # `gtm serve`, whose memos hold the Markdown of every file that did not change
     if prepare is not None:
         prepare(items)
     site = link_site(items, brands[-1] if brands else None, options, diagnostics)
