@@ -186,19 +186,33 @@ def scan_all(
     processes when there is enough of them; a third cheaper than compiling, which a check that
     makes no page does not need. `meanwhile` runs here as in `compile_all`. Returns how many
     texts were scanned."""
-    todo = _not_done(texts, allow_html, _LINKS)
-    ordered = sorted(todo, key=lambda key: len(todo[key]), reverse=True)
-    if len(_LINKS) + len(ordered) >= COMPILED_LIMIT:
+    found = _work_through(
+        _scan_links, _not_done(texts, allow_html, _LINKS), allow_html, jobs, meanwhile
+    )
+    if len(_LINKS) + len(found) >= COMPILED_LIMIT:
         _LINKS.clear()
+    _LINKS.update(found)
+    return len(found)
+
+
+def _work_through(
+    work: Callable[[str, bool], Result],
+    todo: dict[str, str],
+    allow_html: bool,
+    jobs: int,
+    meanwhile: Callable[[], object] | None,
+) -> dict[str, Result]:
+    """`work` done on every text of `todo`, by key: longest first, in forked workers when there
+    is enough text, with `meanwhile` run here either way."""
+    ordered = sorted(todo, key=lambda key: len(todo[key]), reverse=True)
     texts = [todo[key] for key in ordered]
     if jobs > 1 and sum(map(len, texts)) >= PARALLEL_MIN_CHARS and can_fork():
-        found = in_processes(_scan_links, texts, allow_html, jobs, meanwhile)
+        done = in_processes(work, texts, allow_html, jobs, meanwhile)
     else:
-        found = [_scan_links(text, allow_html) for text in texts]
+        done = [work(text, allow_html) for text in texts]
         if meanwhile is not None:
             meanwhile()
-    _LINKS.update(zip(ordered, found, strict=True))
-    return len(ordered)
+    return dict(zip(ordered, done, strict=True))
 
 
 def _not_done(texts: Iterable[str], allow_html: bool, *also: dict[str, Any]) -> dict[str, str]:
@@ -230,19 +244,11 @@ def compile_all(
     """Compiles every text not compiled yet, in `jobs` forked processes when there is enough of
     it: Markdown is most of the work of a cold build. `meanwhile` runs in this process while the
     workers compile, so serial work costs no extra time. Returns how many texts were compiled."""
-    todo = _not_done(texts, allow_html)
-    ordered = sorted(todo, key=lambda key: len(todo[key]), reverse=True)
-    texts = [todo[key] for key in ordered]
-    if jobs > 1 and sum(map(len, texts)) >= PARALLEL_MIN_CHARS and can_fork():
-        compiled = in_processes(_compile, texts, allow_html, jobs, meanwhile)
-    else:
-        compiled = [_compile(text, allow_html) for text in texts]
-        if meanwhile is not None:
-            meanwhile()
-    if len(_COMPILED) + len(ordered) >= COMPILED_LIMIT:
+    compiled = _work_through(_compile, _not_done(texts, allow_html), allow_html, jobs, meanwhile)
+    if len(_COMPILED) + len(compiled) >= COMPILED_LIMIT:
         _COMPILED.clear()
-    _COMPILED.update(zip(ordered, compiled, strict=True))
-    return len(ordered)
+    _COMPILED.update(compiled)
+    return len(compiled)
 
 
 _STORED: dict[str, CompiledMarkdown] = {}
