@@ -119,10 +119,9 @@ def compile_markdown(text: str, allow_html: bool = False) -> CompiledMarkdown:
     """The text as HTML with its `gtm:` links, kept for the life of the process, so a rebuild
     in `gtm serve` parses only the texts that changed."""
     key = text_key(text, allow_html)
-    found = _COMPILED.get(key) or _STORED.pop(key, None)
+    found = _COMPILED.get(key)
     if found is None:
-        found = _compile(text, allow_html)
-    if key not in _COMPILED:
+        found = _STORED.pop(key, None) or _compile(text, allow_html)
         if len(_COMPILED) >= COMPILED_LIMIT:
             _COMPILED.clear()
         _COMPILED[key] = found

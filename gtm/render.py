@@ -250,14 +250,14 @@ def render_pages(
     cache keeps are taken from it; when many are left, `jobs` forked workers share them,
     inheriting the renderer with its compiled templates and Markdown."""
     kept = renderer.pages
-    html: list[bytes | None] = [kept.get(page.path) if kept else None for page in pages]
-    todo = [index for index, found in enumerate(html) if found is None]
+    written: list[bytes | None] = [kept.get(page.path) if kept else None for page in pages]
+    todo = [index for index, found in enumerate(written) if found is None]
     if jobs < 2 or len(todo) < PARALLEL_MIN_PAGES or not can_fork():
         for done, index in enumerate(todo, 1):
-            html[index] = renderer.render_fresh(pages[index])
+            written[index] = renderer.render_fresh(pages[index])
             if progress:
                 progress(len(pages) - len(todo) + done)
-        return html
+        return written
     compile_templates(renderer.env, sorted({pages[index].template for index in todo}))
     parts = max(jobs * 4, len(todo) // PAGES_PER_SLICE)
     _shared[:] = [renderer]
@@ -266,17 +266,17 @@ def render_pages(
             slices = [[pages[index] for index in todo[start::parts]] for start in range(parts)]
             done = len(pages) - len(todo)
             for start, rendered, problems in pool.imap_unordered(_render_slice, enumerate(slices)):
-                for index, (text, reads) in zip(todo[start::parts], rendered, strict=True):
-                    html[index] = text
-                    if kept is not None and text is not None:
-                        kept.keep(pages[index].path, text, reads)
+                for index, (data, reads) in zip(todo[start::parts], rendered, strict=True):
+                    written[index] = data
+                    if kept is not None and data is not None:
+                        kept.keep(pages[index].path, data, reads)
                 renderer.diagnostics.extend(problems)
                 done += len(rendered)
                 if progress:
                     progress(done)
     finally:
         _shared.clear()
-    return html
+    return written
 
 
 def _render_slice(

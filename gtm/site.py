@@ -61,8 +61,8 @@ def link_site(
 ) -> Site:
     """Resolves every reference and `gtm:` link; problems are reported, never raised. Items
     that failed validation are not part of the site, but their references are still checked."""
-    linking = (text for text in markdown_texts(items) if GTM_SCHEME in text)
-    scan_all(linking, jobs=options.jobs)
+    unlinked = (item for item in items if (item.path, item.source.digest) not in _REFERENCES)
+    scan_all((text for text in markdown_texts(unlinked) if GTM_SCHEME in text), jobs=options.jobs)
     known = {(item.kind, item.id): item for item in items if item.complete}
     ids_by_kind: dict[str, set[str]] = defaultdict(set)
     for item in items:

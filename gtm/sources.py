@@ -128,6 +128,9 @@ class PerFile(Generic[T]):
         self.found: dict[Hashable, T] = {}
         self.limit = limit
 
+    def __contains__(self, key: Hashable) -> bool:
+        return key in self.found
+
     def get(self, key: Hashable, make: Callable[[], T]) -> T:
         if key not in self.found:
             if len(self.found) >= self.limit:
