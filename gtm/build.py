@@ -85,7 +85,7 @@ def check_project(
         use_stored(project.read_cache(MARKDOWN_CACHE))
         use_stored_documents(project.read_cache(YAML_CACHE))
     diagnostics = Diagnostics()
-    files = read_files(project.content_dir, project.root, diagnostics)
+    files = read_files(project.content_dir, project.root, diagnostics, remember=not stored)
     sources: list[Source] = []
     items: list[Item] = []
     brands: list[Brand] = []
@@ -168,7 +168,9 @@ def build_site(
         return_freed_memory()
     if fails(checked.diagnostics, options.strict):
         return BuildResult({}, checked.diagnostics, 0, checked.files)
-    portal = make_portal(checked.site, project.config, options.today, options.audience, options.pdf)
+    portal = make_portal(
+        checked.site, project.config, options.today, options.audience, options.pdf, session
+    )
     if kept is None:
         kept = RenderCache.from_payload(project.read_cache(PAGES_CACHE), project.output_dir)
     renderer = Renderer(theme, portal, project.root, diagnostics, env, kept)

@@ -185,8 +185,9 @@ def scan_all(
     processes when there is enough of them; a third cheaper than compiling, which a check that
     makes no page does not need. `meanwhile` runs here as in `compile_all`. Returns how many
     texts were scanned."""
+    keyed = ((text, text_key(text, allow_html)) for text in texts)
     found = _work_through(
-        _scan_links, _not_done(texts, allow_html, _LINKS), allow_html, jobs, meanwhile
+        _scan_links, _not_done(keyed, allow_html, _LINKS), allow_html, jobs, meanwhile
     )
     if len(_LINKS) + len(found) >= COMPILED_LIMIT:
         _LINKS.clear()
@@ -214,12 +215,13 @@ def _work_through(
     return dict(zip(ordered, done, strict=True))
 
 
-def _not_done(texts: Iterable[str], allow_html: bool, *also: dict[str, Any]) -> dict[str, str]:
+def _not_done(
+    keyed: Iterable[tuple[str, str]], allow_html: bool, *also: dict[str, Any]
+) -> dict[str, str]:
     """The texts, by key, that are neither compiled, nor in `also`, nor stored by the last
     build (those are taken)."""
     todo: dict[str, str] = {}
-    for text in texts:
-        key = text_key(text, allow_html)
+    for text, key in keyed:
         if key in _COMPILED or key in todo or any(key in done for done in also):
             continue
         stored = _STORED.pop(key, None)
@@ -243,11 +245,31 @@ def compile_all(
     """Compiles every text not compiled yet, in `jobs` forked processes when there is enough of
     it: Markdown is most of the work of a cold build. `meanwhile` runs in this process while the
     workers compile, so serial work costs no extra time. Returns how many texts were compiled."""
-    compiled = _work_through(_compile, _not_done(texts, allow_html), allow_html, jobs, meanwhile)
+    todo = _not_done(_keyed_again(texts, allow_html), allow_html)
+    compiled = _work_through(_compile, todo, allow_html, jobs, meanwhile)
     if len(_COMPILED) + len(compiled) >= COMPILED_LIMIT:
         _COMPILED.clear()
     _COMPILED.update(compiled)
     return len(compiled)
+
+
+_KEYS: dict[int, tuple[str, bool, str]] = {}
+"""The key of each text the last `compile_all` was given, by the text's identity: in `gtm
+serve` the texts of unchanged files are the same objects on every save, and hashing them all
+again took longer than the rest of a rebuild's compiling."""
+
+
+def _keyed_again(texts: Iterable[str], allow_html: bool) -> list[tuple[str, str]]:
+    keyed: list[tuple[str, str]] = []
+    for text in texts:
+        found = _KEYS.get(id(text))
+        if found is not None and found[0] is text and found[1] == allow_html:
+            keyed.append((text, found[2]))
+        else:
+            keyed.append((text, text_key(text, allow_html)))
+    _KEYS.clear()
+    _KEYS.update((id(text), (text, allow_html, key)) for text, key in keyed)
+    return keyed
 
 
 _STORED: dict[str, CompiledMarkdown] = {}
@@ -274,6 +296,7 @@ def forget_compiled() -> None:
     _COMPILED.clear()
     _LINKS.clear()
     _STORED.clear()
+    _KEYS.clear()
 
 
 def stored_payload() -> dict[str, list[Any]]:

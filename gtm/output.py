@@ -13,7 +13,7 @@ import stat
 from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import lru_cache
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 
 from gtm.errors import ProjectError
 from gtm.project import is_within
@@ -107,8 +107,8 @@ def _stage_and_swap(output_dir: Path, staging: Path, files: Mapping[str, bytes])
 
 @lru_cache(maxsize=65_536)
 def _check_name(name: str) -> None:
-    path = PurePosixPath(name)
-    if path.is_absolute() or ".." in path.parts or not path.parts or name == MANIFEST:
+    parts = [part for part in name.split("/") if part not in ("", ".")]
+    if name.startswith("/") or ".." in parts or not parts or name == MANIFEST:
         raise ValueError(f"refusing to write '{name}' outside the output folder")
 
 
@@ -222,10 +222,12 @@ def update(
                 "move it away or choose another output folder"
             )
     written = []
+    base = str(output_dir)
     for name, data in sorted(files.items()):
-        target = output_dir / name
-        if previous is not None and previous.get(name) == data and target.is_file():
+        where = os.path.join(base, name)
+        if previous is not None and previous.get(name) == data and os.path.isfile(where):
             continue
+        target = Path(where)
         if target.is_file() and target.stat().st_size == len(data) and target.read_bytes() == data:
             continue
         target.parent.mkdir(parents=True, exist_ok=True)

@@ -22,6 +22,7 @@ from gtm.pdf import cancel_rendering
 from gtm.project import Project, RunOptions, open_project, run_options
 from gtm.rendercache import RenderCache
 from gtm.server import DevServer, SiteState
+from gtm.sources import forget_reads
 from gtm.watch import Watcher
 
 
@@ -163,6 +164,7 @@ class DevSession:
             while not stop.is_set():
                 change = self.watcher.next_change(timeout=0.1)
                 if change is not None:
+                    forget_reads(change.paths)
                     self.rebuild()
         finally:
             self.close()

@@ -68,29 +68,29 @@ def link_site(
     for item in items:
         ids_by_kind[item.kind].add(item.id)
     _check_page_ids(items, diagnostics)
+    shown_items: dict[str, dict[str, Item]] = {kind: {} for kind in KINDS}
+    for item in known.values():
+        if shown(item, options):
+            shown_items[item.kind][item.id] = item
     references: list[Reference] = []
+    backlinks: dict[Key, set[Key]] = defaultdict(set)
     for item in items:
         key = (item.path, item.source.digest)
         found = reported(
             _REFERENCES, key, diagnostics, lambda problems, i=item: tuple(_references(i, problems))
         )
+        source = (item.kind, item.id)
+        visible = item.complete and shown_items[item.kind].get(item.id) is item
         for reference in found:
             kind, ident = reference.target
             if ident not in ids_by_kind[kind]:
                 _report_unknown(reference, ids_by_kind, diagnostics)
             elif item.complete and reference.target in known:
                 references.append(reference)
-                if shown(item, options):
+                if visible and ident not in shown_items[kind]:
                     _report_left_out(reference, known[reference.target], options, diagnostics)
-    shown_items: dict[str, dict[str, Item]] = {kind: {} for kind in KINDS}
-    for item in known.values():
-        if shown(item, options):
-            shown_items[item.kind][item.id] = item
-    backlinks: dict[Key, set[Key]] = defaultdict(set)
-    for reference in references:
-        source = (reference.source.kind, reference.source.id)
-        if shown(reference.source, options) and source != reference.target:
-            backlinks[reference.target].add(source)
+                if visible and source != reference.target:
+                    backlinks[reference.target].add(source)
     return Site(
         items=shown_items,
         known=known,
@@ -200,8 +200,6 @@ def _report_left_out(
     reference: Reference, target: Item, options: RunOptions, diagnostics: Diagnostics
 ) -> None:
     """A shown item that refers to one the build leaves out shows only that one's name."""
-    if shown(target, options):
-        return
     if target.fields.status == "draft" and not options.drafts:
         code, why = "draft-reference", "is a draft"
     else:

@@ -7,8 +7,9 @@ import bisect
 import hashlib
 import os
 import re
+import stat
 from array import array
-from collections.abc import Callable, Hashable, Sequence
+from collections.abc import Callable, Hashable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Generic, TypeVar
@@ -247,32 +248,63 @@ class ContentFile:
         return body if body.strip() else None
 
 
-def read_file(kind: str, path: Path, root: Path, diagnostics: Diagnostics) -> ContentFile | None:
+def read_file(
+    kind: str, path: Path, root: Path, diagnostics: Diagnostics, remember: bool = False
+) -> ContentFile | None:
     """Reads one content file; None when it cannot be read as content at all. The file sits in
     a kind folder of a content folder that `open_project` found inside the project, so only a
-    link on the way can lead out, and only then is the whole path resolved."""
+    link on the way can lead out, and only then is the whole path resolved. With `remember`
+    (`gtm serve`), a file whose size, times and inode are those of its last read is not read
+    again."""
     rel = _rel(path, root)
-    linked = os.path.islink(path) or os.path.islink(os.path.dirname(path))
-    if linked and not is_within(path, root):
-        diagnostics.error(
-            rel, 1, 1, "outside-project", "is a link to a file outside the project: not read"
-        )
-        return None
+    name = str(path)
     try:
-        raw = path.read_bytes()
+        status = os.lstat(name)
+        if stat.S_ISLNK(status.st_mode) or os.path.islink(os.path.dirname(name)):
+            if not is_within(path, root):
+                diagnostics.error(
+                    rel,
+                    1,
+                    1,
+                    "outside-project",
+                    "is a link to a file outside the project: not read",
+                )
+                return None
+            status = os.stat(name)
+        signature = (status.st_ino, status.st_size, status.st_mtime_ns, status.st_ctime_ns)
+        last = _READ.get(name) if remember else None
+        if last is not None and last[0] == signature and last[1].kind == kind:
+            return last[1]
+        raw = path.read_bytes() if status.st_size <= MAX_FILE_BYTES else b""
     except OSError as exc:
         diagnostics.error(rel, 1, 1, "unreadable", f"cannot be read: {exc.strerror}")
         return None
-    if len(raw) > MAX_FILE_BYTES:
+    size = max(status.st_size, len(raw))
+    if size > MAX_FILE_BYTES:
         diagnostics.error(
-            rel,
-            1,
-            1,
-            "file-too-large",
-            f"is {len(raw):,} bytes; a content file may be at most 1 MiB",
+            rel, 1, 1, "file-too-large", f"is {size:,} bytes; a content file may be at most 1 MiB"
         )
         return None
-    return ContentFile(kind, path, rel, raw, hashlib.sha256(raw).hexdigest())
+    file = ContentFile(kind, path, rel, raw, hashlib.sha256(raw).hexdigest())
+    if remember:
+        if len(_READ) >= _PARSED.limit:
+            _READ.clear()
+        _READ[name] = (signature, file)
+    return file
+
+
+_READ: dict[str, tuple[tuple[int, ...], ContentFile]] = {}
+"""The last read of each file in `gtm serve`, with the stat it was read at."""
+
+
+def forget_reads(paths: Iterable[Path]) -> None:
+    """Reads the given files, or the files in the given folders, again next time, whatever
+    their stat says: two saves within one tick of the file system's clock can leave the same
+    size and times."""
+    for changed in map(str, paths):
+        under = changed + os.sep
+        for name in [name for name in _READ if name == changed or name.startswith(under)]:
+            del _READ[name]
 
 
 def parse_file(file: ContentFile, diagnostics: Diagnostics) -> Source | None:
@@ -447,10 +479,12 @@ def _slugify(name: str) -> str:
     return slug[:64] or "my-artifact"
 
 
-def read_files(content_dir: Path, root: Path, diagnostics: Diagnostics) -> list[ContentFile]:
+def read_files(
+    content_dir: Path, root: Path, diagnostics: Diagnostics, remember: bool = False
+) -> list[ContentFile]:
     """Every content file of the project, read but not parsed."""
     found = (
-        read_file(kind, path, root, diagnostics)
+        read_file(kind, path, root, diagnostics, remember)
         for kind, path in discover(content_dir, root, diagnostics)
     )
     return [file for file in found if file is not None]

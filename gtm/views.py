@@ -8,7 +8,7 @@ import hashlib
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from functools import cached_property
 
@@ -249,11 +249,16 @@ class Portal:
         return [e for e in self.kinds[kind] if e.path in paths]
 
 
-def make_portal(site: Site, config: Config, today: date, audience: str, pdf: bool) -> Portal:
+def make_portal(
+    site: Site, config: Config, today: date, audience: str, pdf: bool, remember: bool = False
+) -> Portal:
+    """The portal of a linked site. With `remember` (`gtm serve`), the entries of the last
+    portal are taken again where nothing they show has changed."""
+    entries = _entries(site, config, today, pdf, _KEPT if remember else _KeptEntries())
     kinds: dict[str, tuple[Entry, ...]] = {}
     for kind in KINDS:
-        entries = [_entry(item, site, config, today, pdf) for item in site.items[kind].values()]
-        kinds[kind] = tuple(sorted(entries, key=_order))
+        shown = (entries[(kind, ident)] for ident in site.items[kind])
+        kinds[kind] = tuple(sorted(shown, key=_order))
     logo = config.brand.logo
     return Portal(
         title=config.site.title,
@@ -267,6 +272,45 @@ def make_portal(site: Site, config: Config, today: date, audience: str, pdf: boo
         linked_site=site,
         config=config,
     )
+
+
+@dataclass
+class _KeptEntries:
+    """The items and entries of the last portal, with the facts every entry was made on."""
+
+    facts: tuple[object, ...] = ()
+    items: dict[Key, Item] = field(default_factory=dict)
+    entries: dict[Key, tuple[tuple[Key, ...], Entry]] = field(default_factory=dict)
+
+
+_KEPT = _KeptEntries()
+
+
+def _entries(
+    site: Site, config: Config, today: date, pdf: bool, kept: _KeptEntries
+) -> dict[Key, Entry]:
+    """An entry shows its item and the names of the items that refer to it: it is made again
+    when its item, the items referring to it, or any of those items changed since `kept`."""
+    facts = (today, config.build.freshness_days, pdf)
+    items = {(item.kind, item.id): item for item in site.all_items()}
+    changed = {
+        key for key in items.keys() | kept.items.keys() if items.get(key) is not kept.items.get(key)
+    }
+    last = kept.entries if kept.facts == facts else {}
+    made: dict[Key, tuple[tuple[Key, ...], Entry]] = {}
+    for key, item in items.items():
+        sources = site.backlinks.get(key, ())
+        found = last.get(key)
+        if (
+            found is None
+            or key in changed
+            or found[0] != sources
+            or not changed.isdisjoint(sources)
+        ):
+            found = (sources, _entry(item, site, config, today, pdf))
+        made[key] = found
+    kept.facts, kept.items, kept.entries = facts, items, made
+    return {key: entry for key, (_, entry) in made.items()}
 
 
 def _entry(item: Item, site: Site, config: Config, today: date, pdf: bool) -> Entry:

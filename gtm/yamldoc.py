@@ -253,7 +253,9 @@ def _parse(text: str, line_offset: int, index_offset: int) -> YamlDocument:
         if exc.context and exc.context_mark and exc.problem_mark:
             where = exc.context_mark.line + 1 + line_offset, exc.context_mark.column + 1
             message += f" ({exc.context}, which starts at line {where[0]}, column {where[1]})"
-        if mark is not None:
+        if mark is not None and "maximum nesting depth" in message:
+            builder.problem(mark, "yaml-too-deep", f"nesting is deeper than {MAX_DEPTH} levels")
+        elif mark is not None:
             builder.problem(mark, "yaml-syntax", f"invalid YAML: {message}")
         else:
             builder.problems.append(YamlProblem(1 + line_offset, 1, "yaml-syntax", message))

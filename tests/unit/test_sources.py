@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from gtm.diagnostics import Diagnostics
-from gtm.sources import MAX_FILE_BYTES, discover, read_sources
+from gtm.sources import MAX_FILE_BYTES, discover, forget_reads, read_files, read_sources
 from tests.unit.helpers import formatted, read, write
 
 PERSONA_YAML = "name: Dana\nrole: Head\n"
@@ -301,3 +301,36 @@ def test_a_markdown_body_is_kept_once_and_read_across_the_cut(tmp_path: Path) ->
     assert source.raw(cut - 4, cut + 4) == text[cut - 4 : cut + 4]
     assert source.raw(0, 3) == "---" and source.raw(cut, len(text)) == source.data["body"]
     assert source.find(("body",), "Text") == (6, 1)
+
+
+def test_serve_reads_again_only_what_changed_or_was_reported_changed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    content = project_files(tmp_path, ["content/personas/a.yaml", "content/personas/b.yaml"])
+    path = content / "personas/a.yaml"
+
+    def names() -> list[str]:
+        files = read_files(content, tmp_path, Diagnostics(), remember=True)
+        return [file.raw.decode().splitlines()[0] for file in files]
+
+    assert names() == ["name: Dana", "name: Dana"]
+    path.write_text(PERSONA_YAML.replace("Dana", "Samuel"), encoding="utf-8")
+    assert names() == ["name: Samuel", "name: Dana"]
+    last = os.lstat(path)
+    real_lstat = os.lstat
+    monkeypatch.setattr(os, "lstat", lambda name: last if name == str(path) else real_lstat(name))
+    path.write_text(PERSONA_YAML.replace("Dana", "Kim Li"), encoding="utf-8")
+    assert names()[0] == "name: Samuel"  # the same size and times, as within one clock tick
+    forget_reads([content / "personas"])
+    assert names()[0] == "name: Kim Li"
+
+
+def test_an_oversized_file_is_refused_without_being_read(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    content = project_files(tmp_path, ["content/personas/a.yaml"])
+    (content / "personas/a.yaml").write_bytes(b"x" * (MAX_FILE_BYTES + 1))
+    monkeypatch.setattr(Path, "read_bytes", lambda path: pytest.fail(f"{path} was read"))
+    diagnostics = Diagnostics()
+    assert read_files(content, tmp_path, diagnostics) == []
+    assert [d.code for d in diagnostics.items] == ["file-too-large"]
