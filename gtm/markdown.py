@@ -17,6 +17,7 @@ from typing import Any, TypeVar
 from markdown_it import MarkdownIt
 from markdown_it.common.utils import escapeHtml
 from markdown_it.renderer import RendererHTML
+from markdown_it.rules_block import StateBlock
 from markdown_it.rules_core import StateCore, block, normalize
 from markdown_it.token import Token
 from markdown_it.utils import EnvType, OptionsDict
@@ -50,10 +51,15 @@ class LinkTarget:
 
 
 @cache
-def parser(allow_html: bool = False) -> MarkdownIt:
-    """The one Markdown configuration, shared by link checks and rendering."""
+def parser(allow_html: bool = False, tables: bool = True, setext: bool = True) -> MarkdownIt:
+    """The one Markdown configuration, shared by link checks and rendering. Without `tables`
+    or `setext` it is only faster, for the texts `parser_for` gives it."""
     md = MarkdownIt("commonmark", {"html": allow_html})
     md.enable(["table", "strikethrough"])
+    if not tables:
+        md.disable("table")
+    if not setext:
+        md.block.ruler.at("lheading", _no_setext_heading)
     md.options["tasklists"] = True
     md.options["alerts"] = True
     md.use(footnote_plugin, inline=False)
@@ -61,6 +67,25 @@ def parser(allow_html: bool = False) -> MarkdownIt:
     md.validateLink = _safe_link  # type: ignore[method-assign]
     md.add_render_rule("list_item_open", _list_item_open)
     return md
+
+
+def parser_for(text: str, allow_html: bool) -> MarkdownIt:
+    """The parser that gives this text's tokens fastest. The table and setext-heading rules are
+    tried at every block and on every line of a paragraph, the costliest part of parsing, yet
+    a table needs a '|' and a setext heading a line that ends in '-' or '='; in a text without
+    one, lighter rules give the same tokens."""
+    return parser(allow_html, "|" in text, _UNDERLINE.search(text) is not None)
+
+
+_UNDERLINE = re.compile(r"[-=][ \t]*(?:[\r\n]|\Z)")
+
+
+def _no_setext_heading(state: StateBlock, start: int, end: int, silent: bool) -> bool:
+    """markdown-it's setext-heading rule where no underline can follow: it fails, leaving the
+    parent type set to paragraph as that rule leaves it when it fails, which later rules read."""
+    if not state.is_code_block(start):
+        state.parentType = "paragraph"
+    return False
 
 
 def _list_item_open(
@@ -129,7 +154,7 @@ def compile_markdown(text: str, allow_html: bool = False) -> CompiledMarkdown:
 
 
 def _compile(text: str, allow_html: bool) -> CompiledMarkdown:
-    md = parser(allow_html)
+    md = parser_for(text, allow_html)
     env: dict[str, object] = {}
     tokens = md.parse(text, env)
     links = [href for token in tokens for href in _gtm_hrefs(token.children or ())]
@@ -152,7 +177,7 @@ def _scan_links(text: str, allow_html: bool) -> tuple[str, ...]:
     """The `gtm:` links of a text without making its HTML, for `gtm check`: the blocks are
     parsed as usual, the inline syntax only of the blocks that may hold such a link (a link
     can be written with an entity or an escape, or use a definition elsewhere in the text)."""
-    md = parser(allow_html)
+    md = parser_for(text, allow_html)
     env: dict[str, Any] = {}
     state = StateCore(text, md, env)
     normalize(state)

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import itertools
 from pathlib import Path
 
 import pytest
+from markdown_it import MarkdownIt
 
 from gtm.markdown import (
     LinkTarget,
@@ -14,6 +16,7 @@ from gtm.markdown import (
     forget_compiled,
     parse_link,
     parser,
+    parser_for,
     scan_all,
 )
 
@@ -128,6 +131,28 @@ def test_github_style_extensions_are_on() -> None:
     html = parser().render("| a |\n|---|\n| b |\n\n~~gone~~\n")
     assert "<table>" in html
     assert "<s>gone</s>" in html
+
+
+LINES = ["a [x](gtm:p/q)", "- a", "1. a", "2. b", "  b", "    c", "> q", "", "* x", "| a | b |"]
+UNDERLINES = ["---", "===", "  -- ", "a\r\n===\r\n", "|---|---|", "- - -", "--"]
+
+
+def _tokens(text: str, md: MarkdownIt) -> list[tuple[object, ...]]:
+    tokens = md.parse(text, {})
+    return [(t.type, t.map, t.content, t.markup, t.meta, t.attrs) for t in tokens]
+
+
+def test_the_lighter_parsers_give_the_same_tokens() -> None:
+    """Every three-line text of these lines, and each with an underline or a table after it:
+    the parser chosen for a text gives the tokens of the full one, parent types included."""
+    full = parser(False, True, True)
+    texts = ["\n".join(lines) for lines in itertools.product(LINES, repeat=3)]
+    texts += [f"{text}\n{line}\n" for text in texts[::7] for line in UNDERLINES]
+    texts += TRICKY
+    for text in texts:
+        assert _tokens(text, parser_for(text, False)) == _tokens(text, full), text
+    assert parser_for("| a |\n|---|\n\nb\n===", False) is full
+    assert parser_for("a [x](gtm:p/q)\n\n- b", False) is not full
 
 
 def test_one_shared_parser() -> None:
