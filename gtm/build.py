@@ -21,6 +21,7 @@ from gtm.feeds import (
 from gtm.linkcheck import broken_links
 from gtm.markdown import (
     GTM_SCHEME,
+    Give,
     compile_all,
     forget_compiled,
     scan_all,
@@ -64,23 +65,23 @@ PAGES_CACHE = "pages.json"
 YAML_CACHE = "yaml.json"
 
 
-MarkdownPass = Callable[[list[str], Callable[[], object]], object]
-"""Works through Markdown texts, in worker processes when there are many, while the given
-callable runs in this one."""
+MarkdownPass = Callable[[list[str], Callable[[], list[Item]]], object]
+"""Works through the Markdown bodies it is given, in worker processes when there are many,
+while the callable it is given parses and validates the fields here; that returns the items,
+whose other Markdown the same workers can then take."""
 
 
 def check_project(
     project: Project,
     options: RunOptions,
     stored: bool = True,
-    prepare: Callable[[list[Item]], object] | None = None,
-    bodies: MarkdownPass | None = None,
+    markdown: MarkdownPass | None = None,
 ) -> CheckResult:
     """Reads, validates, links and checks the whole project, collecting every problem.
     `stored` marks a one-off run, which takes what the last build parsed and compiled from
-    the project's cache, and in which `bodies` works through the Markdown bodies while the
-    fields are parsed and validated (by default it finds their links); `prepare` is given the
-    validated items before they are linked."""
+    the project's cache, and in which the `markdown` pass (by default, finding the links)
+    works through the Markdown bodies while the fields are parsed and validated; `gtm serve`
+    gives it no body, since its memos hold the Markdown of every file that did not change."""
     if stored:
         use_stored(project.read_cache(MARKDOWN_CACHE))
         use_stored_documents(project.read_cache(YAML_CACHE))
@@ -90,7 +91,7 @@ def check_project(
     items: list[Item] = []
     brands: list[Brand] = []
 
-    def load() -> None:
+    def load() -> list[Item]:
         sources.extend(parse_sources(files, diagnostics))
         files.clear()  # the bytes, which the sources no longer need
         for source in sources:
@@ -99,22 +100,23 @@ def check_project(
                 brands.append(result)
             elif result is not None:
                 items.append(result)
+        return items
 
-    if stored:
-        texts = [body for file in files if (body := file.markdown_body()) is not None]
-        (bodies or _link_scan(options))(texts, load)
-    else:
-        load()  # `gtm serve`, whose memos hold the Markdown of every file that did not change
-    if prepare is not None:
-        prepare(items)
+    bodies = (
+        [body for file in files if (body := file.markdown_body()) is not None] if stored else []
+    )
+    (markdown or _link_scan(options))(bodies, load)
     site = link_site(items, brands[-1] if brands else None, options, diagnostics)
     run_checks(site, project.config, options.today, diagnostics)
     return CheckResult(site, diagnostics.sorted(), len(sources))
 
 
 def _link_scan(options: RunOptions) -> MarkdownPass:
-    def scan(texts: list[str], meanwhile: Callable[[], object]) -> None:
-        linking = [text for text in texts if GTM_SCHEME in text]
+    def scan(bodies: list[str], load: Callable[[], list[Item]]) -> None:
+        def meanwhile(give: Give) -> None:
+            give(text for text in markdown_texts(load()) if GTM_SCHEME in text)
+
+        linking = [text for text in bodies if GTM_SCHEME in text]
         scan_all(linking, jobs=options.jobs, meanwhile=meanwhile)
 
     return scan
@@ -150,17 +152,17 @@ def build_site(
     env = template_environment(theme, project.cache_dir / "jinja")
     allow_html = project.config.markdown.allow_html
 
-    def compile_bodies(texts: list[str], meanwhile: Callable[[], object]) -> None:
-        compile_all(texts, allow_html, options.jobs, meanwhile)
+    def compile_content(bodies: list[str], load: Callable[[], list[Item]]) -> None:
+        """The Markdown, for the links and the pages: the bodies while the fields are parsed,
+        then the rest while the templates are compiled."""
 
-    def compile_content(items: list[Item]) -> None:
-        """The rest of the Markdown, for the links and the pages, with the templates compiled
-        while the workers parse."""
-        compile_all(markdown_texts(items), allow_html, options.jobs, lambda: compile_templates(env))
+        def meanwhile(give: Give) -> None:
+            give(markdown_texts(load()))
+            compile_templates(env)
 
-    checked = check_project(
-        project, options, stored=not session, prepare=compile_content, bodies=compile_bodies
-    )
+        compile_all(bodies, allow_html, options.jobs, meanwhile)
+
+    checked = check_project(project, options, stored=not session, markdown=compile_content)
     diagnostics = Diagnostics(list(checked.diagnostics))
     if not session:
         project.write_cache(YAML_CACHE, stored_documents())  # parsing does not fail a build

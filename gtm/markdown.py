@@ -12,7 +12,8 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import cache
 from html import unescape
-from typing import Any, TypeVar
+from multiprocessing.pool import AsyncResult, Pool
+from typing import Any, Generic, TypeVar
 
 from markdown_it import MarkdownIt
 from markdown_it.common.utils import escapeHtml
@@ -200,49 +201,74 @@ LINK_MARKS = (GTM_SCHEME, "&", "\\")
 _LINKS: dict[str, tuple[str, ...]] = {}
 
 
+Give = Callable[[Iterable[str]], None]
+Meanwhile = Callable[[Give], object]
+"""Work done in this process while workers go through texts; it may give them more texts as
+it finds them, through the callable it is handed."""
+
+
 def scan_all(
     texts: Iterable[str],
     allow_html: bool = False,
     jobs: int = 1,
-    meanwhile: Callable[[], object] | None = None,
+    meanwhile: Meanwhile | None = None,
 ) -> int:
     """Finds the `gtm:` links of every text neither compiled nor scanned yet, in `jobs` forked
     processes when there is enough of them; a third cheaper than compiling, which a check that
     makes no page does not need. `meanwhile` runs here as in `compile_all`. Returns how many
     texts were scanned."""
-    keyed = ((text, text_key(text, allow_html)) for text in texts)
-    found = _work_through(
-        _scan_links, _not_done(keyed, allow_html, _LINKS), allow_html, jobs, meanwhile
-    )
+
+    def keyed(texts: Iterable[str]) -> Iterator[tuple[str, str]]:
+        return ((text, text_key(text, allow_html)) for text in texts)
+
+    found = _work_through(_scan_links, _LINKS, keyed, texts, allow_html, jobs, meanwhile)
     if len(_LINKS) + len(found) >= COMPILED_LIMIT:
         _LINKS.clear()
     _LINKS.update(found)
     return len(found)
 
 
+def compile_all(
+    texts: Iterable[str],
+    allow_html: bool = False,
+    jobs: int = 1,
+    meanwhile: Meanwhile | None = None,
+) -> int:
+    """Compiles every text not compiled yet, in `jobs` forked processes when there is enough of
+    it: Markdown is most of the work of a cold build. `meanwhile` runs in this process while the
+    workers compile, so serial work costs no extra time. Returns how many texts were compiled."""
+    keys = _KeysByIdentity(allow_html)
+    compiled = _work_through(_compile, _COMPILED, keys.keyed, texts, allow_html, jobs, meanwhile)
+    keys.keep()
+    if len(_COMPILED) + len(compiled) >= COMPILED_LIMIT:
+        _COMPILED.clear()
+    _COMPILED.update(compiled)
+    return len(compiled)
+
+
 def _work_through(
     work: Callable[[str, bool], Result],
-    todo: dict[str, str],
+    memo: dict[str, Any],
+    keyed: Callable[[Iterable[str]], Iterable[tuple[str, str]]],
+    texts: Iterable[str],
     allow_html: bool,
     jobs: int,
-    meanwhile: Callable[[], object] | None,
+    meanwhile: Meanwhile | None,
 ) -> dict[str, Result]:
-    """`work` done on every text of `todo`, by key: longest first, in forked workers when there
-    is enough text, with `meanwhile` run here either way."""
-    ordered = sorted(todo, key=lambda key: len(todo[key]), reverse=True)
-    texts = [todo[key] for key in ordered]
-    if jobs > 1 and sum(map(len, texts)) >= PARALLEL_MIN_CHARS and can_fork():
-        done = in_processes(work, texts, allow_html, jobs, meanwhile)
-    else:
-        done = [work(text, allow_html) for text in texts]
+    """`work` done, by key, on every text and every text `meanwhile` gives that is not in
+    `memo` yet, by one set of workers."""
+    with _Workers(work, allow_html, jobs) as workers:
+
+        def give(more: Iterable[str]) -> None:
+            workers.give(_not_done(keyed(more), memo, workers.given))
+
+        give(texts)
         if meanwhile is not None:
-            meanwhile()
-    return dict(zip(ordered, done, strict=True))
+            meanwhile(give)
+        return workers.results()
 
 
-def _not_done(
-    keyed: Iterable[tuple[str, str]], allow_html: bool, *also: dict[str, Any]
-) -> dict[str, str]:
+def _not_done(keyed: Iterable[tuple[str, str]], *also: dict[str, Any]) -> dict[str, str]:
     """The texts, by key, that are neither compiled, nor in `also`, nor stored by the last
     build (those are taken)."""
     todo: dict[str, str] = {}
@@ -260,22 +286,60 @@ def _not_done(
 PARALLEL_MIN_CHARS = 200_000
 """Below this much uncompiled text, starting worker processes costs more than it saves."""
 
+TEXTS_PER_CHUNK = 100
+"""Workers send results back in chunks of about this many texts, so the chunks in flight stay
+small."""
 
-def compile_all(
-    texts: Iterable[str],
-    allow_html: bool = False,
-    jobs: int = 1,
-    meanwhile: Callable[[], object] | None = None,
-) -> int:
-    """Compiles every text not compiled yet, in `jobs` forked processes when there is enough of
-    it: Markdown is most of the work of a cold build. `meanwhile` runs in this process while the
-    workers compile, so serial work costs no extra time. Returns how many texts were compiled."""
-    todo = _not_done(_keyed_again(texts, allow_html), allow_html)
-    compiled = _work_through(_compile, todo, allow_html, jobs, meanwhile)
-    if len(_COMPILED) + len(compiled) >= COMPILED_LIMIT:
-        _COMPILED.clear()
-    _COMPILED.update(compiled)
-    return len(compiled)
+
+class _Workers(Generic[Result]):
+    """`jobs` forked processes doing `work` on the texts given to them, longest first, started
+    once there is enough text to be worth it: a cold run gives its Markdown bodies first and the
+    Markdown of the fields once they are parsed, and both go to the same workers. What never
+    reached workers is done here, in `results`."""
+
+    def __init__(self, work: Callable[[str, bool], Result], allow_html: bool, jobs: int) -> None:
+        self.work = work
+        self.allow_html = allow_html
+        self.jobs = jobs
+        self.given: dict[str, str] = {}
+        self.waiting: list[str] = []
+        self.sent: list[tuple[list[str], int, AsyncResult[list[list[Result]]]]] = []
+        self.pool: Pool | None = None
+
+    def __enter__(self) -> _Workers[Result]:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self.pool is not None:
+            self.pool.terminate()
+
+    def give(self, todo: dict[str, str]) -> None:
+        self.given.update(todo)
+        self.waiting.extend(todo)
+        if self.pool is None:
+            waiting = sum(len(self.given[key]) for key in self.waiting)
+            if self.jobs < 2 or waiting < PARALLEL_MIN_CHARS or not can_fork():
+                return
+            self.pool = multiprocessing.get_context("fork").Pool(self.jobs)
+        keys = sorted(self.waiting, key=lambda key: len(self.given[key]), reverse=True)
+        texts = [self.given[key] for key in keys]
+        parts = max(self.jobs * 4, len(texts) // TEXTS_PER_CHUNK)
+        chunks = [(self.work, texts[i::parts], self.allow_html) for i in range(parts)]
+        self.sent.append((keys, parts, self.pool.map_async(_work_chunk, chunks)))
+        self.waiting = []
+
+    def results(self) -> dict[str, Result]:
+        done: dict[str, Result] = {}
+        for keys, parts, pending in self.sent:
+            for start, chunk in enumerate(pending.get()):
+                done.update(zip(keys[start::parts], chunk, strict=True))
+        done.update((key, self.work(self.given[key], self.allow_html)) for key in self.waiting)
+        return done
+
+
+def _work_chunk(job: tuple[Callable[[str, bool], Result], list[str], bool]) -> list[Result]:
+    work, texts, allow_html = job
+    return [work(text, allow_html) for text in texts]
 
 
 _KEYS: dict[int, tuple[str, bool, str]] = {}
@@ -284,17 +348,24 @@ serve` the texts of unchanged files are the same objects on every save, and hash
 again took longer than the rest of a rebuild's compiling."""
 
 
-def _keyed_again(texts: Iterable[str], allow_html: bool) -> list[tuple[str, str]]:
-    keyed: list[tuple[str, str]] = []
-    for text in texts:
-        found = _KEYS.get(id(text))
-        if found is not None and found[0] is text and found[1] == allow_html:
-            keyed.append((text, found[2]))
-        else:
-            keyed.append((text, text_key(text, allow_html)))
-    _KEYS.clear()
-    _KEYS.update((id(text), (text, allow_html, key)) for text, key in keyed)
-    return keyed
+class _KeysByIdentity:
+    def __init__(self, allow_html: bool) -> None:
+        self.allow_html = allow_html
+        self.seen: dict[int, tuple[str, bool, str]] = {}
+
+    def keyed(self, texts: Iterable[str]) -> Iterator[tuple[str, str]]:
+        for text in texts:
+            found = _KEYS.get(id(text))
+            if found is not None and found[0] is text and found[1] == self.allow_html:
+                key = found[2]
+            else:
+                key = text_key(text, self.allow_html)
+            self.seen[id(text)] = (text, self.allow_html, key)
+            yield text, key
+
+    def keep(self) -> None:
+        _KEYS.clear()
+        _KEYS.update(self.seen)
 
 
 _STORED: dict[str, CompiledMarkdown] = {}
@@ -327,37 +398,6 @@ def forget_compiled() -> None:
 def stored_payload() -> dict[str, list[Any]]:
     """Every text compiled in this process, for `use_stored` in the next build."""
     return {key: [compiled.html, list(compiled.links)] for key, compiled in _COMPILED.items()}
-
-
-TEXTS_PER_CHUNK = 100
-"""Workers send results back in chunks of about this many texts, so the chunks in flight stay
-small."""
-
-
-def in_processes(
-    work: Callable[[str, bool], Result],
-    texts: list[str],
-    allow_html: bool,
-    jobs: int,
-    meanwhile: Callable[[], object] | None = None,
-) -> list[Result]:
-    """`work` done on every text by `jobs` forked workers, results in the order given."""
-    parts = max(jobs * 4, len(texts) // TEXTS_PER_CHUNK)
-    chunks = [(work, texts[i::parts], allow_html) for i in range(parts)]
-    with multiprocessing.get_context("fork").Pool(jobs) as pool:
-        pending = pool.map_async(_work_chunk, chunks)
-        if meanwhile is not None:
-            meanwhile()
-        results = pending.get()
-    ordered: list[Any] = [None] * len(texts)
-    for start, done in enumerate(results):
-        ordered[start::parts] = done
-    return ordered
-
-
-def _work_chunk(job: tuple[Callable[[str, bool], Result], list[str], bool]) -> list[Result]:
-    work, texts, allow_html = job
-    return [work(text, allow_html) for text in texts]
 
 
 def find_gtm_links(text: str, allow_html: bool = False) -> tuple[str, ...]:

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import os
+
 import pytest
 
+from gtm import markdown
 from gtm.markdown import (
+    CompiledMarkdown,
     LinkTarget,
     _compile,
+    _Workers,
     compile_markdown,
-    in_processes,
     render_markdown,
     resolve_links,
 )
@@ -99,7 +103,12 @@ def test_a_resolved_address_is_escaped_in_its_attribute() -> None:
     assert '<a href="&quot;&gt;&lt;script&gt;&amp;">a</a>' in html
 
 
-def test_workers_compile_exactly_what_one_process_does() -> None:
+def _compiled_where(text: str, allow_html: bool) -> tuple[int, CompiledMarkdown]:
+    return os.getpid(), _compile(text, allow_html)
+
+
+def test_workers_compile_exactly_what_one_process_does(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Texts given after the workers started (the fields, once parsed) go to the same workers."""
     texts = [
         f"## Part {n}\n\nA [link](gtm:pages/p{n}) and `gtm:code` {'word ' * n}\n" for n in range(40)
     ]
@@ -108,6 +117,11 @@ def test_workers_compile_exactly_what_one_process_does() -> None:
         "- [x] done\n- [ ] to do\n",
         "Note[^1]\n\n[^1]: x\n",
     ]
-    in_workers = in_processes(_compile, texts, False, 2)
-    assert in_workers == [_compile(text, False) for text in texts]
-    assert in_workers[3].links == ("gtm:pages/p3",)
+    monkeypatch.setattr(markdown, "PARALLEL_MIN_CHARS", 1)
+    with _Workers(_compiled_where, False, 2) as workers:
+        workers.give({str(n): text for n, text in enumerate(texts) if n < 10})
+        workers.give({str(n): text for n, text in enumerate(texts) if n >= 10})
+        done = workers.results()
+    assert [done[str(n)][1] for n in range(len(texts))] == [_compile(t, False) for t in texts]
+    assert os.getpid() not in {pid for pid, _ in done.values()}
+    assert done["3"][1].links == ("gtm:pages/p3",)
