@@ -168,7 +168,7 @@ def check(
     project_dir: Path | None,
 ) -> None:
     """Check every file of the project and print all problems; writes nothing."""
-    from gtm.build import check_project
+    from gtm.check import check_project
 
     started = time.perf_counter()
     project, options = _open(project_dir, audience=audience, drafts=drafts, strict=strict)

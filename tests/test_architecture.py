@@ -22,6 +22,7 @@ STAGES = [
     "site",
     "derive",
     "checks",
+    "check",
     "routes",
     "theme",
     "views",
@@ -79,3 +80,15 @@ def test_cli_import_stays_light() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
     )
     assert result.stdout.strip() == "[]"
+
+
+def test_check_loads_no_template_engine_and_no_pdf_library() -> None:
+    """`gtm check` renders nothing, so it does not pay for importing what rendering needs."""
+    root = PACKAGE.parent
+    code = (
+        "import sys\nfrom gtm.cli import main\ntry:\n"
+        f"    main(['check', '--quiet', '--project', {str(root)!r}])\n"
+        "except SystemExit:\n    pass\nprint([m for m in ('weasyprint', 'jinja2', 'watchdog') if m in sys.modules])"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert result.stdout.strip().splitlines()[-1] == "[]", result.stderr

@@ -13,7 +13,8 @@ from pathlib import Path
 import pytest
 
 from gtm import sources, yamldoc
-from gtm.build import PAGES_CACHE, YAML_CACHE, BuildResult, build_site
+from gtm.build import PAGES_CACHE, BuildResult, build_site
+from gtm.check import YAML_CACHE
 from gtm.output import publish
 from gtm.project import open_project, run_options
 from gtm.rendercache import RenderCache, page_digest

@@ -7,7 +7,7 @@ import textwrap
 from datetime import date
 from pathlib import Path
 
-from gtm.build import CheckResult, check_project
+from gtm.check import CheckResult, check_project
 from gtm.config import Config
 from gtm.diagnostics import Diagnostics
 from gtm.model import Brand

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from gtm.build import check_project
+from gtm.check import check_project
 from gtm.model import Brand
 from gtm.project import open_project
 from tests.conftest import ROOT, MakeProject
