@@ -4,6 +4,7 @@ links in it, and rendering to safe HTML with those links resolved."""
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import multiprocessing
 import re
@@ -312,6 +313,7 @@ class _Workers(Generic[Result]):
     def __exit__(self, *exc: object) -> None:
         if self.pool is not None:
             self.pool.terminate()
+            gc.unfreeze()
 
     def give(self, todo: dict[str, str]) -> None:
         self.given.update(todo)
@@ -320,6 +322,7 @@ class _Workers(Generic[Result]):
             waiting = sum(len(self.given[key]) for key in self.waiting)
             if self.jobs < 2 or waiting < PARALLEL_MIN_CHARS or not can_fork():
                 return
+            gc.freeze()  # so the workers' collections skip what they inherit, not copy it
             self.pool = multiprocessing.get_context("fork").Pool(self.jobs)
         keys = sorted(self.waiting, key=lambda key: len(self.given[key]), reverse=True)
         texts = [self.given[key] for key in keys]

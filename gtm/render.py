@@ -5,6 +5,7 @@ template's file and line."""
 from __future__ import annotations
 
 import contextlib
+import gc
 import multiprocessing
 import traceback
 from collections.abc import Callable, Iterable
@@ -261,6 +262,7 @@ def render_pages(
     compile_templates(renderer.env, sorted({pages[index].template for index in todo}))
     parts = max(jobs * 4, len(todo) // PAGES_PER_SLICE)
     _shared[:] = [renderer]
+    gc.freeze()  # so the workers' collections skip the portal they inherit, not copy it
     try:
         with multiprocessing.get_context("fork").Pool(jobs) as pool:
             slices = [[pages[index] for index in todo[start::parts]] for start in range(parts)]
@@ -276,6 +278,7 @@ def render_pages(
                     progress(done)
     finally:
         _shared.clear()
+        gc.unfreeze()
     return written
 
 
