@@ -38,6 +38,7 @@ HERE = Path(__file__).resolve().parent
 REPO = HERE.parent
 sys.path.insert(0, str(HERE))
 
+import serve_latency  # noqa: E402
 from corpus import Corpus, write_files  # noqa: E402
 from peers import write_hugo, write_mkdocs  # noqa: E402
 
@@ -132,6 +133,7 @@ CHECK_WARM = "gtm check, after a build"
 FLOOR = "floor (PyYAML+markdown-it+Jinja, 2 procs)"
 MKDOCS = "mkdocs build (same bodies)"
 HUGO = "hugo, cold (same bodies)"
+SERVE = "gtm serve, save to reloaded page"
 
 
 def edit_persona(project: Path) -> Callable[[int], None]:
@@ -220,8 +222,29 @@ def measure_size(
     for row in rows:
         if row.samples and not row.ok:
             row.note = "failed: " + row.samples[-1].problem()
+    rows.append(measure_serve(size, project, runs * 4, runner))
+    log(f"[{n}] serve: {fmt(rows[-1].median)} median over {len(rows[-1].samples)} saves")
     shutil.rmtree(project, ignore_errors=True)
     return [*rows, *(r for r in (mkdocs, hugo) if not r.samples)]
+
+
+def measure_serve(size: str, project: Path, saves: int, runner: Runner) -> Row:
+    """Save-to-reload in `gtm serve`, as `serve_latency.py` measures it: from writing a persona
+    file to an open page having fetched the rebuilt page."""
+    row = Row(size, SERVE)
+    port = serve_latency.free_port()
+    cmd = [*runner.gtm(project, "serve", "--no-pdf", "--quiet"), "--port", str(port)]
+    server = subprocess.Popen(cmd, env=runner.env, stdout=subprocess.DEVNULL)
+    try:
+        row.samples = [
+            Sample(seconds, 0, 0, "", "") for seconds in serve_latency.measure(port, project, saves)
+        ]
+    except SystemExit as exc:
+        row.note = f"failed: {exc}"
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+    return row
 
 
 def fmt_one(row: Row) -> str:
@@ -399,6 +422,14 @@ def print_targets(rows: list[Row], get: Callable[[int, str], Row | None], n: int
         ),
         ("check under a third of the cold build", CHECK, COLD, lambda v: v < 1 / 3, "check/build"),
     ]
+    serve = get(n, SERVE)
+    if serve is None or serve.median is None:
+        verdicts.append((None, "serve: save to reloaded page under 200 ms", "not measured"))
+    else:
+        median = serve.median * 1000
+        verdicts.append(
+            (median < 200, "serve: save to reloaded page under 200 ms", f"{median:.0f} ms")
+        )
     for label, a, b, test, text in checks:
         value = ratio(get(n, a), get(n, b))
         if value is None:

@@ -88,7 +88,8 @@ def test_check_loads_no_template_engine_and_no_pdf_library() -> None:
     code = (
         "import sys\nfrom gtm.cli import main\ntry:\n"
         f"    main(['check', '--quiet', '--project', {str(root)!r}])\n"
-        "except SystemExit:\n    pass\nprint([m for m in ('weasyprint', 'jinja2', 'watchdog') if m in sys.modules])"
+        "except SystemExit:\n    pass\n"
+        "print([m for m in ('weasyprint', 'jinja2', 'watchdog') if m in sys.modules])"
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert result.stdout.strip().splitlines()[-1] == "[]", result.stderr
