@@ -18,7 +18,7 @@ from gtm.feeds import (
     search_records,
     sitemap,
 )
-from gtm.linkcheck import broken_links
+from gtm.linkcheck import KnownLinks, broken_links
 from gtm.markdown import (
     Give,
     compile_all,
@@ -48,6 +48,8 @@ Progress = Callable[[str, int, int], None]
 
 
 PAGES_CACHE = "pages.json"
+LINKS_CACHE = "links.json"
+SEARCH_CACHE = "search.json"
 
 
 @dataclass(frozen=True)
@@ -128,7 +130,10 @@ def build_site(
             batch = None
     if not session and not fails(diagnostics.sorted(), strict=False):
         project.write_cache(MARKDOWN_CACHE, stored_payload())
-    records = search_records(portal, remember=session)
+    known_words = None if session else _known_words(project.read_cache(SEARCH_CACHE))
+    records = search_records(portal, remember=session, known=known_words)
+    if known_words is not None:
+        project.write_cache(SEARCH_CACHE, known_words)
     if not session:
         forget_compiled()  # a one-off build needs no more Markdown: room for the last steps
         return_freed_memory()
@@ -138,7 +143,10 @@ def build_site(
     del records
     if not fails(diagnostics.sorted(), strict=False):
         promised = {job.path for job in batch.jobs} if batch else set()
-        _check_links(files, promised, listed, pages, portal, theme.name, diagnostics, session)
+        known = None if session else KnownLinks.from_payload(project.read_cache(LINKS_CACHE))
+        _check_links(files, promised, listed, pages, portal, theme.name, diagnostics, known)
+        if known is not None:
+            project.write_cache(LINKS_CACHE, known.payload())
     if not session and not fails(diagnostics.sorted(), strict=False):
         project.write_cache(PAGES_CACHE, kept.payload())
     return BuildResult(
@@ -152,6 +160,13 @@ def build_site(
     )
 
 
+def _known_words(payload: object) -> dict[str, str]:
+    """The search words of the last build's entries; anything of the wrong shape is ignored."""
+    if not isinstance(payload, dict):
+        return {}
+    return {str(key): text for key, text in payload.items() if isinstance(text, str)}
+
+
 def _check_links(
     files: dict[str, bytes],
     promised: set[str],
@@ -160,13 +175,13 @@ def _check_links(
     portal: Portal,
     theme_name: str,
     diagnostics: Diagnostics,
-    remember: bool,
+    known: KnownLinks | None,
 ) -> None:
     """A broken link is reported where an author can fix it: at the link in the content file
     when it is written there, else at the template that wrote the page."""
     entries = {entry.path: entry for kind in portal.kinds.values() for entry in kind}
     templates = {page.path: page.template for page in pages}
-    for link in broken_links(files, promised, listed, remember):
+    for link in broken_links(files, promised, listed, remember=known is None, known=known):
         message = f"link '{link.url}' {link.reason}"
         entry = entries.get(link.page)
         if entry is not None:

@@ -21,24 +21,47 @@ CONTROL = re.compile(r"[\x00-\x08\x0a-\x1f\x7f]")
 SearchRecord = dict[str, object]
 
 
-def search_records(portal: Portal, remember: bool = False) -> list[SearchRecord]:
+def search_records(
+    portal: Portal, remember: bool = False, known: dict[str, str] | None = None
+) -> list[SearchRecord]:
     """One record per page a reader can land on; the search page ranks them in the browser.
-    `remember` keeps each entry's words for the next build of a `gtm serve` session."""
+    `remember` keeps each entry's words for the next build of a `gtm serve` session; `known`
+    holds them by the digest of each entry's file for one-off builds, from the last build,
+    and is left holding this one's."""
     records: list[SearchRecord] = []
+    words: dict[str, str] = {}
     for kind in KINDS:
         for entry in portal.kinds[kind]:
+            if known is None:
+                text = _search_text(entry, portal, remember)
+            else:
+                text = _known_text(entry, portal, known, words)
             records.append(
                 {
                     "title": entry.name,
                     "kind": SINGULAR[kind],
                     "summary": entry.summary or "",
                     "tags": list(entry.fields.tags),
-                    "text": _search_text(entry, portal, remember),
+                    "text": text,
                     "url": entry.path,
                 }
             )
+    if known is not None:
+        known.clear()
+        known.update(words)
     records.sort(key=lambda r: (str(r["url"]), str(r["title"])))
     return records
+
+
+def _known_text(entry: Entry, portal: Portal, known: dict[str, str], words: dict[str, str]) -> str:
+    allow_html = portal.config.markdown.allow_html
+    item = portal.linked_site.known[(entry.kind, entry.id)]
+    key = f"{entry.kind}:{item.source.digest}:{int(allow_html)}"
+    text = known.get(key)
+    if not isinstance(text, str):
+        text = _plain_text(item, allow_html)[:SEARCH_TEXT_LIMIT]
+    words[key] = text
+    return text
 
 
 def search_index(records: list[SearchRecord], remember: bool = False) -> bytes:

@@ -4,14 +4,17 @@ the author, not a 404 for a reader."""
 
 from __future__ import annotations
 
+import hashlib
 import html
 import re
 from collections.abc import Iterable, Mapping, Set
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Any
 from urllib.parse import unquote
 
 from gtm.diagnostics import did_you_mean
+from gtm.rendercache import page_digest
 
 ATTRIBUTE = re.compile(r'\s(href|src|id|name)="([^"]*)"')
 HEADING_ID = re.compile(r'<h[1-6]\s[^>]*?\bid="([^"]*)"')
@@ -32,21 +35,27 @@ def broken_links(
     promised: Set[str] = frozenset(),
     listed: Mapping[str, Iterable[str]] | None = None,
     remember: bool = False,
+    known: KnownLinks | None = None,
 ) -> list[BrokenLink]:
     """Every link in the HTML pages, and every URL `listed` by a file that is not HTML (the
     search index), that leads nowhere, in page order; `promised` files are not written yet but
     will be. Links to other sites and `mailto:`-style links are left to the reader's browser.
     `remember` keeps what each page links to for the next build of a `gtm serve` session; a
-    one-off build keeps nothing."""
+    one-off build starts from what the last one found, `known`, and leaves its own there."""
     links: dict[str, tuple[str, ...]] = {}
     anchors: dict[str, frozenset[str]] = {}
+    digests: dict[str, str] = {}
     same: dict[str, str] = {}
     for path, data in files.items():
-        if path.endswith(".html"):
-            if remember:
-                links[path], anchors[path] = _remembered_scan(path, data)
-            else:
-                links[path], anchors[path] = _scan(data, same)
+        if not path.endswith(".html"):
+            continue
+        if remember:
+            links[path], anchors[path] = _remembered_scan(path, data)
+        elif known is not None:
+            digests[path] = page_digest(data)
+            links[path], anchors[path] = known.scan(path, digests[path], data, same)
+        else:
+            links[path], anchors[path] = _scan(data, same)
     for path, urls in (listed or {}).items():
         links[path] = tuple(dict.fromkeys(urls))
     broken: list[BrokenLink] = []
@@ -55,10 +64,14 @@ def broken_links(
     same_world = remember and _WORLD.get("exists") == exists and _WORLD.get("anchors") == anchors
     if not same_world:
         _CLEAN.clear()
+    if known is not None:
+        known.enter(exists, anchors)
     for page, urls in links.items():
         data = files[page] if page in anchors else None
         clean = _CLEAN.get(page)
         if clean is not None and (clean is data or clean == data):
+            continue
+        if known is not None and known.clean(page, digests.get(page)):
             continue
         found = [
             BrokenLink(page, url, reason)
@@ -68,9 +81,74 @@ def broken_links(
         broken.extend(found)
         if remember and data is not None and not found:
             _CLEAN[page] = data
-    if remember:
-        _WORLD.update(exists=exists, anchors=anchors)
+        if known is not None and page in digests and not found:
+            known.found_clean(page)
     return broken
+
+
+class KnownLinks:
+    """What one-off builds found on each page, by the digest of its bytes, and which pages had
+    every link land in which world (the files and ids of a build): the next build scans and
+    follows only the pages that changed, unless the world did. A link cache of `gtm build`."""
+
+    def __init__(self) -> None:
+        self.world = ""
+        self.pages: dict[str, tuple[str, tuple[str, ...], frozenset[str]]] = {}
+        self.clean_pages: set[str] = set()
+
+    def scan(
+        self, path: str, digest: str, data: bytes, same: dict[str, str]
+    ) -> tuple[tuple[str, ...], frozenset[str]]:
+        kept = self.pages.get(path)
+        if kept is None or kept[0] != digest:
+            self.clean_pages.discard(path)
+            kept = self.pages[path] = (digest, *_scan(data, same))
+        return kept[1], kept[2]
+
+    def enter(self, exists: Set[str], anchors: Mapping[str, frozenset[str]]) -> None:
+        """Notes this build's world; the pages found clean in another one are not any more."""
+        text = repr((sorted(exists), sorted((path, sorted(ids)) for path, ids in anchors.items())))
+        world = hashlib.blake2b(text.encode(), digest_size=16).hexdigest()
+        if world != self.world:
+            self.world, self.clean_pages = world, set()
+        self.pages = {path: kept for path, kept in self.pages.items() if path in anchors}
+
+    def clean(self, page: str, digest: str | None) -> bool:
+        """Whether every link of the page, as it is now, landed in this same world before."""
+        kept = self.pages.get(page)
+        return page in self.clean_pages and kept is not None and kept[0] == digest
+
+    def found_clean(self, page: str) -> None:
+        self.clean_pages.add(page)
+
+    def payload(self) -> dict[str, Any]:
+        pages = {
+            path: [digest, list(urls), sorted(ids), path in self.clean_pages]
+            for path, (digest, urls, ids) in self.pages.items()
+        }
+        return {"world": self.world, "pages": pages}
+
+    @classmethod
+    def from_payload(cls, payload: Any) -> KnownLinks:
+        """Links from `payload()` data; anything of the wrong shape gives an empty start."""
+        known = cls()
+        try:
+            pages = {
+                str(path): (
+                    str(digest),
+                    tuple(map(str, urls)),
+                    frozenset(map(str, ids)),
+                    bool(clean),
+                )
+                for path, (digest, urls, ids, clean) in payload["pages"].items()
+            }
+            world = str(payload["world"])
+        except (KeyError, TypeError, ValueError, AttributeError):
+            return known
+        known.world = world
+        known.pages = {path: entry[:3] for path, entry in pages.items()}
+        known.clean_pages = {path for path, entry in pages.items() if entry[3]}
+        return known
 
 
 _CLEAN: dict[str, bytes] = {}

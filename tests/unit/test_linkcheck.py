@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
-from gtm.linkcheck import _resolve, broken_links
+from gtm import linkcheck
+from gtm.linkcheck import KnownLinks, _resolve, broken_links
 
 
 def page(*links: str, ids: tuple[str, ...] = ()) -> bytes:
@@ -141,3 +144,45 @@ def test_where_a_relative_link_leads(page: str, url: str, expected: object) -> N
     """Pages share the work of resolving links that climb to the top first; the answer must
     still be the one a browser gives from that page."""
     assert _resolve(page, url) == expected
+
+
+def _through_the_cache(files: dict[str, bytes], known: KnownLinks) -> list[tuple[str, str]]:
+    """One one-off build's link check starting from `known` as the last build left it on disk."""
+    found = broken_links(files, known=known)
+    after = KnownLinks.from_payload(json.loads(json.dumps(known.payload())))
+    known.__dict__.update(after.__dict__)
+    return [(b.page, b.url) for b in found]
+
+
+def test_the_link_cache_of_builds_finds_what_a_full_check_finds(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A build after a one-file change neither scans nor follows the pages that did not change,
+    unless a file or an id of the build did: then those come back."""
+    linking = page("../dana/index.html#pains", "../../static/style.css")
+    files = {**FILES, "personas/sam/index.html": linking}
+    known = KnownLinks()
+    assert _through_the_cache(files, known) == []
+    scanned: list[bytes] = []
+    scan = linkcheck._scan
+    monkeypatch.setattr(
+        linkcheck, "_scan", lambda data, same: scanned.append(data) or scan(data, same)
+    )
+    monkeypatch.setattr(
+        linkcheck, "_problem", lambda *a: pytest.fail("an unchanged page was followed")
+    )
+    assert _through_the_cache(dict(files), known) == []
+    assert scanned == []
+    monkeypatch.undo()
+    edited = {**files, "index.html": page("personas/dana/index.html#goal", ids=("top",))}
+    assert _through_the_cache(edited, known) == [("index.html", "personas/dana/index.html#goal")]
+    lost_heading = {**files, "personas/dana/index.html": page(ids=("goals",))}
+    assert _through_the_cache(lost_heading, known) == [
+        ("personas/sam/index.html", "../dana/index.html#pains")
+    ]
+    no_style = {name: data for name, data in files.items() if name != "static/style.css"}
+    assert _through_the_cache(no_style, known) == [
+        ("personas/sam/index.html", "../../static/style.css")
+    ]
+    assert _through_the_cache(files, known) == []
+    assert KnownLinks.from_payload({"pages": "not pages"}).pages == {}
