@@ -122,10 +122,11 @@ class KnownLinks:
         self.clean_pages.add(page)
 
     def payload(self) -> dict[str, Any]:
-        pages = {
-            path: [digest, list(urls), sorted(ids), path in self.clean_pages]
+        """The links as JSON data, each page's made as it is written."""
+        pages = (
+            (path, [digest, urls, sorted(ids), path in self.clean_pages])
             for path, (digest, urls, ids) in self.pages.items()
-        }
+        )
         return {"world": self.world, "pages": pages}
 
     @classmethod

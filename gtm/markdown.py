@@ -218,11 +218,7 @@ def scan_all(
     processes when there is enough of them; a third cheaper than compiling, which a check that
     makes no page does not need. `meanwhile` runs here as in `compile_all`. Returns how many
     texts were scanned."""
-
-    def keyed(texts: Iterable[str]) -> Iterator[tuple[str, str]]:
-        return ((text, text_key(text, allow_html)) for text in texts)
-
-    found = _work_through(_scan_links, _LINKS, keyed, texts, allow_html, jobs, meanwhile)
+    found = _work_through(_scan_links, _LINKS, texts, allow_html, jobs, meanwhile)
     if len(_LINKS) + len(found) >= COMPILED_LIMIT:
         _LINKS.clear()
     _LINKS.update(found)
@@ -238,9 +234,7 @@ def compile_all(
     """Compiles every text not compiled yet, in `jobs` forked processes when there is enough of
     it: Markdown is most of the work of a cold build. `meanwhile` runs in this process while the
     workers compile, so serial work costs no extra time. Returns how many texts were compiled."""
-    keys = _KeysByIdentity(allow_html)
-    compiled = _work_through(_compile, _COMPILED, keys.keyed, texts, allow_html, jobs, meanwhile)
-    keys.keep()
+    compiled = _work_through(_compile, _COMPILED, texts, allow_html, jobs, meanwhile)
     if len(_COMPILED) + len(compiled) >= COMPILED_LIMIT:
         _COMPILED.clear()
     _COMPILED.update(compiled)
@@ -250,7 +244,6 @@ def compile_all(
 def _work_through(
     work: Callable[[str, bool], Result],
     memo: dict[str, Any],
-    keyed: Callable[[Iterable[str]], Iterable[tuple[str, str]]],
     texts: Iterable[str],
     allow_html: bool,
     jobs: int,
@@ -261,7 +254,8 @@ def _work_through(
     with _Workers(work, allow_html, jobs) as workers:
 
         def give(more: Iterable[str]) -> None:
-            workers.give(_not_done(keyed(more), memo, workers.given))
+            keyed = ((text, text_key(text, allow_html)) for text in more)
+            workers.give(_not_done(keyed, memo, workers.given))
 
         give(texts)
         if meanwhile is not None:
@@ -345,32 +339,6 @@ def _work_chunk(job: tuple[Callable[[str, bool], Result], list[str], bool]) -> l
     return [work(text, allow_html) for text in texts]
 
 
-_KEYS: dict[int, tuple[str, bool, str]] = {}
-"""The key of each text the last `compile_all` was given, by the text's identity: in `gtm
-serve` the texts of unchanged files are the same objects on every save, and hashing them all
-again took longer than the rest of a rebuild's compiling."""
-
-
-class _KeysByIdentity:
-    def __init__(self, allow_html: bool) -> None:
-        self.allow_html = allow_html
-        self.seen: dict[int, tuple[str, bool, str]] = {}
-
-    def keyed(self, texts: Iterable[str]) -> Iterator[tuple[str, str]]:
-        for text in texts:
-            found = _KEYS.get(id(text))
-            if found is not None and found[0] is text and found[1] == self.allow_html:
-                key = found[2]
-            else:
-                key = text_key(text, self.allow_html)
-            self.seen[id(text)] = (text, self.allow_html, key)
-            yield text, key
-
-    def keep(self) -> None:
-        _KEYS.clear()
-        _KEYS.update(self.seen)
-
-
 _STORED: dict[str, CompiledMarkdown] = {}
 
 
@@ -395,7 +363,6 @@ def forget_compiled() -> None:
     _COMPILED.clear()
     _LINKS.clear()
     _STORED.clear()
-    _KEYS.clear()
 
 
 def stored_payload() -> dict[str, list[Any]]:

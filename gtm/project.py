@@ -112,8 +112,8 @@ class RunOptions:
 
 def _write_json(stream: TextIO, payload: Any) -> None:
     """A mapping, or an iterator of (name, value) pairs made as they are written, is written
-    entry by entry as an object, so a large cache never sits in memory twice, once as data and
-    once as text."""
+    entry by entry as an object, and so are the mappings and iterators in it, so a large cache
+    never sits in memory twice, once as data and once as text."""
     if isinstance(payload, dict):
         payload = iter(payload.items())
     if not isinstance(payload, Iterator):
@@ -121,7 +121,8 @@ def _write_json(stream: TextIO, payload: Any) -> None:
         return
     stream.write("{")
     for index, (name, value) in enumerate(payload):
-        stream.write(f"{', ' if index else ''}{json.dumps(str(name))}: {json.dumps(value)}")
+        stream.write(f"{', ' if index else ''}{json.dumps(str(name))}: ")
+        _write_json(stream, value)
     stream.write("}")
 
 

@@ -84,12 +84,14 @@ class RenderCache:
     def payload(self) -> dict[str, Any]:
         """The cache as JSON data, for the next `gtm build` to start from: a page's digest when
         the output folder holds it, its text when only the cache does (the print pages)."""
-        pages: dict[str, list[Any]] = {}
-        for path, page in self.pages.items():
+
+        def page(path: str, kept: RenderedPage) -> list[Any]:
             text = None
-            if not path.endswith(".html") and page.data is not None:
-                text = page.data.decode()
-            pages[path] = [page.digest, sorted(page.reads), text]
+            if not path.endswith(".html") and kept.data is not None:
+                text = kept.data.decode()
+            return [kept.digest, sorted(kept.reads), text]
+
+        pages = ((path, page(path, kept)) for path, kept in self.pages.items())
         return {
             "shape": self.shape,
             "digests": [[kind, ident, digest] for (kind, ident), digest in self.digests.items()],

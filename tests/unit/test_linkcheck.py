@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import io
 import json
 
 import pytest
 
 from gtm import linkcheck
 from gtm.linkcheck import KnownLinks, _resolve, broken_links
+from gtm.project import _write_json
 
 
 def page(*links: str, ids: tuple[str, ...] = ()) -> bytes:
@@ -149,7 +151,9 @@ def test_where_a_relative_link_leads(page: str, url: str, expected: object) -> N
 def _through_the_cache(files: dict[str, bytes], known: KnownLinks) -> list[tuple[str, str]]:
     """One one-off build's link check starting from `known` as the last build left it on disk."""
     found = broken_links(files, known=known)
-    after = KnownLinks.from_payload(json.loads(json.dumps(known.payload())))
+    written = io.StringIO()
+    _write_json(written, known.payload())
+    after = KnownLinks.from_payload(json.loads(written.getvalue()))
     known.__dict__.update(after.__dict__)
     return [(b.page, b.url) for b in found]
 
