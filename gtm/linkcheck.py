@@ -83,6 +83,8 @@ def broken_links(
             _CLEAN[page] = data
         if known is not None and page in digests and not found:
             known.found_clean(page)
+    if remember:
+        _WORLD.update(exists=exists, anchors=anchors)
     return broken
 
 
