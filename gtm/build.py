@@ -3,7 +3,7 @@ diagnostics and writes nothing; the CLI publishes through `output` and decides h
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, time
 from pathlib import Path
@@ -37,7 +37,7 @@ from gtm.render import (
 )
 from gtm.rendercache import RenderCache
 from gtm.site import markdown_texts
-from gtm.sources import locate
+from gtm.sources import PerFile, locate
 from gtm.theme import load_theme
 from gtm.validate import Item
 from gtm.views import Portal, make_portal
@@ -84,10 +84,12 @@ def build_site(
 
     def compile_content(bodies: list[str], load: Callable[[], list[Item]]) -> None:
         """The Markdown, for the links and the pages: the bodies while the fields are parsed,
-        then the rest while the templates are compiled."""
+        then the rest while the templates are compiled; in `gtm serve`, only the Markdown of
+        the files a save changed."""
 
         def meanwhile(give: Give) -> None:
-            give(markdown_texts(load()))
+            items = load()
+            give(markdown_texts(_not_compiled(items, allow_html) if session else items))
             compile_templates(env)
 
         compile_all(bodies, allow_html, options.jobs, meanwhile)
@@ -158,6 +160,19 @@ def build_site(
         batch,
         kept.reused,
     )
+
+
+_COMPILED_FILES: PerFile[bool] = PerFile()
+"""The files whose Markdown `gtm serve` compiled, by digest. A text let go of since is compiled
+again when a page shows it."""
+
+
+def _not_compiled(items: list[Item], allow_html: bool) -> Iterator[Item]:
+    for item in items:
+        key = (item.path, item.source.digest, allow_html)
+        if key not in _COMPILED_FILES:
+            _COMPILED_FILES.get(key, lambda: True)
+            yield item
 
 
 def _known_words(payload: object) -> dict[str, str]:
