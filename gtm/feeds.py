@@ -30,22 +30,31 @@ def search_records(
     and is left holding this one's."""
     records: list[SearchRecord] = []
     words: dict[str, str] = {}
+    allow_html = portal.config.markdown.allow_html
+    last = dict(_RECORDS) if remember else {}
+    _RECORDS.clear()
     for kind in KINDS:
         for entry in portal.kinds[kind]:
+            kept = last.get(id(entry))
+            if kept is not None and kept[0] is entry and kept[1] == allow_html:
+                records.append(kept[2])
+                _RECORDS[id(entry)] = kept
+                continue
             if known is None:
                 text = _search_text(entry, portal, remember)
             else:
                 text = _known_text(entry, portal, known, words)
-            records.append(
-                {
-                    "title": entry.name,
-                    "kind": SINGULAR[kind],
-                    "summary": entry.summary or "",
-                    "tags": list(entry.fields.tags),
-                    "text": text,
-                    "url": entry.path,
-                }
-            )
+            record: SearchRecord = {
+                "title": entry.name,
+                "kind": SINGULAR[kind],
+                "summary": entry.summary or "",
+                "tags": list(entry.fields.tags),
+                "text": text,
+                "url": entry.path,
+            }
+            records.append(record)
+            if remember:
+                _RECORDS[id(entry)] = (entry, allow_html, record)
     if known is not None:
         known.clear()
         known.update(words)
@@ -67,10 +76,16 @@ def _known_text(entry: Entry, portal: Portal, known: dict[str, str], words: dict
 def search_index(records: list[SearchRecord], remember: bool = False) -> bytes:
     """`search-index.json`: the records in a stable order, as compact UTF-8 JSON. `remember`
     keeps each record's JSON for the next build of a `gtm serve` session."""
-    encode = _remembered_json if remember else _json
+    last = dict(_ENCODED) if remember else {}
+    _ENCODED.clear()
     parts = [b"["]
     for index, record in enumerate(records):
-        parts += (b"," if index else b"", encode(record).encode("utf-8"))
+        found = last.get(id(record))
+        if found is None or found[0] is not record:
+            found = (record, _json(record).encode("utf-8"))
+        if remember:
+            _ENCODED[id(record)] = found
+        parts += (b"," if index else b"", found[1])
     parts.append(b"]\n")
     return b"".join(parts)
 
@@ -79,19 +94,11 @@ def _json(record: SearchRecord) -> str:
     return json.dumps(record, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
 
 
-_ENCODED: dict[tuple[object, ...], str] = {}
-
-
-def _remembered_json(record: SearchRecord) -> str:
-    key = tuple(
-        (name, tuple(value) if isinstance(value, list) else value) for name, value in record.items()
-    )
-    found = _ENCODED.get(key)
-    if found is None:
-        if len(_ENCODED) >= 50_000:
-            _ENCODED.clear()
-        found = _ENCODED[key] = _json(record)
-    return found
+_RECORDS: dict[int, tuple[Entry, bool, SearchRecord]] = {}
+"""The search record of each entry of the last portal of a `gtm serve` session, by the entry's
+identity: a save makes new entries only for what it changed, so the rest keep their records,
+and those their JSON."""
+_ENCODED: dict[int, tuple[SearchRecord, bytes]] = {}
 
 
 def search_index_script(index: bytes) -> bytes:
