@@ -404,11 +404,12 @@ def print_report(rows: list[Row], sizes: list[int], runs: int, python: str) -> N
     cells = "".join(f"{r.peak_mb:>6.0f} MB" if r and r.samples else f"{'-':>9}" for r in peaks)
     print(f"{'peak memory, gtm cold build':<36}{cells}   < 500 MB at 5,000")
     print()
-    print_targets(rows, get, max(sizes))
+    print_targets(rows, get, 1000 if 1000 in sizes else max(sizes))
 
 
 def print_targets(rows: list[Row], get: Callable[[int, str], Row | None], n: int) -> None:
-    """Each target met or not, judged at the largest size measured."""
+    """Each target met or not, judged at 1,000 artifacts as the issue sets them (else at the
+    largest size measured); peak memory at 5,000."""
     verdicts: list[tuple[bool | None, str, str]] = []
     checks: list[tuple[str, str, str, Callable[[float], bool], str]] = [
         ("cold build within 1.2x of the floor", COLD, FLOOR, lambda v: v <= 1.2, "gtm/floor"),
