@@ -136,6 +136,7 @@ def build_site(
     records = search_records(portal, remember=session, known=known_words)
     if known_words is not None:
         project.write_cache(SEARCH_CACHE, known_words)
+        known_words = None
     if not session:
         forget_compiled()  # a one-off build needs no more Markdown: room for the last steps
         return_freed_memory()
@@ -149,6 +150,7 @@ def build_site(
         _check_links(files, promised, listed, pages, portal, theme.name, diagnostics, known)
         if known is not None:
             project.write_cache(LINKS_CACHE, known.payload())
+            known = None
     if not session and not fails(diagnostics.sorted(), strict=False):
         project.write_cache(PAGES_CACHE, kept.payload())
     return BuildResult(

@@ -135,11 +135,12 @@ class KnownLinks:
     def from_payload(cls, payload: Any) -> KnownLinks:
         """Links from `payload()` data; anything of the wrong shape gives an empty start."""
         known = cls()
+        same: dict[str, str] = {}  # pages share most of their URLs: each is held once
         try:
             pages = {
                 str(path): (
                     str(digest),
-                    tuple(map(str, urls)),
+                    tuple(same.setdefault(url, url) for url in map(str, urls)),
                     frozenset(map(str, ids)),
                     bool(clean),
                 )
