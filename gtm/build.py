@@ -12,6 +12,7 @@ from gtm.check import MARKDOWN_CACHE, YAML_CACHE, check_project
 from gtm.diagnostics import Diagnostic, Diagnostics, fails
 from gtm.documents import PdfBatch, make_collateral, prepare_collateral
 from gtm.feeds import (
+    SearchRecord,
     launches_calendar,
     search_index,
     search_index_script,
@@ -132,11 +133,7 @@ def build_site(
             batch = None
     if not session and not fails(diagnostics.sorted(), strict=False):
         project.write_cache(MARKDOWN_CACHE, stored_payload())
-    known_words = None if session else _known_words(project.read_cache(SEARCH_CACHE))
-    records = search_records(portal, remember=session, known=known_words)
-    if known_words is not None:
-        project.write_cache(SEARCH_CACHE, known_words)
-        known_words = None
+    records = _search_records(portal, None if session else project)
     if not session:
         forget_compiled()  # a one-off build needs no more Markdown: room for the last steps
         return_freed_memory()
@@ -146,11 +143,8 @@ def build_site(
     del records
     if not fails(diagnostics.sorted(), strict=False):
         promised = {job.path for job in batch.jobs} if batch else set()
-        known = None if session else KnownLinks.from_payload(project.read_cache(LINKS_CACHE))
-        _check_links(files, promised, listed, pages, portal, theme.name, diagnostics, known)
-        if known is not None:
-            project.write_cache(LINKS_CACHE, known.payload())
-            known = None
+        cache = None if session else project
+        _check_links(files, promised, listed, pages, portal, theme.name, diagnostics, cache)
     if not session and not fails(diagnostics.sorted(), strict=False):
         project.write_cache(PAGES_CACHE, kept.payload())
     return BuildResult(
@@ -177,11 +171,18 @@ def _not_compiled(items: list[Item], allow_html: bool) -> Iterator[Item]:
             yield item
 
 
-def _known_words(payload: object) -> dict[str, str]:
-    """The search words of the last build's entries; anything of the wrong shape is ignored."""
-    if not isinstance(payload, dict):
-        return {}
-    return {str(key): text for key, text in payload.items() if isinstance(text, str)}
+def _search_records(portal: Portal, cache: Project | None) -> list[SearchRecord]:
+    """The search records; a one-off build takes each entry's words from the project's cache
+    when its file is unchanged, and leaves this build's there. `gtm serve` (no cache) keeps
+    them in memory."""
+    if cache is None:
+        return search_records(portal, remember=True)
+    payload = cache.read_cache(SEARCH_CACHE)
+    stored = payload.items() if isinstance(payload, dict) else ()
+    known = {str(key): text for key, text in stored if isinstance(text, str)}
+    records = search_records(portal, known=known)
+    cache.write_cache(SEARCH_CACHE, known)
+    return records
 
 
 def _check_links(
@@ -192,13 +193,18 @@ def _check_links(
     portal: Portal,
     theme_name: str,
     diagnostics: Diagnostics,
-    known: KnownLinks | None,
+    cache: Project | None,
 ) -> None:
     """A broken link is reported where an author can fix it: at the link in the content file
-    when it is written there, else at the template that wrote the page."""
+    when it is written there, else at the template that wrote the page. A one-off build keeps
+    what each page links to in the project's `cache`; `gtm serve` (no cache), in memory."""
     entries = {entry.path: entry for kind in portal.kinds.values() for entry in kind}
     templates = {page.path: page.template for page in pages}
-    for link in broken_links(files, promised, listed, remember=known is None, known=known):
+    known = KnownLinks.from_payload(cache.read_cache(LINKS_CACHE)) if cache else None
+    broken = broken_links(files, promised, listed, remember=known is None, known=known)
+    if cache is not None and known is not None:
+        cache.write_cache(LINKS_CACHE, known.payload())
+    for link in broken:
         message = f"link '{link.url}' {link.reason}"
         entry = entries.get(link.page)
         if entry is not None:

@@ -82,7 +82,7 @@ def broken_links(
         if remember and data is not None and not found:
             _CLEAN[page] = data
         if known is not None and page in digests and not found:
-            known.found_clean(page)
+            known.clean_pages.add(page)
     if remember:
         _WORLD.update(exists=exists, anchors=anchors)
     return broken
@@ -119,9 +119,6 @@ class KnownLinks:
         """Whether every link of the page, as it is now, landed in this same world before."""
         kept = self.pages.get(page)
         return page in self.clean_pages and kept is not None and kept[0] == digest
-
-    def found_clean(self, page: str) -> None:
-        self.clean_pages.add(page)
 
     def payload(self) -> dict[str, Any]:
         """The links as JSON data, each page's made as it is written."""

@@ -218,11 +218,7 @@ def scan_all(
     processes when there is enough of them; a third cheaper than compiling, which a check that
     makes no page does not need. `meanwhile` runs here as in `compile_all`. Returns how many
     texts were scanned."""
-    found = _work_through(_scan_links, _LINKS, texts, allow_html, jobs, meanwhile)
-    if len(_LINKS) + len(found) >= COMPILED_LIMIT:
-        _LINKS.clear()
-    _LINKS.update(found)
-    return len(found)
+    return _work_through(_scan_links, _LINKS, texts, allow_html, jobs, meanwhile)
 
 
 def compile_all(
@@ -234,11 +230,7 @@ def compile_all(
     """Compiles every text not compiled yet, in `jobs` forked processes when there is enough of
     it: Markdown is most of the work of a cold build. `meanwhile` runs in this process while the
     workers compile, so serial work costs no extra time. Returns how many texts were compiled."""
-    compiled = _work_through(_compile, _COMPILED, texts, allow_html, jobs, meanwhile)
-    if len(_COMPILED) + len(compiled) >= COMPILED_LIMIT:
-        _COMPILED.clear()
-    _COMPILED.update(compiled)
-    return len(compiled)
+    return _work_through(_compile, _COMPILED, texts, allow_html, jobs, meanwhile)
 
 
 def _work_through(
@@ -248,9 +240,9 @@ def _work_through(
     allow_html: bool,
     jobs: int,
     meanwhile: Meanwhile | None,
-) -> dict[str, Result]:
-    """`work` done, by key, on every text and every text `meanwhile` gives that is not in
-    `memo` yet, by one set of workers."""
+) -> int:
+    """`work` done by one set of workers on every text, and every text `meanwhile` gives, that
+    is not in `memo` yet; the results go into `memo` by key. Returns how many there were."""
     with _Workers(work, allow_html, jobs) as workers:
 
         def give(more: Iterable[str]) -> None:
@@ -260,7 +252,11 @@ def _work_through(
         give(texts)
         if meanwhile is not None:
             meanwhile(give)
-        return workers.results()
+        done = workers.results()
+    if len(memo) + len(done) >= COMPILED_LIMIT:
+        memo.clear()
+    memo.update(done)
+    return len(done)
 
 
 def _not_done(keyed: Iterable[tuple[str, str]], *also: dict[str, Any]) -> dict[str, str]:
@@ -300,6 +296,7 @@ class _Workers(Generic[Result]):
         self.waiting: list[str] = []
         self.sent: list[tuple[list[str], int, AsyncResult[list[list[Result]]]]] = []
         self.pool: Pool | None = None
+        self.frozen = False
 
     def __enter__(self) -> _Workers[Result]:
         return self
@@ -307,16 +304,20 @@ class _Workers(Generic[Result]):
     def __exit__(self, *exc: object) -> None:
         if self.pool is not None:
             self.pool.terminate()
+        if self.frozen:
             gc.unfreeze()
 
     def give(self, todo: dict[str, str]) -> None:
         self.given.update(todo)
         self.waiting.extend(todo)
+        if not self.waiting:
+            return
         if self.pool is None:
             waiting = sum(len(self.given[key]) for key in self.waiting)
             if self.jobs < 2 or waiting < PARALLEL_MIN_CHARS or not can_fork():
                 return
             gc.freeze()  # so the workers' collections skip what they inherit, not copy it
+            self.frozen = True
             self.pool = multiprocessing.get_context("fork").Pool(self.jobs)
         keys = sorted(self.waiting, key=lambda key: len(self.given[key]), reverse=True)
         texts = [self.given[key] for key in keys]

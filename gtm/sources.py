@@ -256,19 +256,13 @@ def read_file(
     link on the way can lead out, and only then is the whole path resolved. With `remember`
     (`gtm serve`), a file whose size, times and inode are those of its last read is not read
     again."""
-    rel = _rel(path, root)
     name = str(path)
     try:
         status = os.lstat(name)
         if stat.S_ISLNK(status.st_mode) or os.path.islink(os.path.dirname(name)):
             if not is_within(path, root):
-                diagnostics.error(
-                    rel,
-                    1,
-                    1,
-                    "outside-project",
-                    "is a link to a file outside the project: not read",
-                )
+                message = "is a link to a file outside the project: not read"
+                diagnostics.error(_rel(path, root), 1, 1, "outside-project", message)
                 return None
             status = os.stat(name)
         signature = (status.st_ino, status.st_size, status.st_mtime_ns, status.st_ctime_ns)
@@ -277,8 +271,9 @@ def read_file(
             return last[1]
         raw = path.read_bytes() if status.st_size <= MAX_FILE_BYTES else b""
     except OSError as exc:
-        diagnostics.error(rel, 1, 1, "unreadable", f"cannot be read: {exc.strerror}")
+        diagnostics.error(_rel(path, root), 1, 1, "unreadable", f"cannot be read: {exc.strerror}")
         return None
+    rel = _rel(path, root)
     size = max(status.st_size, len(raw))
     if size > MAX_FILE_BYTES:
         diagnostics.error(
