@@ -5,9 +5,12 @@ BIN := $(VENV)/bin
 
 .PHONY: portal test screenshots clean
 
+# `gtm` was the distribution's name before `gtm-portal`: an older venv drops it first, or it
+# keeps a second console script and import hook (pip only warns when it is not there).
 $(BIN)/gtm: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip uninstall --quiet --yes gtm
 	$(BIN)/python -m pip install --quiet -e '.[test]'
 	touch $(BIN)/gtm
 
@@ -15,8 +18,8 @@ portal: $(BIN)/gtm
 	$(BIN)/gtm build
 
 test: $(BIN)/gtm
-	$(BIN)/ruff check gtm tests
-	$(BIN)/ruff format --check gtm tests
+	$(BIN)/ruff check gtm tests docs benchmarks
+	$(BIN)/ruff format --check gtm tests docs benchmarks
 	$(BIN)/python -m pytest -q
 
 # The pictures in the README: the portal in Chromium, and the first page of each PDF.

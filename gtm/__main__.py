@@ -1,3 +1,6 @@
+"""`python -m gtm`: the same command as the `gtm` console script."""
+
 from gtm.cli import main
 
-main()
+if __name__ == "__main__":
+    main()

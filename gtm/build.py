@@ -6,7 +6,6 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, time
-from pathlib import Path
 
 from gtm.check import MARKDOWN_CACHE, YAML_CACHE, check_project
 from gtm.diagnostics import Diagnostic, Diagnostics, fails
@@ -27,7 +26,7 @@ from gtm.markdown import (
     stored_payload,
 )
 from gtm.pdf import PdfResult
-from gtm.project import Project, RunOptions, is_within, return_freed_memory
+from gtm.project import Project, RunOptions, return_freed_memory
 from gtm.render import (
     PlannedPage,
     Renderer,
@@ -120,7 +119,7 @@ def build_site(
     files["launches.ics"] = launches_calendar(portal)
     files["sitemap.xml"] = sitemap(portal, [p.path for p in pages])
     servable = {f"static/{name}": path for name, path in theme.static_files().items()}
-    servable.update(_assets(project, diagnostics))
+    servable.update(checked.assets)
     files.update((name, path.read_bytes()) for name, path in servable.items())
     documents: list[PdfResult] = []
     batch = None
@@ -217,21 +216,3 @@ def _check_links(
         template = templates.get(link.page)
         where = f"themes/{theme_name}/templates/{template}" if template else link.page
         diagnostics.error(where, 1, 1, "broken-link", f"{message} (on {link.page})")
-
-
-def _assets(project: Project, diagnostics: Diagnostics) -> dict[str, Path]:
-    """`content/assets/` by output path; a file that leads outside the project is refused."""
-    folder = project.content_dir / "assets"
-    files: dict[str, Path] = {}
-    if not folder.is_dir():
-        return files
-    for path in sorted(folder.rglob("*")):
-        if not path.is_file():
-            continue
-        if not is_within(path, project.root):
-            diagnostics.error(
-                project.relative(path), 1, 1, "outside-project", "links outside the project"
-            )
-            continue
-        files[f"assets/{path.relative_to(folder).as_posix()}"] = path
-    return files

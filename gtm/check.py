@@ -4,15 +4,19 @@ renders, so it imports no template engine."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from pathlib import Path
 
+from gtm.anchors import check_written_links
 from gtm.checks import run_checks
 from gtm.diagnostics import Diagnostic, Diagnostics
-from gtm.markdown import GTM_SCHEME, Give, scan_all, use_stored
+from gtm.markdown import Give, may_link, scan_all, use_stored
 from gtm.model import Brand
 from gtm.project import Project, RunOptions
+from gtm.routes import portal_paths
 from gtm.site import Site, link_site, markdown_texts
-from gtm.sources import Source, parse_sources, read_files
+from gtm.sources import Source, discover, find_assets, parse_sources, read_file
+from gtm.theme import load_theme
 from gtm.validate import Item, validate_source
 from gtm.yamldoc import use_stored_documents
 
@@ -24,6 +28,8 @@ class CheckResult:
     site: Site
     diagnostics: list[Diagnostic]
     files: int
+    assets: dict[str, Path] = field(default_factory=dict)
+    """The files of `content/assets/`, by output path."""
 
 
 MARKDOWN_CACHE = "markdown.json"
@@ -51,7 +57,11 @@ def check_project(
         use_stored(project.read_cache(MARKDOWN_CACHE))
         use_stored_documents(project.read_cache(YAML_CACHE))
     diagnostics = Diagnostics()
-    files = read_files(project.content_dir, project.root, diagnostics, remember=not stored)
+    static = load_theme(project.root, project.config.build.theme).static_files()
+    listed = discover(project.content_dir, project.root, diagnostics)
+    found = (read_file(kind, path, project.root, diagnostics, not stored) for kind, path in listed)
+    files = [file for file in found if file is not None]
+    assets = find_assets(project.content_dir, project.root, diagnostics)
     sources: list[Source] = []
     items: list[Item] = []
     brands: list[Brand] = []
@@ -70,18 +80,34 @@ def check_project(
     bodies = (
         [body for file in files if (body := file.markdown_body()) is not None] if stored else []
     )
-    (markdown or _link_scan(options))(bodies, load)
-    site = link_site(items, brands[-1] if brands else None, options, diagnostics)
+    allow_html = project.config.markdown.allow_html
+    (markdown or _link_scan(options, allow_html))(bodies, load)
+    unread = {(kind, path.stem) for kind, path in listed if kind != "brand"}
+    unread -= {(item.kind, item.id) for item in items}
+    brand = brands[-1] if brands else None
+    site = link_site(items, brand, options, diagnostics, unread, allow_html)
     run_checks(site, project.config, options.today, diagnostics)
-    return CheckResult(site, diagnostics.sorted(), len(sources))
+    check_written_links(site, _build_files(site, options, static, assets), allow_html, diagnostics)
+    return CheckResult(site, diagnostics.sorted(), len(sources), assets)
 
 
-def _link_scan(options: RunOptions) -> MarkdownPass:
+def _build_files(
+    site: Site, options: RunOptions, static: dict[str, Path], assets: dict[str, Path]
+) -> set[str]:
+    """The output paths of every file a build of this site writes."""
+    shown = {kind: items.keys() for kind, items in site.items.items()}
+    files = portal_paths(shown, options.pdf)
+    files.update(f"static/{name}" for name in static)
+    files.update(assets)
+    return files
+
+
+def _link_scan(options: RunOptions, allow_html: bool) -> MarkdownPass:
     def scan(bodies: list[str], load: Callable[[], list[Item]]) -> None:
         def meanwhile(give: Give) -> None:
-            give(text for text in markdown_texts(load()) if GTM_SCHEME in text)
+            give(text for text in markdown_texts(load()) if may_link(text, allow_html))
 
-        linking = [text for text in bodies if GTM_SCHEME in text]
-        scan_all(linking, jobs=options.jobs, meanwhile=meanwhile)
+        linking = [text for text in bodies if may_link(text, allow_html)]
+        scan_all(linking, allow_html, jobs=options.jobs, meanwhile=meanwhile)
 
     return scan

@@ -7,7 +7,7 @@
   var loaded = script ? script.getAttribute("data-generation") : null;
   var host = null;
 
-  function overlay(problems) {
+  function overlay(problems, live) {
     if (!host) {
       host = document.createElement("gtm-problems");
       host.attachShadow({ mode: "open" });
@@ -29,10 +29,14 @@
     box.className = "box";
     box.setAttribute("role", "alert");
     var title = document.createElement("h2");
-    title.textContent = "The last save has " + problems.length +
-      (problems.length === 1 ? " problem" : " problems") + ": this page shows the last good build";
+    var count = problems.length + (problems.length === 1 ? " problem" : " problems");
+    title.textContent = live
+      ? "The last save has " + count + ": this page shows the last good build"
+      : "The portal could not be built: " + count;
     var hint = document.createElement("p");
-    hint.textContent = "Fix the file and save; this message goes away by itself.";
+    hint.textContent = live
+      ? "Fix the file and save; this message goes away by itself."
+      : "Fix the files and save; the portal appears here by itself.";
     var list = document.createElement("ul");
     problems.forEach(function (problem) {
       var item = document.createElement("li");
@@ -59,7 +63,7 @@
   events.onmessage = function (message) {
     var state = JSON.parse(message.data);
     if (state.problems.length) {
-      overlay(state.problems);
+      overlay(state.problems, state.live);
     } else if (state.generation !== loaded) {
       location.reload();
     } else {

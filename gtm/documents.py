@@ -11,7 +11,17 @@ from datetime import datetime
 from pathlib import Path
 
 from gtm.diagnostics import Diagnostics
-from gtm.pdf import UNAVAILABLE, PdfCache, PdfJob, PdfResult, render_documents
+from gtm.pdf import (
+    INSTALL_GUIDE,
+    UNAVAILABLE,
+    PdfCache,
+    PdfJob,
+    PdfLibraries,
+    PdfResult,
+    PdfUnavailable,
+    find_pdf_libraries,
+    render_documents,
+)
 from gtm.project import Project
 from gtm.render import PlannedPage, Renderer
 from gtm.routes import SALES_KIT, pdf_path
@@ -140,36 +150,35 @@ def make_collateral(
     workers: int,
     diagnostics: Diagnostics,
     progress: Callable[[str, int, int], None] | None = None,
+    find_libraries: Callable[[], PdfLibraries] = find_pdf_libraries,
 ) -> list[PdfResult]:
     """The PDFs, from the cache or from worker processes; every refusal and failure becomes a
-    diagnostic in the content file the document came from."""
+    diagnostic in the content file the document came from. Raises `PdfUnavailable` when
+    WeasyPrint's libraries cannot be loaded, found out before any worker starts."""
+    if not batch.jobs:
+        return []
+    libraries = find_libraries()
     results = render_documents(
         batch.jobs,
         batch.servable,
-        PdfCache(project.cache_dir / "pdf"),
+        PdfCache(project.cache_dir / "pdf", libraries.versions()),
         workers,
         (lambda done, total: progress("PDFs", done, total)) if progress else None,
     )
-    unavailable = ""
+    for result in results:
+        if result.error is not None and result.error.startswith(UNAVAILABLE):
+            # The libraries loaded here, yet WeasyPrint did not start in a worker.
+            detail = result.error[len(UNAVAILABLE) :]
+            problem = f"WeasyPrint, which draws the PDFs, cannot start ({detail})"
+            raise PdfUnavailable(problem, f"see {INSTALL_GUIDE}")
     for result in results:
         owners = batch.owners.get(result.path, [])
         for url, why in result.refused:
             path, line, column = locate(owners, [url, posixpath.basename(url)])
             message = f"{result.path} may not load '{url}' ({why}), so it was left out"
             diagnostics.warning(path, line, column, "pdf-refused", message)
-        if result.error is not None and result.error.startswith(UNAVAILABLE):
-            unavailable = result.error
-        elif result.error is not None:
+        if result.error is not None:
             path = owners[0].path if owners else "gtm.toml"
             message = f"could not make {result.path}: {result.error}"
             diagnostics.error(path, 1, 1, "pdf-render", message)
-    if unavailable:
-        diagnostics.error(
-            "gtm.toml",
-            1,
-            1,
-            "pdf-unavailable",
-            f"no PDFs were made: {unavailable}; install Pango (Debian and Ubuntu: apt install "
-            "libpango-1.0-0 libpangoft2-1.0-0) or build with --no-pdf",
-        )
     return results

@@ -11,14 +11,11 @@ from collections.abc import Iterable, Mapping, Set
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
-from urllib.parse import unquote
 
-from gtm.diagnostics import did_you_mean
 from gtm.rendercache import page_digest
+from gtm.routes import Destination, link_problem, resolve_link
 
 ATTRIBUTE = re.compile(r'\s(href|src|id|name)="([^"]*)"')
-HEADING_ID = re.compile(r'<h[1-6]\s[^>]*?\bid="([^"]*)"')
-ELSEWHERE = re.compile(r"^(?:[a-z][a-z0-9+.-]*:|//)", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -60,7 +57,7 @@ def broken_links(
         links[path] = tuple(dict.fromkeys(urls))
     broken: list[BrokenLink] = []
     exists = files.keys() | promised
-    resolve = _destination if remember else _resolve
+    resolve = _destination if remember else resolve_link
     same_world = remember and _WORLD.get("exists") == exists and _WORLD.get("anchors") == anchors
     if not same_world:
         _CLEAN.clear()
@@ -76,7 +73,7 @@ def broken_links(
         found = [
             BrokenLink(page, url, reason)
             for url in urls
-            if (reason := _problem(resolve(page, url), exists, files, anchors))
+            if (reason := _problem(page, resolve(page, url), exists, anchors))
         ]
         broken.extend(found)
         if remember and data is not None and not found:
@@ -190,64 +187,9 @@ def _scan(data: bytes, same: dict[str, str]) -> tuple[tuple[str, ...], frozenset
 
 
 def _problem(
-    destination: str | tuple[str, str] | None,
-    exists: Set[str],
-    files: dict[str, bytes],
-    anchors: dict[str, frozenset[str]],
+    page: str, destination: Destination, exists: Set[str], anchors: dict[str, frozenset[str]]
 ) -> str | None:
-    if destination is None or isinstance(destination, str):
-        return destination
-    target, fragment = destination
-    if target not in exists:
-        return f"leads to {target}, a page or file this build does not have"
-    if fragment and target.endswith(".html") and fragment not in anchors.get(target, ()):
-        headings = HEADING_ID.findall(files[target].decode("utf-8", "replace"))
-        return f"points at a heading '#{fragment}' that {target} does not have" + did_you_mean(
-            fragment, [html.unescape(h) for h in headings]
-        )
-    return None
+    return link_problem(page, destination, exists, lambda path: anchors.get(path, frozenset()))
 
 
-def _resolve(page: str, url: str) -> str | tuple[str, str] | None:
-    """Where a link on `page` leads, as (file, fragment); a reason when it cannot lead anywhere
-    in the portal; None when it leads out of it on purpose."""
-    url = url.strip()
-    if not url or ELSEWHERE.match(url):
-        return None
-    if url.startswith("/"):
-        return "starts at the site root, so it breaks when the portal is published under a path"
-    base, _, fragment = url.partition("#")
-    path = unquote(base.partition("?")[0])
-    if not path:
-        return page, unquote(fragment)
-    folder = page.rpartition("/")[0]
-    while path.startswith("../") and len(path) > 3:
-        if not folder:
-            return OUT_OF_PORTAL
-        folder, path = folder.rpartition("/")[0], path[3:]
-    target = _target(folder, path)
-    return (target, unquote(fragment)) if target is not None else OUT_OF_PORTAL
-
-
-OUT_OF_PORTAL = "leads out of the portal"
-
-
-@lru_cache(maxsize=65_536)
-def _target(folder: str, path: str) -> str | None:
-    """The file `path` names from `folder`. Most links of a portal climb to its top first, so
-    after the climb they name the same file from every page: worked out once."""
-    parts = folder.split("/") if folder else []
-    for segment in path.split("/"):
-        if segment == "..":
-            if not parts:
-                return None
-            parts.pop()
-        elif segment not in ("", "."):
-            parts.append(segment)
-    target = "/".join(parts)
-    if not target or path.endswith("/"):
-        target = f"{target}/index.html" if target else "index.html"
-    return target
-
-
-_destination = lru_cache(maxsize=200_000)(_resolve)
+_destination = lru_cache(maxsize=200_000)(resolve_link)

@@ -27,6 +27,7 @@ from mdit_py_plugins.anchors import anchors_plugin
 from mdit_py_plugins.footnote import footnote_plugin
 
 from gtm.project import can_fork
+from gtm.routes import EXTERNAL
 
 GTM_SCHEME = "gtm:"
 GTM_ANCHOR = re.compile(r'<a href="(gtm:[^"]*)"([^>]*)>(.*?)</a>', re.DOTALL)
@@ -124,6 +125,15 @@ def parse_link(href: str) -> LinkTarget | None:
 
 
 @dataclass(frozen=True, slots=True)
+class TextLinks:
+    """The links of a text that `gtm check` follows: its `gtm:` links, and the links that lead
+    to a file or an anchor of the portal itself (relative, root-relative, `#fragment`)."""
+
+    gtm: tuple[str, ...]
+    local: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
 class CompiledMarkdown:
     """A text parsed once: its HTML with every `gtm:` link left as written, and those links.
     The same parse serves the link check and every page that shows the text; only the links
@@ -131,6 +141,11 @@ class CompiledMarkdown:
 
     html: str
     links: tuple[str, ...]
+    local: tuple[str, ...] = ()
+
+    @property
+    def found(self) -> TextLinks:
+        return TextLinks(self.links, self.local)
 
 
 _COMPILED: dict[str, CompiledMarkdown] = {}
@@ -159,47 +174,76 @@ def _compile(text: str, allow_html: bool) -> CompiledMarkdown:
     md = parser_for(text, allow_html)
     env: dict[str, object] = {}
     tokens = md.parse(text, env)
-    links = [href for token in tokens for href in _gtm_hrefs(token.children or ())]
-    return CompiledMarkdown(str(md.renderer.render(tokens, md.options, env)), tuple(links))
+    found = _text_links(tokens)
+    html = str(md.renderer.render(tokens, md.options, env))
+    return CompiledMarkdown(html, found.gtm, found.local)
 
 
-def _gtm_hrefs(inline: Iterable[Token]) -> Iterator[str]:
+def _text_links(tokens: Iterable[Token]) -> TextLinks:
+    """The links of parsed blocks: of links, images and raw HTML (when it is allowed)."""
+    gtm: list[str] = []
+    local: list[str] = []
+    for token in tokens:
+        hrefs = _html_hrefs(token) if token.type == "html_block" else _hrefs(token.children or ())
+        for href in hrefs:
+            if href.startswith(GTM_SCHEME):
+                gtm.append(href)
+            elif not EXTERNAL.match(href.strip()):
+                local.append(href)
+    return TextLinks(tuple(gtm), tuple(local))
+
+
+def _hrefs(inline: Iterable[Token]) -> Iterator[str]:
     for token in inline:
         if token.type == "link_open":
-            href = str(token.attrs.get("href", ""))
+            yield str(token.attrs.get("href", ""))
         elif token.type == "image":
-            href = str(token.attrs.get("src", ""))
-        else:
-            continue
-        if href.startswith(GTM_SCHEME):
-            yield href
+            yield str(token.attrs.get("src", ""))
+        elif token.type == "html_inline":
+            yield from _html_hrefs(token)
 
 
-def _scan_links(text: str, allow_html: bool) -> tuple[str, ...]:
-    """The `gtm:` links of a text without making its HTML, for `gtm check`: the blocks are
-    parsed as usual, the inline syntax only of the blocks that may hold such a link (a link
-    can be written with an entity or an escape, or use a definition elsewhere in the text)."""
+def _html_hrefs(token: Token) -> Iterator[str]:
+    """The addresses in raw HTML, as a browser reads them."""
+    return (unescape(value) for value in HTML_ADDRESS.findall(token.content))
+
+
+HTML_ADDRESS = re.compile(r"""\s(?:href|src)\s*=\s*["']([^"']*)["']""", re.IGNORECASE)
+
+
+def _scan_links(text: str, allow_html: bool) -> TextLinks:
+    """The links of a text without making its HTML, for `gtm check`: the blocks are parsed as
+    usual, the inline syntax only of the blocks that may hold a link (a link can be written
+    with an entity or an escape, or use a definition elsewhere in the text)."""
     md = parser_for(text, allow_html)
     env: dict[str, Any] = {}
     state = StateCore(text, md, env)
     normalize(state)
     block(state)
-    definitions = env.get("references", {}).values()
-    every = any(str(found.get("href", "")).startswith(GTM_SCHEME) for found in definitions)
-    links: list[str] = []
+    every = bool(env.get("references"))
+    marks = HTML_LINK_MARKS if allow_html else LINK_MARKS
     for token in state.tokens:
         content = token.content
-        if token.type == "inline" and (every or any(mark in content for mark in LINK_MARKS)):
+        if token.type == "inline" and (every or any(mark in content for mark in marks)):
             children: list[Token] = []
             md.inline.parse(content, md, env, children)
-            links.extend(_gtm_hrefs(children))
-    return tuple(links)
+            token.children = children
+    return _text_links(state.tokens)
 
 
-LINK_MARKS = (GTM_SCHEME, "&", "\\")
+def may_link(text: str, allow_html: bool = False) -> bool:
+    """Whether a text can hold a link that `gtm check` follows; most texts cannot."""
+    marks = HTML_TEXT_MARKS if allow_html else TEXT_MARKS
+    return any(mark in text for mark in marks)
 
 
-_LINKS: dict[str, tuple[str, ...]] = {}
+LINK_MARKS = (GTM_SCHEME, "](", "&", "\\")
+HTML_LINK_MARKS = (*LINK_MARKS, "<")
+TEXT_MARKS = (GTM_SCHEME, "](", "]:")
+HTML_TEXT_MARKS = (*TEXT_MARKS, "<")
+
+
+_LINKS: dict[str, TextLinks] = {}
 
 
 Give = Callable[[Iterable[str]], None]
@@ -352,11 +396,13 @@ def use_stored(payload: Any) -> None:
     for key, value in payload.items():
         if (
             isinstance(value, list)
-            and len(value) == 2
+            and len(value) == 3
             and isinstance(value[0], str)
             and isinstance(value[1], list)
+            and isinstance(value[2], list)
         ):
-            _STORED[str(key)] = CompiledMarkdown(value[0], tuple(map(str, value[1])))
+            links, local = tuple(map(str, value[1])), tuple(map(str, value[2]))
+            _STORED[str(key)] = CompiledMarkdown(value[0], links, local)
 
 
 def forget_compiled() -> None:
@@ -368,23 +414,46 @@ def forget_compiled() -> None:
 
 def stored_payload() -> dict[str, list[Any]]:
     """Every text compiled in this process, for `use_stored` in the next build."""
-    return {key: [compiled.html, list(compiled.links)] for key, compiled in _COMPILED.items()}
+    return {
+        key: [compiled.html, list(compiled.links), list(compiled.local)]
+        for key, compiled in _COMPILED.items()
+    }
 
 
-def find_gtm_links(text: str, allow_html: bool = False) -> tuple[str, ...]:
-    """Every `gtm:` href of a link or image in `text`, in order; code is not searched."""
-    if GTM_SCHEME not in text:
-        return ()
+def find_links(text: str, allow_html: bool = False) -> TextLinks:
+    """The `gtm:` links and the links into the portal of a link or image in `text`, in
+    order; code is not searched."""
+    if not may_link(text, allow_html):
+        return NO_LINKS
     key = text_key(text, allow_html)
     compiled = _COMPILED.get(key) or _STORED.get(key)
     if compiled is not None:
-        return compiled.links
+        return compiled.found
     found = _LINKS.get(key)
     if found is None:
         if len(_LINKS) >= COMPILED_LIMIT:
             _LINKS.clear()
         found = _LINKS[key] = _scan_links(text, allow_html)
     return found
+
+
+NO_LINKS = TextLinks(())
+
+
+def find_gtm_links(text: str, allow_html: bool = False) -> tuple[str, ...]:
+    """Every `gtm:` href of a link or image in `text`, in order; code is not searched."""
+    return find_links(text, allow_html).gtm if GTM_SCHEME in text else ()
+
+
+def anchor_ids(text: str, allow_html: bool = False) -> frozenset[str]:
+    """The ids a text's HTML carries (its headings' anchors, its footnotes), which a link to
+    the page that shows it may point at."""
+    return frozenset(
+        unescape(found) for found in ID_ATTRIBUTE.findall(compile_markdown(text, allow_html).html)
+    )
+
+
+ID_ATTRIBUTE = re.compile(r'\sid="([^"]*)"')
 
 
 def render_markdown(text: str, resolve: Resolver, allow_html: bool = False) -> str:

@@ -20,6 +20,13 @@ URL = re.compile(r"^https?://[^\s/$.?#][^\s]*$", re.IGNORECASE)
 NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)$")
 
 
+def slug_for(name: str) -> str:
+    """The id a name would have: `Dev Ops Dana` → `dev-ops-dana`, for a hint when an id is not
+    a slug."""
+    slug = re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")
+    return slug[:64].rstrip("-") or "my-artifact"
+
+
 @dataclass(frozen=True)
 class Prose:
     """Marks a field of words: `markdown` fields also hold links; both are brand-checked."""

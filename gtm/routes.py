@@ -4,7 +4,12 @@ explicitly, so the portal works under any sub-path, on any static host and from 
 from __future__ import annotations
 
 import posixpath
+import re
+from collections.abc import Callable, Iterable, Mapping, Set
 from functools import lru_cache
+from urllib.parse import unquote
+
+from gtm.diagnostics import did_you_mean
 
 PDF_FOLDERS = {
     "competitors": "battlecards",
@@ -13,6 +18,23 @@ PDF_FOLDERS = {
     "messaging": "messaging",
 }
 SALES_KIT = "pdf/sales-kit.pdf"
+SALES_KIT_KINDS = ("competitors", "personas")
+PORTAL_PAGES = (
+    "index.html",
+    "health/index.html",
+    "search/index.html",
+    "downloads/index.html",
+    "404.html",
+)
+"""The portal's own pages, beside one page per artifact and one list page per kind."""
+DATA_FILES = ("launches.ics", "sitemap.xml", "search-index.json", "search-index.js")
+EXTERNAL = re.compile(r"^(?:[a-z][a-z0-9+.-]*:|//)", re.IGNORECASE)
+"""A link with a scheme (`https:`, `mailto:`, `gtm:`) or to another host leads out of the
+files of the build; everything else is followed."""
+OUT_OF_PORTAL = "leads out of the portal"
+FRAME_ANCHORS = frozenset({"main", "site-search-q", "backlinks-title"})
+"""Ids of every page's frame (where its content starts, the search box): never what a link
+to a missing heading meant."""
 
 
 def item_path(kind: str, ident: str) -> str:
@@ -51,3 +73,93 @@ def _relative(folder: str, target: str) -> str:
     parts = [".."] * (len(here) - common) + there[common:]
     url = "/".join(parts) or "."
     return url + "/" if target.endswith("/") and not url.endswith("/") else url
+
+
+def portal_paths(ids: Mapping[str, Iterable[str]], pdf: bool) -> set[str]:
+    """Every page, data file and PDF a build with the artifacts `ids` (kind → ids shown)
+    writes, without the theme's static files and the project's assets."""
+    paths = {*PORTAL_PAGES, *DATA_FILES}
+    for kind, idents in ids.items():
+        paths.add(list_path(kind))
+        for ident in idents:
+            paths.add(item_path(kind, ident))
+            document = pdf_path(kind, ident) if pdf else None
+            if document is not None:
+                paths.add(document)
+                if kind in SALES_KIT_KINDS:
+                    paths.add(SALES_KIT)
+    return paths
+
+
+def resolve_link(page: str, url: str) -> Destination:
+    """Where a link on `page` leads, as (file, fragment); a reason when it cannot lead anywhere
+    in the portal; None when it leads out of it on purpose."""
+    url = url.strip()
+    if not url or EXTERNAL.match(url):
+        return None
+    if url.startswith("/"):
+        return "starts at the site root, so it breaks when the portal is published under a path"
+    base, _, fragment = url.partition("#")
+    path = unquote(base.partition("?")[0])
+    if not path:
+        return page, unquote(fragment)
+    folder = page.rpartition("/")[0]
+    while path.startswith("../") and len(path) > 3:
+        if not folder:
+            return OUT_OF_PORTAL
+        folder, path = folder.rpartition("/")[0], path[3:]
+    target = _target(folder, path)
+    return (target, unquote(fragment)) if target is not None else OUT_OF_PORTAL
+
+
+Destination = str | tuple[str, str] | None
+"""Where a link leads: (file, fragment), a reason it leads nowhere, or None for elsewhere."""
+
+
+def link_problem(
+    page: str, destination: Destination, exists: Set[str], ids: Callable[[str], Set[str]]
+) -> str | None:
+    """Why a link on `page` that leads to `destination` is broken, or None: the file must be
+    one of `exists`, and a fragment on a page one of the page's `ids`."""
+    if destination is None or isinstance(destination, str):
+        return destination
+    target, fragment = destination
+    if target not in exists:
+        return f"leads to {target}, a page or file this build does not have" + _nearest(
+            page, target, exists
+        )
+    if fragment and target.endswith(".html"):
+        found = ids(target)
+        if fragment not in found:
+            hint = did_you_mean(fragment, sorted(found - FRAME_ANCHORS))
+            return f"points at a heading '#{fragment}' that {target} does not have{hint}"
+    return None
+
+
+def _nearest(page: str, target: str, exists: Set[str]) -> str:
+    """A hint for a link that climbs too little or too far: the file it names from another
+    folder, when the build has it (`assets/logo.svg` written on a guide at the top)."""
+    parts = target.split("/")
+    for start in range(1, len(parts) - 1):
+        shorter = "/".join(parts[start:])
+        if shorter in exists:
+            return f" (did you mean '{relative_url(page, shorter)}'?)"
+    return ""
+
+
+@lru_cache(maxsize=65_536)
+def _target(folder: str, path: str) -> str | None:
+    """The file `path` names from `folder`. Most links of a portal climb to its top first, so
+    after the climb they name the same file from every page: worked out once."""
+    parts = folder.split("/") if folder else []
+    for segment in path.split("/"):
+        if segment == "..":
+            if not parts:
+                return None
+            parts.pop()
+        elif segment not in ("", "."):
+            parts.append(segment)
+    target = "/".join(parts)
+    if not target or path.endswith("/"):
+        target = f"{target}/index.html" if target else "index.html"
+    return target

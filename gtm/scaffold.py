@@ -4,7 +4,10 @@ and explained, generated from the model so it can never fall behind the spec).""
 from __future__ import annotations
 
 import typing
+from collections.abc import Iterator
 from datetime import date
+from importlib import resources
+from importlib.resources.abc import Traversable
 from pathlib import Path
 from typing import Any, Literal
 
@@ -14,11 +17,10 @@ from pydantic_core import PydanticUndefined
 
 from gtm.diagnostics import did_you_mean
 from gtm.errors import UsageError
-from gtm.model import KINDS, SINGULAR, SLUG, Record, field_shapes
+from gtm.model import KINDS, SINGULAR, SLUG, Record, field_shapes, slug_for
 from gtm.project import Project
 from gtm.site import RESERVED_PAGE_IDS
 
-STARTER = Path(__file__).parent / "starter"
 MARKDOWN_KINDS = ("launches", "pages")
 KIND_ALIASES = {
     **{kind: kind for kind in KINDS},
@@ -26,19 +28,43 @@ KIND_ALIASES = {
     "persona": "personas",
     "competitor": "competitors",
     "battlecard": "competitors",
+    "battlecards": "competitors",
     "launch": "launches",
+    "launch-plan": "launches",
+    "launch-plans": "launches",
+    "launch-brief": "launches",
+    "launch-briefs": "launches",
     "page": "pages",
+    "guide": "pages",
+    "guides": "pages",
+    "persona-one-pager": "personas",
+    "persona-one-pagers": "personas",
     "message-house": "messaging",
+    "message-houses": "messaging",
+    "messaging-guide": "messaging",
+    "messaging-guides": "messaging",
 }
+"""Every name the portal and the PDFs use for a kind, singular and plural."""
 
 
-def starter_files() -> dict[str, bytes]:
-    """Project-relative path → bytes of the starter project."""
-    files = {}
-    for path in sorted(STARTER.rglob("*")):
-        if path.is_file() and "__pycache__" not in path.parts:
-            files[path.relative_to(STARTER).as_posix()] = path.read_bytes()
-    return files
+def starter() -> Traversable:
+    """The starter project: package data, read through importlib.resources so that it is found
+    in a wheel, an sdist or editable install, and a zip alike."""
+    return resources.files("gtm") / "starter"
+
+
+def starter_files(folder: Traversable | None = None) -> dict[str, bytes]:
+    """Project-relative path → bytes of the starter project (gtm's own unless `folder`)."""
+    return dict(sorted(_files_under(starter() if folder is None else folder, "")))
+
+
+def _files_under(folder: Traversable, prefix: str) -> Iterator[tuple[str, bytes]]:
+    for child in folder.iterdir():
+        if child.is_dir():
+            if child.name != "__pycache__":
+                yield from _files_under(child, f"{prefix}{child.name}/")
+        else:
+            yield f"{prefix}{child.name}", child.read_bytes()
 
 
 def init_project(directory: Path) -> list[Path]:
@@ -79,9 +105,11 @@ def _ignore_generated(gitignore: Path) -> Path | None:
 
 
 def resolve_kind(word: str) -> str:
-    kind = KIND_ALIASES.get(word.lower())
+    """The kind a word names: `persona`, `Personas`, `battlecard`, `guide`, `message house`."""
+    key = "-".join(word.lower().replace("_", " ").split())
+    kind = KIND_ALIASES.get(key)
     if kind is None:
-        hint = did_you_mean(word.lower(), KIND_ALIASES)
+        hint = did_you_mean(key, KIND_ALIASES)
         raise UsageError(f"unknown kind '{word}'{hint}; kinds are {', '.join(KINDS)}")
     return kind
 
@@ -92,7 +120,7 @@ def new_artifact(project: Project, word: str, ident: str, today: date) -> Path:
     if not SLUG.match(ident):
         raise UsageError(
             f"'{ident}' is not a valid id: use lower-case letters, digits and '-', "
-            "starting with a letter or digit (at most 64)"
+            f"starting with a letter or digit (at most 64), like '{slug_for(ident)}'"
         )
     if kind == "pages" and ident in RESERVED_PAGE_IDS:
         raise UsageError(f"a page cannot be called '{ident}': the portal uses that name")

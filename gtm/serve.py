@@ -6,19 +6,20 @@ server but Ctrl-C."""
 from __future__ import annotations
 
 import gc
+import sys
 import threading
 import time
 import traceback
 import webbrowser
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from gtm.build import build_site
 from gtm.diagnostics import Diagnostic, Diagnostics, fails
 from gtm.documents import PdfBatch, make_collateral
 from gtm.errors import GtmError
 from gtm.output import check_output_dir, update
-from gtm.pdf import cancel_rendering
+from gtm.pdf import PdfLibraries, PdfUnavailable, cancel_rendering, find_pdf_libraries
 from gtm.project import Project, RunOptions, open_project, run_options
 from gtm.rendercache import RenderCache
 from gtm.server import DevServer, SiteState
@@ -44,7 +45,15 @@ Report = Callable[[list[Diagnostic], str], None]
 class DevSession:
     """The server, the watcher and the builder of one `gtm serve`."""
 
-    def __init__(self, project: Project, flags: Flags, host: str, port: int, report: Report):
+    def __init__(
+        self,
+        project: Project,
+        flags: Flags,
+        host: str,
+        port: int,
+        report: Report,
+        find_libraries: Callable[[], PdfLibraries] = find_pdf_libraries,
+    ):
         self.project = project
         self.flags = flags
         self.report = report
@@ -59,6 +68,9 @@ class DevSession:
         self.builds = 0
         self.kept = RenderCache()
         self.serving = False
+        self.find_libraries = find_libraries
+        self.pdfs_possible: bool | None = None
+        """Whether WeasyPrint's libraries load; None until a build first wants PDFs."""
 
     @property
     def url(self) -> str:
@@ -75,7 +87,7 @@ class DevSession:
             problems = exc.diagnostics or [
                 Diagnostic("gtm.toml", 1, 1, "error", "project", exc.message)
             ]
-            self._failed(problems, f"gtm: {exc.message}")
+            self._failed(problems, f"; {exc.message}")
         except OSError as exc:
             self._failed([Diagnostic("gtm.toml", 1, 1, "error", "io", str(exc))], "")
         except Exception as exc:  # A bug in gtm must not take the server down with it.
@@ -86,7 +98,14 @@ class DevSession:
 
     def _failed(self, problems: list[Diagnostic], note: str) -> None:
         self.state.failed(problems)
-        self.report(problems, f"{note}; still serving the last good build")
+        self.report(problems, f"{note}{self._serving_note()}")
+
+    def _serving_note(self) -> str:
+        """What a failed build leaves open pages with, for the terminal: never "the last good
+        build" when this session has none."""
+        if self.state.live:
+            return "; still serving the last good build"
+        return "; no portal yet: every page shows these problems until they are fixed"
 
     def _rebuild(self) -> bool:
         started = time.perf_counter()
@@ -96,7 +115,7 @@ class DevSession:
         if fails(result.diagnostics, options.strict):
             shown = [d for d in result.diagnostics if d.severity == "error" or options.strict]
             self.state.failed(shown)
-            self.report(result.diagnostics, "; still serving the last good build")
+            self.report(result.diagnostics, self._serving_note())
             return False
         with self.lock:
             self.builds += 1
@@ -120,7 +139,7 @@ class DevSession:
 
     def _options(self) -> RunOptions:
         flags = self.flags
-        return run_options(
+        options = run_options(
             self.project,
             audience=flags.audience,  # type: ignore[arg-type]
             drafts=flags.drafts,
@@ -128,11 +147,30 @@ class DevSession:
             pdf=flags.pdf,
             jobs=flags.jobs,
         )
+        if options.pdf and not self._pdfs_possible():
+            return replace(options, pdf=False)
+        return options
+
+    def _pdfs_possible(self) -> bool:
+        """Asked once, at the first build that wants PDFs: without WeasyPrint's libraries the
+        portal is served as with --no-pdf, so no page links to a PDF that cannot come, and the
+        terminal is told why, once."""
+        if self.pdfs_possible is None:
+            try:
+                self.find_libraries()
+                self.pdfs_possible = True
+            except PdfUnavailable as exc:
+                self.pdfs_possible = False
+                advice = f"{exc.remedy} and start gtm serve again"
+                _tell(f"gtm: serving without PDFs: {exc.problem}; {advice}")
+        return self.pdfs_possible
 
     def _render_pdfs(self, build: int, batch: PdfBatch, options: RunOptions) -> None:
         diagnostics = Diagnostics()
         try:
-            results = make_collateral(batch, self.project, options.jobs, diagnostics)
+            results = make_collateral(
+                batch, self.project, options.jobs, diagnostics, find_libraries=self.find_libraries
+            )
             with self.lock:
                 if build != self.builds:
                     return
@@ -140,13 +178,18 @@ class DevSession:
                 files = {**self.site, **self.pdfs}
                 update(self.project.output_dir, files, self.written)
                 self.written = files
+        except PdfUnavailable as exc:  # a library gone since the first build, or not in a worker
+            _tell(f"gtm: the PDFs were not updated: {exc.problem}; {exc.remedy}")
+            return
         except (GtmError, OSError) as exc:
-            self.report([], f"gtm: the PDFs were not updated: {exc}")
+            _tell(f"gtm: the PDFs were not updated: {exc}")
             return
         rendered = sum(1 for r in results if not r.cached)
         problems = diagnostics.sorted()
         if rendered or problems:
-            self.report(problems, f"PDFs: {rendered} rendered, {len(results) - rendered} unchanged")
+            self.report(
+                problems, f"; PDFs: {rendered} rendered, {len(results) - rendered} unchanged"
+            )
 
     def serve(self, open_browser: bool = False, stop: threading.Event | None = None) -> None:
         """Serves until `stop` is set or Ctrl-C; the first build happens before the first
@@ -177,3 +220,8 @@ class DevSession:
         if self.serving:
             self.server.shutdown()
         self.server.server_close()
+
+
+def _tell(line: str) -> None:
+    """A line for the terminal that is no build's report, so it carries no problem count."""
+    print(line, file=sys.stderr, flush=True)

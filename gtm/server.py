@@ -4,6 +4,7 @@ the diagnostics over the page while the content is broken."""
 
 from __future__ import annotations
 
+import html
 import json
 import mimetypes
 import secrets
@@ -12,6 +13,7 @@ import threading
 from dataclasses import asdict, dataclass, field
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from importlib import resources
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
@@ -33,7 +35,9 @@ CONTENT_TYPES = {
     ".pdf": "application/pdf",
     ".txt": "text/plain; charset=utf-8",
 }
-CLIENT = (Path(__file__).parent / "client.js").read_text(encoding="utf-8")
+CLIENT = resources.files("gtm").joinpath("client.js").read_text(encoding="utf-8")
+"""The live-reload client: package data, read through importlib.resources so a zipped gtm has
+it too."""
 
 
 @dataclass
@@ -51,6 +55,12 @@ class SiteState:
     @property
     def generation(self) -> str:
         return f"{self.token}-{self.builds}"
+
+    @property
+    def live(self) -> bool:
+        """Whether a build of this session is being served; until then, every URL shows the
+        problems that stopped the first one."""
+        return self.builds > 0
 
     def published(self) -> None:
         with self.condition:
@@ -70,7 +80,7 @@ class SiteState:
             self._changed()
 
     def snapshot(self) -> dict[str, Any]:
-        return {"generation": self.generation, "problems": self.problems}
+        return {"generation": self.generation, "problems": self.problems, "live": self.live}
 
     def wait(self, seen: int, timeout: float) -> int:
         """Blocks until the state changes past `seen` (or `timeout`); returns the change count."""
@@ -132,6 +142,10 @@ class Handler(BaseHTTPRequestHandler):
             return
         if path == CLIENT_PATH:
             self._send(HTTPStatus.OK, CLIENT.encode(), CONTENT_TYPES[".js"], head)
+            return
+        if not self.server.state.live:
+            page = self._with_client(_not_built_page(self.server.state.problems))
+            self._send(HTTPStatus.SERVICE_UNAVAILABLE, page, CONTENT_TYPES[".html"], head)
             return
         target = self._target(path)
         if isinstance(target, str):
@@ -226,6 +240,26 @@ class Handler(BaseHTTPRequestHandler):
                 self.wfile.flush()
         except OSError:
             return
+
+
+def _not_built_page(problems: list[dict[str, Any]]) -> bytes:
+    """What every URL shows while the first build of a session has failed: there is no portal
+    to show yet. The live-reload client lays the problems over it, and reloads into the portal
+    once a save fixes them; without script, the list is in the page."""
+    items = "".join(f"<li>{html.escape(problem['text'])}</li>" for problem in problems)
+    count = len(problems)
+    return (
+        '<!doctype html>\n<html lang="en"><head><meta charset="utf-8">'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">'
+        "<title>The portal could not be built yet</title>"
+        "<style>body{font:16px/1.5 system-ui,sans-serif;margin:0;padding:2rem;color:#1f1f24}"
+        "main{max-width:44rem}li{font-family:ui-monospace,monospace;font-size:14px;"
+        "white-space:pre-wrap;word-break:break-word;margin:.4rem 0}</style></head>"
+        "<body><main><h1>The portal could not be built yet</h1>"
+        f"<p>gtm found {count} {'problem' if count == 1 else 'problems'} in the project. "
+        "Fix the files and save: this page turns into the portal by itself.</p>"
+        f"<noscript><ul>{items}</ul></noscript></main></body></html>\n"
+    ).encode()
 
 
 def _content_type(path: Path) -> str:

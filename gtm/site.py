@@ -6,9 +6,10 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from urllib.parse import unquote
 
 from gtm.diagnostics import Diagnostic, Diagnostics, did_you_mean
-from gtm.markdown import CODE, GTM_SCHEME, find_gtm_links, parse_link, scan_all
+from gtm.markdown import CODE, TextLinks, find_links, may_link, parse_link, scan_all
 from gtm.model import KINDS, SINGULAR, Brand
 from gtm.project import RunOptions
 from gtm.sources import PerFile, reported
@@ -31,6 +32,30 @@ class Reference:
 
 
 @dataclass(frozen=True)
+class WrittenLink:
+    """A link in an item's Markdown that leads to a page, file or anchor of the portal: a
+    relative one, or a `gtm:` link with a fragment. `gtm check` follows it before anything is
+    rendered, as the build's crawler follows it after."""
+
+    source: Item
+    href: str
+    line: int
+    column: int
+    target: Key | None = None
+    """The artifact of a `gtm:` link; None for a relative link, which leads from the page of
+    `source`."""
+    fragment: str = ""
+
+
+@dataclass(frozen=True)
+class FileLinks:
+    """What one file refers to: references to other artifacts, and links to follow."""
+
+    references: tuple[Reference, ...]
+    written: tuple[WrittenLink, ...]
+
+
+@dataclass(frozen=True)
 class Site:
     """The linked content of one build. `items` holds what the build shows; `known` every item
     that validated, so a left-out one can still be named."""
@@ -40,6 +65,8 @@ class Site:
     brand: Brand | None
     references: tuple[Reference, ...]
     backlinks: dict[Key, tuple[Key, ...]] = field(default_factory=dict)
+    written: tuple[WrittenLink, ...] = ()
+    """The links written in the Markdown of the items the build shows."""
 
     def get(self, kind: str, ident: str) -> Item | None:
         return self.items.get(kind, {}).get(ident)
@@ -57,31 +84,52 @@ def shown(item: Item, options: RunOptions) -> bool:
 
 
 def link_site(
-    items: list[Item], brand: Brand | None, options: RunOptions, diagnostics: Diagnostics
+    items: list[Item],
+    brand: Brand | None,
+    options: RunOptions,
+    diagnostics: Diagnostics,
+    unread: Iterable[Key] = (),
+    allow_html: bool = False,
 ) -> Site:
     """Resolves every reference and `gtm:` link; problems are reported, never raised. Items
-    that failed validation are not part of the site, but their references are still checked."""
-    unlinked = (item for item in items if (item.path, item.source.digest) not in _REFERENCES)
-    scan_all((text for text in markdown_texts(unlinked) if GTM_SCHEME in text), jobs=options.jobs)
+    that failed validation are not part of the site, but their references are still checked.
+    The `unread` files could not be read as content: they are reported already, and what
+    refers to them is not reported again."""
+    unlinked = (
+        item for item in items if (item.path, item.source.digest, allow_html) not in _REFERENCES
+    )
+    scan_all(
+        (text for text in markdown_texts(unlinked) if may_link(text, allow_html)),
+        allow_html,
+        jobs=options.jobs,
+    )
     known = {(item.kind, item.id): item for item in items if item.complete}
     ids_by_kind: dict[str, set[str]] = defaultdict(set)
     for item in items:
         ids_by_kind[item.kind].add(item.id)
+    for kind, ident in unread:
+        ids_by_kind[kind].add(ident)
     _check_page_ids(items, diagnostics)
     shown_items: dict[str, dict[str, Item]] = {kind: {} for kind in KINDS}
     for item in known.values():
         if shown(item, options):
             shown_items[item.kind][item.id] = item
     references: list[Reference] = []
+    written: list[WrittenLink] = []
     backlinks: dict[Key, set[Key]] = defaultdict(set)
     for item in items:
-        key = (item.path, item.source.digest)
+        key = (item.path, item.source.digest, allow_html)
         found = reported(
-            _REFERENCES, key, diagnostics, lambda problems, i=item: tuple(_references(i, problems))
+            _REFERENCES,
+            key,
+            diagnostics,
+            lambda problems, i=item: _file_links(i, problems, allow_html),
         )
         source = (item.kind, item.id)
         visible = item.complete and shown_items[item.kind].get(item.id) is item
-        for reference in found:
+        if visible:
+            written.extend(found.written)
+        for reference in found.references:
             kind, ident = reference.target
             if ident not in ids_by_kind[kind]:
                 _report_unknown(reference, ids_by_kind, diagnostics)
@@ -97,6 +145,7 @@ def link_site(
         brand=brand,
         references=tuple(references),
         backlinks={key: tuple(sorted(value)) for key, value in sorted(backlinks.items())},
+        written=tuple(written),
     )
 
 
@@ -124,7 +173,7 @@ def markdown_texts(items: Iterable[Item]) -> Iterator[str]:
 
 
 _TEXTS: PerFile[tuple[str, ...]] = PerFile()
-_REFERENCES: PerFile[tuple[tuple[Reference, ...], tuple[Diagnostic, ...]]] = PerFile()
+_REFERENCES: PerFile[tuple[FileLinks, tuple[Diagnostic, ...]]] = PerFile()
 
 
 def _markdown_texts(item: Item) -> tuple[str, ...]:
@@ -140,26 +189,46 @@ def _markdown_texts(item: Item) -> tuple[str, ...]:
     return _TEXTS.get((item.path, item.source.digest), find)
 
 
-def _references(item: Item, diagnostics: Diagnostics) -> Iterator[Reference]:
-    """Reference fields and `gtm:` links in every Markdown field and the body, in file order."""
+def _file_links(item: Item, diagnostics: Diagnostics, allow_html: bool = False) -> FileLinks:
+    """Reference fields, and the links of every Markdown field and the body, in file order."""
+    references: list[Reference] = []
+    written: list[WrittenLink] = []
     for leaf in item.leaves:
         if not isinstance(leaf.value, str):
             continue
         if leaf.shape.ref is not None:
             line, column = item.at(leaf.path)
-            yield Reference(item, leaf.path, (leaf.shape.ref.kind, leaf.value), line, column)
-        elif leaf.shape.prose is not None and leaf.shape.prose.markdown and "gtm:" in leaf.value:
-            yield from _links(item, leaf.path, leaf.value, diagnostics)
+            references.append(
+                Reference(item, leaf.path, (leaf.shape.ref.kind, leaf.value), line, column)
+            )
+        elif leaf.shape.prose is not None and leaf.shape.prose.markdown:
+            found = find_links(leaf.value, allow_html)
+            if found.gtm or found.local:
+                _links(item, leaf.path, found, diagnostics, references, written)
+    return FileLinks(tuple(references), tuple(written))
 
 
-def _links(item: Item, path: PathKey, text: str, diagnostics: Diagnostics) -> Iterator[Reference]:
+def _links(
+    item: Item,
+    path: PathKey,
+    found: TextLinks,
+    diagnostics: Diagnostics,
+    references: list[Reference],
+    written: list[WrittenLink],
+) -> None:
     seen: dict[str, int] = {}
-    find = item.source.finder(path, CODE)
-    for href in find_gtm_links(text):
+    find = item.source.finder(path, CODE, ends=LINK_ENDS)
+
+    def where(href: str) -> tuple[int, int]:
         occurrence = seen.get(href, 0)
         seen[href] = occurrence + 1
-        found = find(href, occurrence)
-        line, column = found or item.at(path)
+        return find(href, occurrence) or find(unquote(href), 0) or item.at(path)
+
+    for href in found.local:
+        line, column = where(href)
+        written.append(WrittenLink(item, href, line, column))
+    for href in found.gtm:
+        line, column = where(href)
         target = parse_link(href)
         if target is None:
             diagnostics.error(
@@ -179,7 +248,14 @@ def _links(item: Item, path: PathKey, text: str, diagnostics: Diagnostics) -> It
                 f"link '{href}': there is no kind '{target.kind}'{hint}",
             )
         else:
-            yield Reference(item, path, (target.kind, target.id), line, column, link=True)
+            key = (target.kind, target.id)
+            references.append(Reference(item, path, key, line, column, link=True))
+            if target.fragment:
+                written.append(WrittenLink(item, href, line, column, key, target.fragment))
+
+
+LINK_ENDS = " \t\n)>\"'"
+"""What may follow a link's address where it is written: a link is not found inside another."""
 
 
 def _report_unknown(

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any, Generic, TypeVar
 
 from gtm.diagnostics import Diagnostic, Diagnostics, bad_byte_position, did_you_mean
-from gtm.model import KINDS, SLUG
+from gtm.model import KINDS, SLUG, slug_for
 from gtm.project import is_within
 from gtm.yamldoc import PathKey, Span, parse_yaml
 
@@ -91,18 +91,34 @@ class Source:
         text may fold lines the value joins."""
         return self.finder(path, mask)(pattern, occurrence)
 
-    def finder(self, path: PathKey, mask: Mask = None) -> Finder:
-        """`find` for many searches in one value: its raw text is cut and blanked once."""
+    def finder(self, path: PathKey, mask: Mask = None, ends: str | None = None) -> Finder:
+        """`find` for many searches in one value: its raw text is cut and blanked once, and
+        asking for the next occurrence of a text goes on from the last one. With `ends`, a
+        literal text counts only where one of those characters (or the end) follows it, so a
+        link is not found inside a longer one."""
         span = self.span(path)
         raw = self.raw(span.start, span.end if span.end > span.start else self.size)
         if mask is not None:
             raw = blank(mask, raw)
+        last: dict[str, tuple[int, int]] = {}
+
+        def find_text(needle: str, occurrence: int) -> int:
+            count, index = last.get(needle, (-1, -len(needle)))
+            if count > occurrence:
+                count, index = -1, -len(needle)
+            while count < occurrence:
+                index = raw.find(needle, index + max(len(needle), 1))
+                if index < 0:
+                    return -1
+                after = index + len(needle)
+                if ends is None or after == len(raw) or raw[after] in ends:
+                    count += 1
+            last[needle] = (count, index)
+            return index
 
         def find(pattern: Needle, occurrence: int = 0) -> tuple[int, int] | None:
             if isinstance(pattern, str):
-                index = raw.find(pattern)
-                for _ in range(occurrence):
-                    index = raw.find(pattern, index + len(pattern)) if index >= 0 else -1
+                index = find_text(pattern, occurrence)
                 return self.position(span.start + index) if index >= 0 else None
             for index, match in enumerate(pattern.finditer(raw)):
                 if index == occurrence:
@@ -351,7 +367,7 @@ def _parse(
             1,
             "bad-id",
             f"'{path.name}' is not a valid file name: use lower-case letters, digits and '-' "
-            f"(like '{_slugify(ident)}{path.suffix}')",
+            f"(like '{slug_for(ident)}{path.suffix}')",
         )
     line_starts = array("I", [0])
     line_starts.extend(m.end() for m in re.finditer("\n", text))
@@ -469,11 +485,6 @@ def _describe(value: Any) -> str:
     return f"the text '{str(value)[:40]}'"
 
 
-def _slugify(name: str) -> str:
-    slug = re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")
-    return slug[:64] or "my-artifact"
-
-
 def read_files(
     content_dir: Path, root: Path, diagnostics: Diagnostics, remember: bool = False
 ) -> list[ContentFile]:
@@ -483,6 +494,24 @@ def read_files(
         for kind, path in discover(content_dir, root, diagnostics)
     )
     return [file for file in found if file is not None]
+
+
+def find_assets(content_dir: Path, root: Path, diagnostics: Diagnostics) -> dict[str, Path]:
+    """`content/assets/` by output path; a file that leads outside the project is refused."""
+    folder = content_dir / ASSETS_DIR
+    files: dict[str, Path] = {}
+    if not folder.is_dir():
+        return files
+    for path in sorted(folder.rglob("*")):
+        if not path.is_file():
+            continue
+        if not is_within(path, root):
+            diagnostics.error(
+                _rel(path, root), 1, 1, "outside-project", "links outside the project"
+            )
+            continue
+        files[f"{ASSETS_DIR}/{path.relative_to(folder).as_posix()}"] = path
+    return files
 
 
 def parse_sources(files: list[ContentFile], diagnostics: Diagnostics) -> list[Source]:

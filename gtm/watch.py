@@ -78,8 +78,12 @@ class Watcher:
         self.observer.start()
 
     def stop(self) -> None:
+        """Stops watching; also lets go of what scheduling opened when it never started."""
         self.observer.stop()
-        self.observer.join(timeout=1)
+        if self.observer.is_alive():
+            self.observer.join(timeout=1)
+        else:
+            self.observer.unschedule_all()
 
     def relevant(self, path: Path) -> bool:
         project = self.project

@@ -10,6 +10,8 @@ from typing import Any
 
 import yaml
 
+from gtm.yamlmistakes import explain_syntax_error, not_valid_yaml, place
+
 try:
     from yaml import CSafeLoader as _Loader
 except ImportError:  # pragma: no cover - libyaml missing
@@ -247,18 +249,33 @@ def _parse(text: str, line_offset: int, index_offset: int) -> YamlDocument:
                     )
                     break
                 data = builder.node(events, next(events), (), None, 0)
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        message = (exc.problem or exc.context or "invalid YAML").strip()
-        if exc.context and exc.context_mark and exc.problem_mark:
-            where = exc.context_mark.line + 1 + line_offset, exc.context_mark.column + 1
-            message += f" ({exc.context}, which starts at line {where[0]}, column {where[1]})"
-        if mark is not None and "maximum nesting depth" in message:
-            builder.problem(mark, "yaml-too-deep", f"nesting is deeper than {MAX_DEPTH} levels")
-        elif mark is not None:
-            builder.problem(mark, "yaml-syntax", f"invalid YAML: {message}")
-        else:
-            builder.problems.append(YamlProblem(1 + line_offset, 1, "yaml-syntax", message))
     except yaml.YAMLError as exc:
-        builder.problems.append(YamlProblem(1 + line_offset, 1, "yaml-syntax", str(exc)))
+        # A file YAML cannot read gets one problem, the first one: what was found before it
+        # is set aside until the file reads again, so the fix is never buried in a cascade.
+        builder.problems[:] = [_unreadable(text, exc, line_offset)]
     return YamlDocument(data, builder.spans, tuple(builder.problems))
+
+
+def _unreadable(text: str, exc: yaml.YAMLError, line_offset: int) -> YamlProblem:
+    """The one problem of a file YAML cannot read, placed in the file."""
+    if isinstance(exc, yaml.MarkedYAMLError):
+        mark = exc.problem_mark or exc.context_mark
+        if mark is not None and "maximum nesting depth" in (exc.problem or ""):
+            line, column = place(text, mark.index)
+            message = f"nesting is deeper than {MAX_DEPTH} levels"
+            return YamlProblem(line + line_offset, column, "yaml-too-deep", message)
+        if mark is not None:
+            line, column, message = explain_syntax_error(text, exc, line_offset)
+            return YamlProblem(line, column, "yaml-syntax", message)
+    if isinstance(exc, yaml.reader.ReaderError):
+        # libyaml counts this position in bytes, not characters; the first such character in
+        # the text is the one the reader stopped at.
+        character = exc.character if isinstance(exc.character, int) else ord(exc.character[0])
+        found = text.find(chr(character))
+        line, column = place(text, found if found >= 0 else min(exc.position, len(text)))
+        message = (
+            f"there is an invisible character here (U+{character:04X}) that YAML does not "
+            "allow: delete it"
+        )
+        return YamlProblem(line + line_offset, column, "yaml-syntax", message)
+    return YamlProblem(1 + line_offset, 1, "yaml-syntax", not_valid_yaml(str(exc).splitlines()[0]))

@@ -66,10 +66,15 @@ def test_example_uses_every_field_of_every_kind() -> None:
         assert any(field not in fields for fields in gaps.values()), f"no artifact uses {field}"
 
 
-def test_readme_opens_with_the_two_commands() -> None:
+def test_readme_opens_with_the_quick_start_and_the_two_commands() -> None:
+    """The first screen: a marketer's install, init and serve, then the two commands that work
+    on a fresh machine with only Python and make."""
     text = (ROOT / "README.md").read_text(encoding="utf-8")
-    first_block = text.split("```")[1].splitlines()[1:]
-    commands = [line.split("#")[0].strip() for line in first_block if line.strip()]
-    assert commands == ["make portal", "make test"]
+    first_screen = "\n".join(text.splitlines()[:50])
+    blocks = [block.splitlines()[1:] for block in first_screen.split("```")[1::2]]
+    commands = [[line.split("#")[0].strip() for line in block if line.strip()] for block in blocks]
+    assert commands[0][:3] == ["pipx install gtm-portal", "gtm init my-portal", "cd my-portal"]
+    assert "gtm serve" in commands[0]
+    assert ["make portal", "make test"] in commands
     makefile = (Path(ROOT) / "Makefile").read_text(encoding="utf-8")
     assert "portal:" in makefile and "test:" in makefile

@@ -244,7 +244,9 @@ def site(tmp_path: Path) -> Iterator[tuple[DevServer, dict[str, bytes]]]:
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_bytes(data)
     (root / "index.html").write_text("<html><body><h1>Home</h1></body></html>")
-    server = DevServer("127.0.0.1", 0, root, SiteState())
+    state = SiteState()
+    state.published()
+    server = DevServer("127.0.0.1", 0, root, state)
     with serving(server):
         yield server, files
 

@@ -134,14 +134,14 @@ def test_a_broken_link_in_content_stops_the_build_at_the_link(
     text = faq.read_text(encoding="utf-8")
     link = "See [pains](gtm:personas/devops-dana#pains) and [more](gtm:personas/devops-dana#pain)."
     faq.write_text(f"{text}\n{link}\n", "utf-8")
-    line, column = text.count("\n") + 2, link.index("#pain)") + 1
+    line, column = text.count("\n") + 2, link.index("gtm:personas/devops-dana#pain)") + 1
 
     result = run_gtm("build", "--no-pdf", project=example_project)
 
     assert result.exit_code == 1
     assert (
         f"content/pages/faq.md:{line}:{column}: error: "
-        "link '../personas/devops-dana/index.html#pain' "
+        "link 'gtm:personas/devops-dana#pain' "
         "points at a heading '#pain' that personas/devops-dana/index.html does not have "
         "(did you mean 'pains'?)"
     ) in result.output

@@ -15,7 +15,9 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 
+from gtm.cli import main
 from gtm.diagnostics import Diagnostic
 from gtm.project import open_project
 from gtm.serve import DevSession, Flags
@@ -93,6 +95,40 @@ def test_a_broken_edit_keeps_the_last_good_page_and_the_fix_clears_it(running: R
     wait_for(lambda: running.session.state.builds > builds)
     assert running.session.state.problems == []
     assert "Acme Fixed" in running.get("/products/relay/index.html")[1]
+
+
+def test_a_first_build_that_fails_shows_its_problems_at_every_url(
+    make_project: MakeProject,
+) -> None:
+    """No portal has been built in this session yet: every URL says so and shows the problems
+    (an old output folder is not passed off as the last good build), the terminal says the
+    same, and the first good save brings the portal."""
+    root = make_project({PRODUCT: "name: An Old Build\nstage: growth\n"})
+    built = CliRunner().invoke(main, ["build", "--no-pdf", "--project", str(root)])
+    assert built.exit_code == 0, built.output
+    (root / PRODUCT).write_text("name: [Acme\nstage: growth\n")
+    served = Running(root)
+    try:
+        assert served.session.state.builds == 0
+        for path in ("/", "/products/relay/index.html", "/no/such/page", "/static/style.css"):
+            status, page = served.get(path)
+            assert status == 503, path
+            assert "The portal could not be built yet" in page
+            assert "An Old Build" not in page
+            assert "/__gtm__/client.js" in page
+        assert f"{PRODUCT}:1:" in served.get("/")[1]  # listed for a browser without script
+        [(problems, note)] = served.reports
+        assert [p.code for p in problems] == ["yaml-syntax"]
+        assert "no portal yet" in note and "last good build" not in note
+        assert served.session.state.snapshot()["live"] is False
+
+        (root / PRODUCT).write_text("name: Acme Relay\nstage: growth\n")
+        wait_for(lambda: served.session.state.builds >= 1)
+        status, page = served.get("/products/relay/index.html")
+        assert status == 200 and "Acme Relay" in page
+        assert served.session.state.snapshot()["live"] is True
+    finally:
+        served.close()
 
 
 def test_the_server_survives_deletions_renames_and_theme_errors(running: Running) -> None:
@@ -225,6 +261,40 @@ def test_the_browser_reloads_by_itself_and_shows_problems(running: Running) -> N
         browser.close()
 
 
+def test_the_browser_shows_a_failed_first_build_and_turns_into_the_portal(
+    make_project: MakeProject,
+) -> None:
+    require_program("/usr/bin/chromium")
+    from playwright.sync_api import sync_playwright
+
+    root = make_project({PRODUCT: "name: [Acme\nstage: growth\n"})
+    served = Running(root)
+    try:
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(
+                executable_path="/usr/bin/chromium",
+                args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
+            )
+            page = browser.new_page()
+            page.goto(f"http://127.0.0.1:{served.port}/products/relay/index.html")
+            page.locator("gtm-problems").wait_for(state="attached", timeout=10_000)
+            text = page.evaluate("document.querySelector('gtm-problems').shadowRoot.textContent")
+            assert "The portal could not be built: 1 problem" in text
+            assert f"{PRODUCT}:1:7: error:" in text
+            assert "last good build" not in text
+
+            (root / PRODUCT).write_text("name: Acme Arrived\nstage: growth\n")
+            page.wait_for_function(
+                "document.querySelector('h1') && document.querySelector('h1').textContent"
+                ".includes('Acme Arrived')",
+                timeout=10_000,
+            )
+            assert page.locator("gtm-problems").count() == 0
+            browser.close()
+    finally:
+        served.close()
+
+
 def test_built_files_never_carry_the_reload_client(running: Running) -> None:
     for page in (running.root / "output").rglob("*.html"):
         assert "__gtm__" not in page.read_text()
@@ -262,6 +332,8 @@ def test_pdfs_follow_the_pages_in_the_background(make_project: MakeProject) -> N
         wait_for(lambda: "Dora" in served.get(page)[1])
         wait_for(lambda: pdf.read_bytes() != before, timeout=60)
         assert served.get("/pdf/personas/dana.pdf")[0] == 200
-        assert any(summary.startswith("PDFs: ") for _, summary in served.reports)
+        assert any(summary.startswith("; PDFs: ") for _, summary in served.reports)
+        # Each report is one line: the summary, then what follows it after "; ".
+        assert all(note.startswith("; ") for _, note in served.reports)
     finally:
         served.close()

@@ -1,14 +1,10 @@
 """Themes as users change them: override one template, inherit the rest; a broken template is
-a diagnostic at its file and line; the built-in theme ships inside the wheel."""
+a diagnostic at its file and line. (That the built-in theme ships in the wheel and the sdist,
+and works from them, is tests/integration/test_installed.py.)"""
 
 from __future__ import annotations
 
-import subprocess
-import sys
-import zipfile
-from pathlib import Path
-
-from tests.conftest import ROOT, MakeProject, RunGtm
+from tests.conftest import MakeProject, RunGtm
 
 PERSONA = """\
     name: Dana
@@ -78,27 +74,3 @@ def test_template_errors_point_at_the_template(make_project: MakeProject, run_gt
         line.startswith("themes/acme/templates/product.html:2:1: error:") for line in lines
     ), result.output
     assert sorted(p.name for p in (root / "output").iterdir()) == ["keep.txt"]
-
-
-def test_the_builtin_theme_ships_in_the_wheel(tmp_path: Path) -> None:
-    subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "pip",
-            "wheel",
-            "--no-deps",
-            "--no-build-isolation",
-            "-q",
-            "-w",
-            str(tmp_path),
-            str(ROOT),
-        ],
-        check=True,
-        capture_output=True,
-    )
-    wheel = next(tmp_path.glob("gtm-*.whl"))
-    names = set(zipfile.ZipFile(wheel).namelist())
-    assert "gtm/themes/default/templates/base.html" in names
-    assert "gtm/themes/default/static/style.css" in names
-    assert "gtm/starter/gtm.toml" in names

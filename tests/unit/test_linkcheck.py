@@ -8,8 +8,9 @@ import json
 import pytest
 
 from gtm import linkcheck
-from gtm.linkcheck import KnownLinks, _resolve, broken_links
+from gtm.linkcheck import KnownLinks, broken_links
 from gtm.project import _write_json
+from gtm.routes import resolve_link
 
 
 def page(*links: str, ids: tuple[str, ...] = ()) -> bytes:
@@ -149,7 +150,7 @@ def test_a_session_checks_an_unchanged_page_again_when_what_it_links_to_changes(
 def test_where_a_relative_link_leads(page: str, url: str, expected: object) -> None:
     """Pages share the work of resolving links that climb to the top first; the answer must
     still be the one a browser gives from that page."""
-    assert _resolve(page, url) == expected
+    assert resolve_link(page, url) == expected
 
 
 def _through_the_cache(files: dict[str, bytes], known: KnownLinks) -> list[tuple[str, str]]:

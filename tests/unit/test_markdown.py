@@ -10,9 +10,12 @@ from markdown_it import MarkdownIt
 
 from gtm.markdown import (
     LinkTarget,
+    TextLinks,
     _compile,
     _scan_links,
+    anchor_ids,
     find_gtm_links,
+    find_links,
     forget_compiled,
     parse_link,
     parser,
@@ -58,6 +61,38 @@ def test_code_is_not_searched() -> None:
     assert list(find_gtm_links(text)) == []
 
 
+def test_links_into_the_portal_are_found_beside_gtm_links() -> None:
+    """`gtm check` follows relative and root-relative links, anchors and images itself, so it
+    reports the broken ones the build's crawler would."""
+    text = (
+        "See [setup](setup.md), [up](../nowhere/), [here](#no-such-heading) and [root](/x/).\n\n"
+        "![logo](assets/missing.png) [web](https://acme.example) [mail](mailto:a@b.example)\n\n"
+        "[by ref][r] and [Dana](gtm:personas/devops-dana#pains)\n\n[r]: ../faq/index.html\n"
+    )
+    found = find_links(text)
+    assert found.gtm == ("gtm:personas/devops-dana#pains",)
+    assert found.local == (
+        "setup.md",
+        "../nowhere/",
+        "#no-such-heading",
+        "/x/",
+        "assets/missing.png",
+        "../faq/index.html",
+    )
+    assert find_links("no links [here] at all, just brackets") == TextLinks(())
+
+
+def test_raw_html_links_count_only_where_raw_html_is_allowed() -> None:
+    text = 'Read <a href="../guide/">the guide</a>.\n\n<div><img src="assets/x.png"></div>\n'
+    assert find_links(text).local == ()
+    assert find_links(text, allow_html=True).local == ("../guide/", "assets/x.png")
+
+
+def test_anchor_ids_are_the_ids_the_html_carries() -> None:
+    text = "## Why we win\n\nText.[^1]\n\n### Why we win\n\n[^1]: A note.\n"
+    assert anchor_ids(text) == {"why-we-win", "why-we-win-1", "fn1", "fnref1"}
+
+
 def test_plain_text_is_not_a_link() -> None:
     assert list(find_gtm_links("gtm:personas/devops-dana in a sentence")) == []
     assert list(find_gtm_links("")) == []
@@ -88,7 +123,7 @@ def test_scanning_finds_exactly_the_links_compiling_finds(allow_html: bool) -> N
     texts = TRICKY + [_markdown_of(path) for path in content]
     assert sum("gtm:" in text for text in texts) > 10
     for text in texts:
-        assert _scan_links(text, allow_html) == _compile(text, allow_html).links, text[:80]
+        assert _scan_links(text, allow_html) == _compile(text, allow_html).found, text[:80]
 
 
 def test_scan_all_in_workers_matches_one_by_one() -> None:

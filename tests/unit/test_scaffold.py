@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import zipfile
 from pathlib import Path
 
 import pytest
 
+from gtm.derive import health
 from gtm.diagnostics import Diagnostics
+from gtm.documents import DOCUMENT_LABELS
 from gtm.errors import UsageError
 from gtm.model import KINDS
 from gtm.project import open_project
@@ -19,6 +22,7 @@ from gtm.scaffold import (
 )
 from gtm.sources import read_source
 from gtm.validate import Item, validate_source
+from gtm.views import KIND_LABELS, KIND_TITLES
 from tests.unit.helpers import TODAY, check
 
 WORDS = {
@@ -187,6 +191,27 @@ def test_kind_words(word: str, kind: str) -> None:
     assert resolve_kind(word) == kind
 
 
+def test_every_name_the_portal_and_the_pdfs_use_is_a_kind_word() -> None:
+    """A marketer types what the portal shows: `gtm new battlecard`, `gtm new guides`."""
+    names = [*KIND_LABELS.items(), *KIND_TITLES.items(), *DOCUMENT_LABELS.items()]
+    for kind, name in names:
+        assert resolve_kind(name) == kind, name
+        assert resolve_kind(name.lower().replace(" ", "-")) == kind, name
+
+
+def test_a_bad_id_suggests_the_slug(started: Path) -> None:
+    with pytest.raises(UsageError) as info:
+        new_artifact(open_project(started), "persona", "Dev Ops Dana", TODAY)
+    assert "like 'dev-ops-dana'" in info.value.message
+
+
+def test_a_new_project_needs_no_attention(started: Path) -> None:
+    """A fresh project checks clean and its health page lists nothing to fix."""
+    result = check(started)
+    project = open_project(started)
+    assert health(result.site, project.config, TODAY).problems == 0
+
+
 def test_every_kind_has_its_plural_as_a_word() -> None:
     for kind in KINDS:
         assert KIND_ALIASES[kind] == kind
@@ -203,3 +228,15 @@ def test_new_refuses_a_page_id_the_portal_uses(started: Path) -> None:
 def test_a_reserved_word_is_fine_for_other_kinds(started: Path) -> None:
     path = new_artifact(open_project(started), "persona", "search", TODAY)
     assert path.is_file()
+
+
+def test_the_starter_is_package_data_read_the_same_from_a_zip(tmp_path: Path) -> None:
+    """A zipped gtm (zipapp, a wheel on sys.path) has no starter folder on disk; the starter
+    is read through importlib.resources, so it is the same project there."""
+    on_disk = starter_files()
+    assert {"gtm.toml", "content/brand.yaml"} <= set(on_disk)
+    archive = tmp_path / "gtm.zip"
+    with zipfile.ZipFile(archive, "w") as zipped:
+        for name, data in on_disk.items():
+            zipped.writestr(f"gtm/starter/{name}", data)
+    assert starter_files(zipfile.Path(archive, "gtm/starter/")) == on_disk

@@ -28,7 +28,9 @@ def served(tmp_path: Path) -> Iterator[tuple[DevServer, Path]]:
     (root / "search-index.json").write_text("[]")
     (tmp_path / "secret.txt").write_text("top secret")
     os.symlink(tmp_path / "secret.txt", root / "link.txt")
-    server = DevServer("127.0.0.1", 0, root, SiteState())
+    state = SiteState()
+    state.published()
+    server = DevServer("127.0.0.1", 0, root, state)
     with serving(server):
         yield server, root
 
@@ -153,3 +155,22 @@ def test_shutdown_ends_open_event_streams(tmp_path: Path) -> None:
     server.shutdown()
     server.server_close()
     assert response.read() is not None
+
+
+def test_before_a_first_good_build_every_url_shows_the_problems(tmp_path: Path) -> None:
+    """What is in the folder is not this session's build: nothing of it is served, and the
+    problems (escaped: they quote the content) stand in for every page."""
+    (tmp_path / "index.html").write_text("<html><body>an old build</body></html>")
+    state = SiteState()
+    state.failed([Diagnostic("content/x.yaml", 1, 2, "error", "yaml-syntax", "bad <script>")])
+    server = DevServer("127.0.0.1", 0, tmp_path, state)
+    with serving(server):
+        for path in ("/", "/index.html", "/x/y/", "/static/style.css"):
+            status, _, body = get(server, path)
+            assert status == 503, path
+            assert b"an old build" not in body
+            assert b"content/x.yaml:1:2: error: bad &lt;script&gt;" in body
+            assert b"<script>" not in body.replace(b'<script src="/__gtm__/client.js"', b"")
+        assert get(server, CLIENT_PATH)[0] == 200
+        state.published()
+        assert get(server, "/")[0] == 200
