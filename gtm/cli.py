@@ -218,7 +218,7 @@ def build(
         project.root, project.output_dir, project.content_dir, allow_outside=allow_outside_output
     )
     if options.pdf:
-        from gtm.pdf import find_pdf_libraries
+        from gtm.pdflibs import find_pdf_libraries
 
         find_pdf_libraries()  # without Pango, one line and exit 2 now, not after the whole build
     progress = ProgressLine(enabled=not quiet)

@@ -11,17 +11,8 @@ from datetime import datetime
 from pathlib import Path
 
 from gtm.diagnostics import Diagnostics
-from gtm.pdf import (
-    INSTALL_GUIDE,
-    UNAVAILABLE,
-    PdfCache,
-    PdfJob,
-    PdfLibraries,
-    PdfResult,
-    PdfUnavailable,
-    find_pdf_libraries,
-    render_documents,
-)
+from gtm.pdf import UNAVAILABLE, PdfCache, PdfJob, PdfResult, render_documents
+from gtm.pdflibs import INSTALL_GUIDE, PdfLibraries, PdfUnavailable, find_pdf_libraries
 from gtm.project import Project
 from gtm.render import PlannedPage, Renderer
 from gtm.routes import SALES_KIT, pdf_path

@@ -19,7 +19,8 @@ from gtm.diagnostics import Diagnostic, Diagnostics, fails
 from gtm.documents import PdfBatch, make_collateral
 from gtm.errors import GtmError
 from gtm.output import check_output_dir, update
-from gtm.pdf import PdfLibraries, PdfUnavailable, cancel_rendering, find_pdf_libraries
+from gtm.pdf import cancel_rendering
+from gtm.pdflibs import PdfLibraries, PdfUnavailable, find_pdf_libraries
 from gtm.project import Project, RunOptions, open_project, run_options
 from gtm.rendercache import RenderCache
 from gtm.server import DevServer, SiteState

@@ -30,6 +30,7 @@ STAGES = [
     "views",
     "rendercache",
     "render",
+    "pdflibs",
     "pdf",
     "documents",
     "feeds",

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from gtm.pdf import PdfLibraries, PdfUnavailable, install_hint
+from gtm.pdflibs import PdfLibraries, PdfUnavailable, install_hint
 from gtm.project import open_project
 from gtm.serve import DevSession, Flags
 from tests.conftest import ROOT, MakeProject
