@@ -308,7 +308,8 @@ def init(directory: Path | None) -> None:
     target = directory or Path.cwd()
     written = init_project(target)
     click.echo(f"created {len(written)} files in {target}")
-    click.echo("next: cd into it and run 'gtm check', then 'gtm build'")
+    where = f"cd {directory} && " if directory is not None else ""
+    click.echo(f"next: {where}gtm serve, then open http://127.0.0.1:8000/ and edit a file")
 
 
 @main.command()

@@ -125,9 +125,10 @@ class DevSession:
             pending = {job.path for job in result.pending.jobs} if result.pending else set()
             self.pdfs = {k: v for k, v in self.pdfs.items() if k in pending}
             files = {**result.files, **self.pdfs}
-            updated = update(self.project.output_dir, files, self.written)
+            with self.state.swap:
+                updated = update(self.project.output_dir, files, self.written)
+                self.state.published()
             self.written = files
-        self.state.published()
         elapsed = time.perf_counter() - started
         self.report(
             result.diagnostics, f"; live in {elapsed:.2f} s: {len(updated.written)} files changed"

@@ -51,6 +51,10 @@ class SiteState:
     changes: int = 0
     closing: bool = False
     condition: threading.Condition = field(default_factory=threading.Condition)
+    swap: threading.Lock = field(default_factory=threading.Lock)
+    """Held while a build's files are written and published, and while a request reads them:
+    a page is served either with the files and generation of the last build or of the new
+    one, never new files under the old generation (which reloads a page twice)."""
 
     @property
     def generation(self) -> str:
@@ -143,25 +147,35 @@ class Handler(BaseHTTPRequestHandler):
         if path == CLIENT_PATH:
             self._send(HTTPStatus.OK, CLIENT.encode(), CONTENT_TYPES[".js"], head)
             return
-        if not self.server.state.live:
-            page = self._with_client(_not_built_page(self.server.state.problems))
-            self._send(HTTPStatus.SERVICE_UNAVAILABLE, page, CONTENT_TYPES[".html"], head)
-            return
-        target = self._target(path)
-        if isinstance(target, str):
-            self.send_response(HTTPStatus.MOVED_PERMANENTLY)
-            self.send_header("Location", target)
+        with self.server.state.swap:  # the files and their generation, of one build
+            status, data, content_type = self._read(path)
+        if status == HTTPStatus.MOVED_PERMANENTLY:
+            self.send_response(status)
+            self.send_header("Location", data.decode())
             self.send_header("Content-Length", "0")
             self.end_headers()
             return
+        self._send(status, data, content_type, head)
+
+    def _read(self, path: str) -> tuple[HTTPStatus, bytes, str]:
+        """What a URL answers with: a page with the reload client, a file, a redirect (the
+        new location as data), the not-found page, or the problems of a first build."""
+        state = self.server.state
+        if not state.live:
+            page = self._with_client(_not_built_page(state.problems))
+            return HTTPStatus.SERVICE_UNAVAILABLE, page, CONTENT_TYPES[".html"]
+        target = self._target(path)
+        if isinstance(target, str):
+            return HTTPStatus.MOVED_PERMANENTLY, target.encode(), ""
         if target is None:
-            self._not_found(head)
-            return
+            page = self.server.root / "404.html"
+            data = self._with_client(page.read_bytes()) if page.is_file() else b"not found\n"
+            return HTTPStatus.NOT_FOUND, data, CONTENT_TYPES[".html"]
         data = target.read_bytes()
         content_type = _content_type(target)
         if content_type.startswith("text/html"):
             data = self._with_client(data)
-        self._send(HTTPStatus.OK, data, content_type, head)
+        return HTTPStatus.OK, data, content_type
 
     def _host_allowed(self) -> bool:
         """Refuses requests made to another name (DNS rebinding): a page on a foreign site
@@ -194,11 +208,6 @@ class Handler(BaseHTTPRequestHandler):
                 return path + "/"
             real = real / "index.html"
         return real if real.is_file() else None
-
-    def _not_found(self, head: bool) -> None:
-        page = self.server.root / "404.html"
-        data = self._with_client(page.read_bytes()) if page.is_file() else b"not found\n"
-        self._send(HTTPStatus.NOT_FOUND, data, CONTENT_TYPES[".html"], head)
 
     def _with_client(self, html: bytes) -> bytes:
         tag = (

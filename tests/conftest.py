@@ -13,12 +13,15 @@ from datetime import UTC, datetime
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from socketserver import BaseServer
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 from click.testing import CliRunner, Result
 
 from gtm.cli import main
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Browser
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE_TODAY = "2026-11-23"
@@ -28,6 +31,32 @@ MINIMAL_FILES = {
     "gtm.toml": '[site]\ntitle = "Test"\n',
     "content/products/relay.yaml": "name: Acme Relay\nstage: growth\ncategory: incident tool\n",
 }
+
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+    "--disable-sync",
+]
+"""Debian's Chromium, headless as root, with nothing that reaches for the network."""
+
+
+@contextmanager
+def chromium() -> Iterator[Browser]:
+    """Headless Chromium driven by Playwright: skipped without it, a failure in CI."""
+    require_program(CHROMIUM)
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            yield browser
+        finally:
+            browser.close()
 
 
 def require_program(path: str) -> str:

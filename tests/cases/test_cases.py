@@ -50,13 +50,19 @@ def _copy_case(case: Path, root: Path) -> None:
     shutil.copytree(case, root, ignore=ignore, symlinks=True)
 
 
-@pytest.mark.parametrize("name", CASES)
-def test_case(name: str, tmp_path: Path) -> None:
+def prepared(name: str, tmp_path: Path) -> tuple[Path, list[str]]:
+    """The case's project copied into `tmp_path`, and the flags it is checked with."""
     case = CASES_DIR / name
     root = tmp_path / "project"
     _copy_case(case, root)
     args_file = case / "args.txt"
-    args = args_file.read_text(encoding="utf-8").split() if args_file.is_file() else []
+    return root, args_file.read_text(encoding="utf-8").split() if args_file.is_file() else []
+
+
+@pytest.mark.parametrize("name", CASES)
+def test_case(name: str, tmp_path: Path) -> None:
+    case = CASES_DIR / name
+    root, args = prepared(name, tmp_path)
     expected = (case / "expected.txt").read_text(encoding="utf-8").splitlines()
     exit_file = case / "exit.txt"
     if exit_file.is_file():

@@ -10,7 +10,7 @@ import pytest
 from click.testing import CliRunner, Result
 
 from gtm.cli import main
-from tests.cases.test_cases import CASES, CASES_DIR, SUMMARY, _copy_case
+from tests.cases.test_cases import CASES, CASES_DIR, SUMMARY, prepared
 
 
 @pytest.fixture(autouse=True)
@@ -34,11 +34,7 @@ def _reported(result: Result) -> tuple[list[str], str]:
 
 @pytest.mark.parametrize("name", CASES)
 def test_check_reports_what_build_reports(name: str, tmp_path: Path) -> None:
-    case = CASES_DIR / name
-    root = tmp_path / "project"
-    _copy_case(case, root)
-    args_file = case / "args.txt"
-    args = args_file.read_text(encoding="utf-8").split() if args_file.is_file() else []
+    root, args = prepared(name, tmp_path)
 
     checked = _run("check", root, args)
     built = _run("build", root, args)

@@ -21,7 +21,7 @@ from gtm.cli import main
 from gtm.diagnostics import Diagnostic
 from gtm.project import open_project
 from gtm.serve import DevSession, Flags
-from tests.conftest import ROOT, MakeProject, require_program
+from tests.conftest import ROOT, MakeProject, chromium
 
 PRODUCT = "content/products/relay.yaml"
 
@@ -226,14 +226,7 @@ def test_a_busy_port_is_a_usage_error(running: Running) -> None:
 
 
 def test_the_browser_reloads_by_itself_and_shows_problems(running: Running) -> None:
-    require_program("/usr/bin/chromium")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path="/usr/bin/chromium",
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
-        )
+    with chromium() as browser:
         page = browser.new_page()
         page.goto(f"http://127.0.0.1:{running.port}/products/relay/index.html")
         page.wait_for_function("document.querySelector('h1') !== null")
@@ -264,17 +257,10 @@ def test_the_browser_reloads_by_itself_and_shows_problems(running: Running) -> N
 def test_the_browser_shows_a_failed_first_build_and_turns_into_the_portal(
     make_project: MakeProject,
 ) -> None:
-    require_program("/usr/bin/chromium")
-    from playwright.sync_api import sync_playwright
-
     root = make_project({PRODUCT: "name: [Acme\nstage: growth\n"})
     served = Running(root)
     try:
-        with sync_playwright() as playwright:
-            browser = playwright.chromium.launch(
-                executable_path="/usr/bin/chromium",
-                args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
-            )
+        with chromium() as browser:
             page = browser.new_page()
             page.goto(f"http://127.0.0.1:{served.port}/products/relay/index.html")
             page.locator("gtm-problems").wait_for(state="attached", timeout=10_000)
@@ -290,7 +276,6 @@ def test_the_browser_shows_a_failed_first_build_and_turns_into_the_portal(
                 timeout=10_000,
             )
             assert page.locator("gtm-problems").count() == 0
-            browser.close()
     finally:
         served.close()
 

@@ -25,20 +25,11 @@ import icalendar
 import pytest
 import yaml
 from click.testing import CliRunner
-from playwright.sync_api import Page, sync_playwright
+from playwright.sync_api import Page
 
 from gtm.cli import main
-from tests.conftest import EXAMPLE_EPOCH, ROOT, require_program, serve_folder
+from tests.conftest import EXAMPLE_EPOCH, ROOT, chromium, require_program, serve_folder
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-    "--disable-sync",
-]
 TIMEOUT_MS = 10_000
 SITEMAP_NS = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
 FULL_BASE_URL = "https://gtm.example.com/portal"  # no trailing slash: gtm must add it
@@ -286,15 +277,10 @@ def base_url(built: Path) -> Iterator[str]:
 @pytest.fixture(scope="module")
 def axe_page(axe_script: Path) -> Iterator[Page]:
     """One Chromium tab for the module: every page is opened in it in turn."""
-    executable = require_program(CHROMIUM)
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
-        try:
-            context = chromium.new_context(viewport={"width": 1280, "height": 800})
-            context.set_default_timeout(TIMEOUT_MS)
-            yield context.new_page()
-        finally:
-            chromium.close()
+    with chromium() as browser:
+        context = browser.new_context(viewport={"width": 1280, "height": 800})
+        context.set_default_timeout(TIMEOUT_MS)
+        yield context.new_page()
 
 
 def describe(violation: dict[str, Any]) -> str:

@@ -26,13 +26,13 @@ from urllib.parse import quote
 import pytest
 import yaml
 from annotated_types import MaxLen, MinLen
-from playwright.sync_api import Browser, Dialog, Route, sync_playwright
+from playwright.sync_api import Browser, Dialog, Route
 from pydantic import BaseModel
 from pydantic.fields import FieldInfo
 
 from gtm.model import KINDS, FieldShape, field_shapes
 from gtm.theme import BUILTIN_NAME, builtin_themes
-from tests.conftest import MakeProject, RunGtm, require_program, serve_folder
+from tests.conftest import MakeProject, RunGtm, chromium, serve_folder
 
 # ---------------------------------------------------------------------------------------------
 # Payloads
@@ -683,24 +683,10 @@ def test_the_checks_catch_an_unescaped_template(make_project: MakeProject, run_g
 # ---------------------------------------------------------------------------------------------
 
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--no-first-run",
-]
-
-
 @pytest.fixture(scope="module")
-def chromium() -> Iterator[Browser]:
-    require_program(CHROMIUM)
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        try:
-            yield browser
-        finally:
-            browser.close()
+def browser() -> Iterator[Browser]:
+    with chromium() as launched:
+        yield launched
 
 
 @pytest.fixture
@@ -730,9 +716,9 @@ PROVOKE = """() => {
 }"""
 
 
-def test_nothing_runs_in_a_browser(chromium: Browser, served: tuple[Built, str]) -> None:
+def test_nothing_runs_in_a_browser(browser: Browser, served: tuple[Built, str]) -> None:
     site, base = served
-    context = chromium.new_context()
+    context = browser.new_context()
     foreign: list[str] = []
     dialogs: list[str] = []
     errors: list[str] = []
