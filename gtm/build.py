@@ -28,6 +28,7 @@ from gtm.markdown import (
 from gtm.pdf import PdfResult
 from gtm.project import Project, RunOptions, return_freed_memory
 from gtm.render import (
+    CompiledTemplates,
     PlannedPage,
     Renderer,
     compile_templates,
@@ -73,13 +74,15 @@ def build_site(
     progress: Progress | None = None,
     defer_pdfs: bool = False,
     kept: RenderCache | None = None,
+    compiled: CompiledTemplates | None = None,
 ) -> BuildResult:
     """Checks, then renders every output in memory and verifies its links; only the caches
-    are written. `kept` holds the pages of the last build in `gtm serve`; without it, they come
-    from the project's cache and go back to it."""
+    are written. `kept` holds the pages of the last build in `gtm serve`, and `compiled` its
+    compiled templates; without `kept`, the pages come from the project's cache and go back to
+    it."""
     session = kept is not None
     theme = load_theme(project.root, project.config.build.theme)
-    env = template_environment(theme, project.cache_dir / "jinja")
+    env = template_environment(theme, compiled)
     allow_html = project.config.markdown.allow_html
 
     def compile_content(bodies: list[str], load: Callable[[], list[Item]]) -> None:

@@ -14,7 +14,7 @@ from typing import Any
 import click
 
 from gtm import __version__
-from gtm.diagnostics import Diagnostic, fails, summary, to_json
+from gtm.diagnostics import Diagnostic, fails, printable, summary, to_json
 from gtm.errors import GtmError
 from gtm.project import Project, RunOptions, open_project, run_options, use_color
 
@@ -51,6 +51,12 @@ def _content_options(func: Callable[..., Any]) -> Callable[..., Any]:
         click.option("--quiet", "-q", is_flag=True, help="Print only problems."),
         click.option("--verbose", "-v", is_flag=True, help="Print more about what happens."),
         _project_option,
+        click.option(
+            "--cache-dir",
+            type=click.Path(path_type=Path, file_okay=False),
+            help="The folder for gtm's build caches, one subfolder per project, outside the "
+            "project (default: GTM_CACHE_DIR, else your user cache folder).",
+        ),
     ]
     for option in reversed(options):
         func = option(func)
@@ -75,20 +81,22 @@ def _handles_errors(func: Callable[..., Any]) -> Callable[..., Any]:
         except GtmError as exc:
             for diagnostic in exc.diagnostics:
                 click.echo(_format(diagnostic), err=True, color=use_color(sys.stderr))
-            click.echo(f"gtm: {exc.message}", err=True)
+            click.echo(f"gtm: {printable(exc.message)}", err=True)
             sys.exit(exc.exit_code)
 
     return wrapper
 
 
 def _format(diagnostic: Diagnostic, color: bool = True) -> str:
+    """One line per diagnostic, coloured or not; `printable` keeps what the path and message
+    quote from a file from acting on the terminal or breaking the line."""
     if not color:
         return diagnostic.format()
-    head = f"{diagnostic.path}:{diagnostic.line}:{diagnostic.column}:"
+    head = f"{printable(diagnostic.path)}:{diagnostic.line}:{diagnostic.column}:"
     severity = click.style(
         f"{diagnostic.severity}:", fg=SEVERITY_COLORS[diagnostic.severity], bold=True
     )
-    return f"{click.style(head, bold=True)} {severity} {diagnostic.message}"
+    return f"{click.style(head, bold=True)} {severity} {printable(diagnostic.message)}"
 
 
 def report(
@@ -98,13 +106,13 @@ def report(
     if output_format == "json":
         click.echo(to_json(diagnostics))
         if not quiet:
-            click.echo(summary(diagnostics) + extra, err=True)
+            click.echo(summary(diagnostics) + printable(extra), err=True)
         return
     color = use_color(sys.stdout)
     for diagnostic in diagnostics:
         click.echo(_format(diagnostic, color), color=color)
     if not quiet:
-        click.echo(summary(diagnostics) + extra)
+        click.echo(summary(diagnostics) + printable(extra))
 
 
 class ProgressLine:
@@ -137,8 +145,10 @@ class ProgressLine:
             click.echo("\r\x1b[K", nl=False, err=True)
 
 
-def _open(project_dir: Path | None, **flags: Any) -> tuple[Project, RunOptions]:
-    project = open_project(project_dir)
+def _open(
+    project_dir: Path | None, cache_dir: Path | None, **flags: Any
+) -> tuple[Project, RunOptions]:
+    project = open_project(project_dir, cache_dir)
     return project, run_options(project, **flags)
 
 
@@ -166,12 +176,15 @@ def check(
     quiet: bool,
     verbose: bool,
     project_dir: Path | None,
+    cache_dir: Path | None,
 ) -> None:
     """Check every file of the project and print all problems; writes nothing."""
     from gtm.check import check_project
 
     started = time.perf_counter()
-    project, options = _open(project_dir, audience=audience, drafts=drafts, strict=strict)
+    project, options = _open(
+        project_dir, cache_dir, audience=audience, drafts=drafts, strict=strict
+    )
     result = check_project(project, options)
     extra = ""
     if verbose:
@@ -197,6 +210,7 @@ def build(
     quiet: bool,
     verbose: bool,
     project_dir: Path | None,
+    cache_dir: Path | None,
     no_pdf: bool,
     jobs: int | None,
     allow_outside_output: bool,
@@ -208,6 +222,7 @@ def build(
     started = time.perf_counter()
     project, options = _open(
         project_dir,
+        cache_dir,
         audience=audience,
         drafts=drafts,
         strict=strict,
@@ -231,7 +246,8 @@ def build(
         if not quiet:
             click.echo("gtm: build stopped: nothing in the output folder was changed", err=True)
         sys.exit(1)
-    published = publish(project.output_dir, result.files)
+    waiting = None if quiet else lambda line: click.echo(f"gtm: {line}", err=True)
+    published = publish(project.output_dir, result.files, waiting)
     elapsed = time.perf_counter() - started
     extra = ""
     if not quiet:
@@ -255,7 +271,13 @@ def build(
 @main.command()
 @_content_options
 @_pdf_options
-@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option(
+    "--host",
+    default="127.0.0.1",
+    show_default=True,
+    help="Loopback address to listen on (127.0.0.1, localhost or ::1): the portal is never "
+    "served to the network; to share it, build and publish it.",
+)
 @click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535))
 @click.option("--open", "open_browser", is_flag=True, help="Open the portal in a browser.")
 @_handles_errors
@@ -267,6 +289,7 @@ def serve(
     quiet: bool,
     verbose: bool,
     project_dir: Path | None,
+    cache_dir: Path | None,
     no_pdf: bool,
     jobs: int | None,
     host: str,
@@ -277,8 +300,10 @@ def serve(
     on every save. Stop with Ctrl-C."""
     from gtm.errors import UsageError
     from gtm.serve import DevSession, Flags
+    from gtm.server import check_host
 
-    project = open_project(project_dir)
+    check_host(host)
+    project = open_project(project_dir, cache_dir)
     flags = Flags(audience, drafts, strict, False if no_pdf else None, jobs)
 
     def show(diagnostics: list[Diagnostic], extra: str) -> None:
@@ -289,7 +314,7 @@ def serve(
     except OSError as exc:
         raise UsageError(f"cannot listen on {host}:{port}: {exc.strerror or exc}") from None
     if not quiet:
-        click.echo(f"serving {project.relative(project.output_dir)}/ on {session.url}")
+        click.echo(printable(f"serving {project.relative(project.output_dir)}/ on {session.url}"))
         click.echo("watching content/, themes/ and gtm.toml; Ctrl-C to stop")
     try:
         session.serve(open_browser=open_browser)
@@ -307,8 +332,8 @@ def init(directory: Path | None) -> None:
 
     target = directory or Path.cwd()
     written = init_project(target)
-    click.echo(f"created {len(written)} files in {target}")
-    where = f"cd {directory} && " if directory is not None else ""
+    click.echo(printable(f"created {len(written)} files in {target}"))
+    where = printable(f"cd {directory} && ") if directory is not None else ""
     click.echo(f"next: {where}gtm serve, then open http://127.0.0.1:8000/ and edit a file")
 
 
@@ -325,7 +350,7 @@ def new(kind: str, ident: str, project_dir: Path | None) -> None:
 
     project = open_project(project_dir)
     path = new_artifact(project, kind, ident, today())
-    click.echo(f"created {project.relative(path)}")
+    click.echo(printable(f"created {project.relative(path)}"))
 
 
 @main.command()
@@ -340,7 +365,7 @@ def schema(directory: Path | None, project_dir: Path | None) -> None:
     if directory is None:
         directory = open_project(project_dir).root / "schemas"
     written = write_schemas(directory)
-    click.echo(f"wrote {len(written)} schemas to {directory}")
+    click.echo(printable(f"wrote {len(written)} schemas to {directory}"))
     click.echo(
         "in a YAML file, add: # yaml-language-server: $schema=<path to schemas>/<kind>.schema.json"
     )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import difflib
 import json
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Literal
@@ -23,7 +24,9 @@ class Diagnostic:
     message: str
 
     def format(self) -> str:
-        return f"{self.path}:{self.line}:{self.column}: {self.severity}: {self.message}"
+        """The compiler form, one line whatever the path and message hold."""
+        head = f"{printable(self.path)}:{self.line}:{self.column}:"
+        return f"{head} {self.severity}: {printable(self.message)}"
 
 
 @dataclass
@@ -75,7 +78,34 @@ def _count(n: int, noun: str) -> str:
 
 
 def to_json(items: Sequence[Diagnostic]) -> str:
-    return json.dumps([asdict(d) for d in items], indent=2, ensure_ascii=False)
+    """The diagnostics as a JSON list. json escapes C0 controls itself; the characters it
+    leaves raw that a terminal or a UTF-8 encoder would trip on are written as `\\uXXXX` too,
+    which only a JSON string can hold, so the data stays the same."""
+    text = json.dumps([asdict(d) for d in items], indent=2, ensure_ascii=False)
+    return JSON_UNPRINTABLE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+
+
+_NOT_C0 = "\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069\ud800-\udfff"
+UNPRINTABLE = re.compile(f"[\x00-\x1f{_NOT_C0}]")
+"""What must not reach a terminal raw: C0 and C1 controls and DEL (escape sequences that clear
+the screen, set the title or write the clipboard; line breaks that split a diagnostic and can
+fake a CI annotation), Unicode line separators, bidi overrides that make text read backwards,
+and the lone surrogates a file name that is not UTF-8 turns into."""
+JSON_UNPRINTABLE = re.compile(f"[{_NOT_C0}]")
+
+
+def printable(text: str) -> str:
+    """`text` for one terminal line: every `UNPRINTABLE` character as the escape a Python
+    string would show (`\\n`, `\\x1b`, `\\u202e`), so nothing a file holds can act on the
+    terminal, yet a reader still sees exactly what is there."""
+    return UNPRINTABLE.sub(_escape, text)
+
+
+def _escape(match: re.Match[str]) -> str:
+    char = match.group()
+    named = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}.get(char)
+    code = ord(char)
+    return named or (f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}")
 
 
 def bad_byte_position(raw: bytes, error: UnicodeDecodeError) -> tuple[int, int]:

@@ -11,7 +11,7 @@ from datetime import datetime
 from pathlib import Path
 
 from gtm.diagnostics import Diagnostics
-from gtm.pdf import UNAVAILABLE, PdfCache, PdfJob, PdfResult, render_documents
+from gtm.pdf import TOO_LARGE, UNAVAILABLE, PdfCache, PdfJob, PdfResult, render_documents
 from gtm.pdflibs import INSTALL_GUIDE, PdfLibraries, PdfUnavailable, find_pdf_libraries
 from gtm.project import Project
 from gtm.render import PlannedPage, Renderer
@@ -166,6 +166,10 @@ def make_collateral(
         owners = batch.owners.get(result.path, [])
         for url, why in result.refused:
             path, line, column = locate(owners, [url, posixpath.basename(url)])
+            if TOO_LARGE in why:
+                message = f"the image '{url}' {why} ({result.path} was made without it)"
+                diagnostics.warning(path, line, column, "pdf-image", message)
+                continue
             message = f"{result.path} may not load '{url}' ({why}), so it was left out"
             diagnostics.warning(path, line, column, "pdf-refused", message)
         if result.error is not None:

@@ -161,7 +161,7 @@ _CALENDAR: dict[tuple[object, ...], bytes] = {}
 
 
 def _calendar(portal: Portal) -> bytes:
-    stamp = portal.today.strftime("%Y%m%dT000000Z")
+    stamp = f"{_ics_date(portal.today)}T000000Z"
     lines = [
         "BEGIN:VCALENDAR",
         "VERSION:2.0",
@@ -194,14 +194,20 @@ def _event(uid: str, stamp: str, day: date, summary: str, description: str | Non
         "BEGIN:VEVENT",
         f"UID:{uid}@gtm",
         f"DTSTAMP:{stamp}",
-        f"DTSTART;VALUE=DATE:{day:%Y%m%d}",
-        f"DTEND;VALUE=DATE:{day + timedelta(days=1):%Y%m%d}",
-        f"SUMMARY:{_text(summary)}",
-        "TRANSP:TRANSPARENT",
+        f"DTSTART;VALUE=DATE:{_ics_date(day)}",
     ]
+    if day < date.max:
+        lines.append(f"DTEND;VALUE=DATE:{_ics_date(day + timedelta(days=1))}")
+    # else no DTEND, which RFC 5545 (3.6.1) reads as one day: 9999-12-31 has no next day.
+    lines += [f"SUMMARY:{_text(summary)}", "TRANSP:TRANSPARENT"]
     if description:
         lines.append(f"DESCRIPTION:{_text(description)}")
     return [*lines, "END:VEVENT"]
+
+
+def _ics_date(day: date) -> str:
+    """An RFC 5545 DATE, always eight digits: `strftime("%Y")` writes the year 1 as `1`."""
+    return f"{day.year:04d}{day.month:02d}{day.day:02d}"
 
 
 def _text(value: str) -> str:

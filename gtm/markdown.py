@@ -23,7 +23,6 @@ from markdown_it.rules_block import StateBlock
 from markdown_it.rules_core import StateCore, block, normalize
 from markdown_it.token import Token
 from markdown_it.utils import EnvType, OptionsDict
-from mdit_py_plugins.anchors import anchors_plugin
 from mdit_py_plugins.footnote import footnote_plugin
 
 from gtm.project import can_fork
@@ -66,7 +65,7 @@ def parser(allow_html: bool = False, tables: bool = True, setext: bool = True) -
     md.options["tasklists"] = True
     md.options["alerts"] = True
     md.use(footnote_plugin, inline=False)
-    md.use(anchors_plugin, min_level=2, max_level=4, slug_func=slugify)
+    md.core.ruler.push("anchor", _heading_anchors)
     md.validateLink = _safe_link  # type: ignore[method-assign]
     md.add_render_rule("list_item_open", _list_item_open)
     return md
@@ -108,6 +107,37 @@ def slugify(text: str) -> str:
     """A heading's anchor: `Why we win` → `why-we-win`."""
     text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
     return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-") or "section"
+
+
+ANCHOR_LEVELS = ("h2", "h3", "h4")
+
+
+def _heading_anchors(state: StateCore) -> None:
+    """An id for every `##` to `####` heading, the ids mdit-py-plugins' anchors plugin gives
+    (`a`, `a-1`, `a-2`, … skipping any taken), in linear time: the plugin counts up from `-1`
+    again for each repeat, so 20,000 headings alike took most of a minute."""
+    tokens = state.tokens
+    headings = (token for token in tokens if token.type == "heading_open")
+    taken = {str(found) for token in headings if (found := token.attrGet("id"))}
+    next_suffix: dict[str, int] = {}
+    for index, token in enumerate(tokens):
+        if token.type != "heading_open" or token.tag not in ANCHOR_LEVELS or token.attrGet("id"):
+            continue
+        children = tokens[index + 1].children or ()
+        slug = slugify("".join(c.content for c in children if c.type in ("text", "code_inline")))
+        unique = slug
+        suffix = next_suffix.get(slug, 1)
+        if suffix > 1 or unique in taken:
+            # Every id from `slug-1` to `slug-(suffix - 1)` was taken when this slug last
+            # came up, and ids are never given back, so the search goes on from there.
+            unique = f"{slug}-{suffix}"
+            while unique in taken:
+                suffix += 1
+                unique = f"{slug}-{suffix}"
+            suffix += 1
+        next_suffix[slug] = suffix
+        taken.add(unique)
+        token.attrSet("id", unique)
 
 
 def _safe_link(url: str) -> bool:

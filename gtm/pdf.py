@@ -6,6 +6,7 @@ beforehand whether it can start."""
 from __future__ import annotations
 
 import hashlib
+import io
 import json
 import logging
 import mimetypes
@@ -13,12 +14,14 @@ import multiprocessing
 import os
 import posixpath
 import signal
+import stat
 import sys
 import threading
 import time
+import warnings
 from collections.abc import Callable, Iterator, Mapping
 from concurrent.futures import Future, ProcessPoolExecutor, wait
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -67,32 +70,145 @@ def _digest(data: bytes) -> str:
 
 class Confinement:
     """What a document may load: the build's theme and asset files, by output path. Everything
-    else (other files, the network, attachments) is refused and remembered for a warning."""
+    else (other files, the network, attachments), and an image too large to draw, is refused
+    and remembered for a warning."""
 
     def __init__(self, files: dict[str, str]) -> None:
         self.files = files
         self.fetched: dict[str, str] = {}
         self.refused: list[tuple[str, str]] = []
+        self.oversized: set[str] = set()
         self.closed = False
 
     def read(self, url: str) -> tuple[bytes, str] | None:
-        """The bytes and media type behind `url`, or None when it is not the build's to give."""
+        """The bytes and media type behind `url`, or None when it is not the build's to give,
+        or is an image too large for WeasyPrint, which would leave it out without a word."""
         if self.closed or not url.startswith(ROOT_URL):
             return None
         relative = posixpath.normpath(unquote(urlsplit(url).path)[len("/__gtm__/") :])
         real = self.files.get(relative)
         if real is None:
             return None
-        data = Path(real).read_bytes()
+        try:
+            data = _read_regular_file(real)
+        except OSError:
+            return None
         self.fetched[relative] = _digest(data)
         media_type = mimetypes.guess_type(relative)[0] or "application/octet-stream"
+        too_large = oversized_image(data, media_type)
+        if too_large is not None:
+            self.oversized.add(relative)
+            self.refused.append((relative, too_large))
+            return None
         return data, media_type
 
     def refuse(self, url: str) -> None:
         shown = url[len(ROOT_URL) :] if url.startswith(ROOT_URL) else url
+        if shown in self.oversized and not self.closed:
+            return  # refused already, with its size
         why = "a PDF carries no attachments" if self.closed else OUTSIDE
         if (shown, why) not in self.refused:
             self.refused.append((shown, why))
+
+
+def _read_regular_file(path: str) -> bytes:
+    """A file's bytes, never through a link (a theme or asset file swapped for one after it
+    was listed) and never from a pipe or device, which could block or never end."""
+    flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
+    with os.fdopen(os.open(path, flags), "rb") as stream:
+        if not stat.S_ISREG(os.fstat(stream.fileno()).st_mode):
+            raise OSError(f"not a regular file: {path}")
+        return stream.read()
+
+
+TOO_LARGE = "too large for a PDF"
+"""In the reason an image was refused: `documents` reports those as `pdf-image`."""
+
+
+def oversized_image(data: bytes, media_type: str = "") -> str | None:
+    """Why an image is too large to draw, or None: WeasyPrint leaves out, without a word, an
+    image that Pillow's decompression-bomb guard stops, so gtm refuses any over Pillow's limit
+    itself and says why. The size comes from the header; no pixel is decoded. Pillow is asked
+    only about files named as raster images in a format `image_size` does not read."""
+    try:
+        from PIL import Image
+    except ImportError:
+        return None
+    limit = Image.MAX_IMAGE_PIXELS
+    if not limit:
+        return None
+    advice = f"{TOO_LARGE}: use one under {limit // 1_000_000} megapixels"
+    size = image_size(data)
+    if size is None:
+        if not media_type.startswith("image/") or media_type == "image/svg+xml":
+            return None
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                with Image.open(io.BytesIO(data)) as image:
+                    size = image.size
+        except Image.DecompressionBombError:
+            return f"is more than {2 * limit // 1_000_000} megapixels, {advice}"
+        except Exception:  # not an image Pillow can read; WeasyPrint will say no more
+            return None
+    width, height = size
+    if width * height <= limit:
+        return None
+    return f"is {width:,}×{height:,} pixels, {advice}"
+
+
+def image_size(data: bytes) -> tuple[int, int] | None:
+    """Width and height from the header of a PNG, GIF, JPEG or WebP image, or None for any
+    other data. Pillow's `Image.open` refuses to tell the size of an image over twice its
+    limit, which is exactly the size a warning needs to give."""
+    if data.startswith(b"\x89PNG\r\n\x1a\n") and data[12:16] == b"IHDR" and len(data) >= 24:
+        return int.from_bytes(data[16:20], "big"), int.from_bytes(data[20:24], "big")
+    if data[:6] in (b"GIF87a", b"GIF89a") and len(data) >= 10:
+        return int.from_bytes(data[6:8], "little"), int.from_bytes(data[8:10], "little")
+    if data.startswith(b"\xff\xd8"):
+        return _jpeg_size(data)
+    if data[:4] == b"RIFF" and data[8:12] == b"WEBP":
+        return _webp_size(data)
+    return None
+
+
+def _jpeg_size(data: bytes) -> tuple[int, int] | None:
+    """The size in a JPEG's start-of-frame segment, found by walking the segments before it."""
+    index = 2
+    while index + 4 <= len(data):
+        if data[index] != 0xFF:
+            return None
+        marker = data[index + 1]
+        if marker == 0xFF:  # fill byte
+            index += 1
+            continue
+        if marker in (0x01, *range(0xD0, 0xD9)):  # markers without a length
+            index += 2
+            continue
+        length = int.from_bytes(data[index + 2 : index + 4], "big")
+        if 0xC0 <= marker <= 0xCF and marker not in (0xC4, 0xC8, 0xCC):
+            if index + 9 > len(data):
+                return None
+            height = int.from_bytes(data[index + 5 : index + 7], "big")
+            width = int.from_bytes(data[index + 7 : index + 9], "big")
+            return width, height
+        index += 2 + length
+    return None
+
+
+def _webp_size(data: bytes) -> tuple[int, int] | None:
+    """The canvas size of a lossy (VP8), lossless (VP8L) or extended (VP8X) WebP image."""
+    chunk = data[12:16]
+    if chunk == b"VP8X" and len(data) >= 30:
+        width = int.from_bytes(data[24:27], "little") + 1
+        return width, int.from_bytes(data[27:30], "little") + 1
+    if chunk == b"VP8L" and len(data) >= 25 and data[20] == 0x2F:
+        bits = int.from_bytes(data[21:25], "little")
+        return (bits & 0x3FFF) + 1, ((bits >> 14) & 0x3FFF) + 1
+    if chunk == b"VP8 " and len(data) >= 30 and data[23:26] == b"\x9d\x01\x2a":
+        width = int.from_bytes(data[26:28], "little") & 0x3FFF
+        return width, int.from_bytes(data[28:30], "little") & 0x3FFF
+    return None
 
 
 def _fetcher(confinement: Confinement) -> Any:
@@ -191,22 +307,31 @@ class PdfCache:
         return _digest(text.encode("utf-8"))
 
     def get(self, job: PdfJob, files: dict[str, str]) -> PdfResult | None:
+        """The cached PDF, or None, never an error, for an entry that does not verify: missing,
+        unreadable, malformed, a PDF whose digest is not the recorded one, or a file it loaded
+        that has changed since; the PDF is then rendered again."""
         key = self.key(job)
         try:
             meta = json.loads((self.folder / f"{key}.json").read_text(encoding="utf-8"))
             data = (self.folder / f"{key}.pdf").read_bytes()
-        except (OSError, ValueError):
+        except (OSError, ValueError, RecursionError):
             return None
-        for relative, digest in meta["fetched"].items():
+        entry = _cache_entry(meta)
+        if entry is None or _digest(data) != entry[2]:
+            return None
+        fetched, refused, _ = entry
+        for relative, digest in fetched.items():
             real = files.get(relative)
-            if real is None or _digest(Path(real).read_bytes()) != digest:
+            try:
+                if real is None or _digest(Path(real).read_bytes()) != digest:
+                    return None
+            except OSError:
                 return None
-        if _digest(data) != meta["pdf"]:
-            return None
-        refused = [(url, why) for url, why in meta["refused"]]
-        return PdfResult(job.path, data, None, refused, meta["fetched"], 0.0, True)
+        return PdfResult(job.path, data, None, refused, fetched, 0.0, True)
 
     def put(self, job: PdfJob, result: PdfResult) -> None:
+        """Keeps a rendered PDF; a cache that cannot be written (a read-only or full disk, a
+        folder that cannot be made) is skipped, since it only saves time."""
         if result.data is None:
             return
         key = self.key(job)
@@ -227,13 +352,41 @@ class PdfCache:
         unused = [p for p in entries if p.stem not in keep]
         for meta in unused[: max(0, len(unused) - spare)]:
             for path in (meta, meta.with_suffix(".pdf")):
-                path.unlink(missing_ok=True)
+                with suppress(OSError):  # a read-only cache keeps its old entries
+                    path.unlink(missing_ok=True)
+
+
+def _cache_entry(meta: Any) -> tuple[dict[str, str], list[tuple[str, str]], str] | None:
+    """What a PDF cache entry's JSON records (the files it loaded with their digests, the loads
+    it refused, the PDF's digest), or None when it has any other shape."""
+    if not isinstance(meta, dict):
+        return None
+    fetched, refused, pdf = meta.get("fetched"), meta.get("refused"), meta.get("pdf")
+    if not (isinstance(fetched, dict) and isinstance(refused, list) and isinstance(pdf, str)):
+        return None
+    if not all(isinstance(digest, str) for digest in fetched.values()):
+        return None
+    pairs: list[tuple[str, str]] = []
+    for load in refused:
+        if not isinstance(load, list) or len(load) != 2:
+            return None
+        url, why = load
+        if not isinstance(url, str) or not isinstance(why, str):
+            return None
+        pairs.append((url, why))
+    return fetched, pairs, pdf
 
 
 def _write_atomic(path: Path, data: bytes) -> None:
+    """Writes `path` whole or not at all; a write that fails part way leaves nothing behind."""
     temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    temporary.write_bytes(data)
-    os.replace(temporary, path)
+    try:
+        temporary.write_bytes(data)
+        os.replace(temporary, path)
+    except OSError:
+        with suppress(OSError):
+            temporary.unlink(missing_ok=True)
+        raise
 
 
 def render_documents(

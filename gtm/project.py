@@ -7,20 +7,24 @@ import ctypes
 import hashlib
 import json
 import os
+import re
 import sys
 import threading
 from collections.abc import Iterator
+from contextlib import suppress
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from functools import cache
-from importlib import metadata
+from importlib import metadata, resources
 from pathlib import Path
 from typing import Any, Literal, TextIO
 
 from gtm.config import CONFIG_FILE, Config, load_config
 from gtm.errors import ProjectError
 
-CACHE_DIR = ".gtm-cache"
+CACHE_ENV = "GTM_CACHE_DIR"
+"""Names the folder that holds gtm's caches, one folder per project (CI points it at the
+folder it keeps between runs); `--cache-dir` wins over it."""
 
 Audience = Literal["internal", "public"]
 
@@ -31,6 +35,9 @@ class Project:
 
     root: Path
     config: Config
+    cache_root: Path | None = None
+    """The folder that holds gtm's caches, one folder per project: `--cache-dir`, else
+    GTM_CACHE_DIR, else the user's cache folder (`open_project` fills it in)."""
 
     @property
     def content_dir(self) -> Path:
@@ -42,31 +49,17 @@ class Project:
 
     @property
     def cache_dir(self) -> Path:
-        """Digest-keyed caches (compiled templates, PDFs): git-ignored, never served, and safe
-        to delete at any time."""
-        return self.root / CACHE_DIR
-
-    def cache_key(self) -> str:
-        """What a cache file of this project must have been written under: this program (its
-        code and the libraries that shape its output) and this very cache folder (its device
-        and inode), so a cache file that arrived with a checkout, rather than being written
-        here, is never trusted."""
-        try:
-            self.cache_dir.mkdir(parents=True, exist_ok=True)
-            folder = self.cache_dir.stat()
-        except OSError:
-            return ""
-        return f"{program_digest()}:{folder.st_dev}:{folder.st_ino}"
+        """This project's own cache folder, outside the project, where a checkout cannot plant
+        files: keyed by digests, never served, never executed, and safe to delete at any time."""
+        return (self.cache_root or cache_root(None)[0]) / cache_folder_name(self.root)
 
     def read_cache(self, name: str) -> Any:
-        """The payload of a JSON cache file, or None when it is missing, unreadable or was not
-        written by this program in this folder."""
-        if not self.cache_dir.is_dir():
-            return None
-        key = self.cache_key()
+        """The payload of a JSON cache file, or None when it is missing, unreadable, malformed
+        or was written by another version of gtm or its libraries."""
+        key = program_digest()
         try:
             stored = json.loads((self.cache_dir / name).read_text(encoding="utf-8"))
-        except (OSError, ValueError):
+        except (OSError, ValueError, RecursionError):
             return None
         if not key or not isinstance(stored, dict) or stored.get("key") != key:
             return None
@@ -74,19 +67,21 @@ class Project:
 
     def write_cache(self, name: str, payload: Any) -> None:
         """Replaces a JSON cache file whole; a cache that cannot be written is simply not kept."""
-        key = self.cache_key()
+        key = program_digest()
         if not key:
             return
         path = self.cache_dir / name
         temporary = path.with_name(f".{name}.tmp")
         try:
+            self.cache_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
             with temporary.open("w", encoding="utf-8") as stream:
                 stream.write(f'{{"key": {json.dumps(key)}, "payload": ')
                 _write_json(stream, payload)
                 stream.write("}")
             os.replace(temporary, path)
         except (OSError, ValueError, TypeError):
-            temporary.unlink(missing_ok=True)
+            with suppress(OSError):  # the folder may be what could not be made
+                temporary.unlink(missing_ok=True)
 
     def relative(self, path: Path) -> str:
         """The project-relative POSIX path that diagnostics print."""
@@ -138,21 +133,64 @@ def find_root(start: Path) -> Path:
     )
 
 
-def open_project(directory: Path | None) -> Project:
-    """Finds and configures the project; a broken gtm.toml stops the run with its diagnostics."""
+def open_project(directory: Path | None, cache_dir: Path | None = None) -> Project:
+    """Finds and configures the project; a broken gtm.toml stops the run with its diagnostics.
+    `cache_dir` is the folder `--cache-dir` named, which holds one cache folder per project."""
     if directory is not None and not directory.is_dir():
         raise ProjectError(f"--project: '{directory}' is not a folder")
     root = find_root(directory or Path.cwd())
     config, problems = load_config(root / CONFIG_FILE)
     if problems:
         raise ProjectError(f"{CONFIG_FILE} has errors", problems)
-    project = Project(root, config)
+    caches, named_by = cache_root(cache_dir)
+    project = Project(root, config, caches)
     if not is_within(project.content_dir, root):
         raise ProjectError(
             f"build.content_dir '{config.build.content_dir}' is outside the project: "
             "gtm reads content only from inside the project folder"
         )
+    if is_within(project.cache_dir, root):
+        raise ProjectError(
+            f"{named_by} '{caches}' is inside the project: gtm keeps its cache outside the "
+            f"project, where a checkout cannot put files; name a folder outside {root} with "
+            f"--cache-dir or {CACHE_ENV}"
+        )
     return project
+
+
+def cache_root(option: Path | None) -> tuple[Path, str]:
+    """The folder that holds gtm's caches, one folder per project, and what named it: the
+    `--cache-dir` option, else GTM_CACHE_DIR, else the user's cache folder of this system."""
+    if option is not None:
+        return Path(os.path.abspath(option)), "--cache-dir"
+    variable = os.environ.get(CACHE_ENV, "").strip()
+    if variable:
+        return Path(os.path.abspath(variable)), CACHE_ENV
+    try:
+        if sys.platform == "win32":
+            local = os.environ.get("LOCALAPPDATA", "")
+            base = Path(local) if local else Path.home() / "AppData" / "Local"
+            return base / "gtm" / "Cache", "the cache folder"
+        if sys.platform == "darwin":
+            return Path.home() / "Library" / "Caches" / "gtm", "the cache folder"
+        xdg = os.environ.get("XDG_CACHE_HOME", "")
+        if os.path.isabs(xdg):  # the XDG spec says a relative path is to be ignored
+            return Path(xdg) / "gtm", "the cache folder (from XDG_CACHE_HOME)"
+        return Path.home() / ".cache" / "gtm", "the cache folder"
+    except RuntimeError:  # no HOME and no entry in the user database
+        raise ProjectError(
+            f"gtm cannot tell where your home folder is, to keep its cache there: set "
+            f"{CACHE_ENV} or pass --cache-dir"
+        ) from None
+
+
+def cache_folder_name(root: Path) -> str:
+    """One project's folder among the caches: a digest of its full path, so two projects
+    never share one, after a readable part of its folder name."""
+    resolved = root.resolve()
+    digest = hashlib.sha256(os.fsencode(str(resolved))).hexdigest()[:12]
+    readable = re.sub(r"[^A-Za-z0-9_-]+", "-", resolved.name).strip("-")[:40]
+    return f"{readable or 'project'}-{digest}"
 
 
 def is_within(path: Path, root: Path) -> bool:
@@ -236,13 +274,22 @@ def return_freed_memory() -> None:
 
 @cache
 def program_digest() -> str:
-    """A digest of gtm's own code and the versions of the libraries that shape its pages."""
+    """A digest of gtm's own code and the versions of the libraries that shape its pages; ""
+    (so no JSON cache is read or written) when gtm's modules cannot be read, wherever gtm was
+    imported from (a folder, a wheel, a zip)."""
     digest = hashlib.sha256()
     for name in ("jinja2", "markdown-it-py", "mdit-py-plugins", "markupsafe"):
         digest.update(f"{name}={_version(name)}\0".encode())
-    for path in sorted(Path(__file__).parent.glob("*.py")):
-        digest.update(path.name.encode() + b"\0" + path.read_bytes())
-    return digest.hexdigest()[:32]
+    try:
+        modules = sorted(
+            (entry for entry in resources.files("gtm").iterdir() if entry.name.endswith(".py")),
+            key=lambda entry: entry.name,
+        )
+        for module in modules:
+            digest.update(module.name.encode() + b"\0" + module.read_bytes())
+    except OSError:
+        return ""
+    return digest.hexdigest()[:32] if modules else ""
 
 
 def _version(name: str) -> str:

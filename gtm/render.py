@@ -11,12 +11,13 @@ import traceback
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from types import CodeType
 from typing import Any
 
 from jinja2 import (
+    BytecodeCache,
     ChoiceLoader,
     Environment,
-    FileSystemBytecodeCache,
     FileSystemLoader,
     PrefixLoader,
     StrictUndefined,
@@ -24,6 +25,7 @@ from jinja2 import (
     TemplateNotFound,
     TemplateSyntaxError,
 )
+from jinja2.bccache import Bucket
 from markupsafe import Markup
 
 from gtm.diagnostics import Diagnostic, Diagnostics
@@ -101,9 +103,27 @@ PAGE_TEMPLATES = (
 )
 
 
-def template_environment(theme: Theme, cache_dir: Path | None = None) -> Environment:
-    """One build's Jinja environment. Templates are not checked for changes during a build,
-    and `cache_dir` keeps them compiled between builds, keyed by their source."""
+class CompiledTemplates(BytecodeCache):
+    """Compiled templates kept in this process, by template file and source, so `gtm serve`
+    compiles only the templates a save changed. Never on disk: Jinja loads a bytecode cache on
+    disk with marshal, so a file planted there would run as code."""
+
+    def __init__(self) -> None:
+        self.compiled: dict[str, tuple[str, CodeType]] = {}
+
+    def load_bytecode(self, bucket: Bucket) -> None:
+        found = self.compiled.get(bucket.key)
+        if found is not None and found[0] == bucket.checksum:
+            bucket.code = found[1]
+
+    def dump_bytecode(self, bucket: Bucket) -> None:
+        if bucket.code is not None:
+            self.compiled[bucket.key] = (bucket.checksum, bucket.code)
+
+
+def template_environment(theme: Theme, compiled: CompiledTemplates | None = None) -> Environment:
+    """One build's Jinja environment. Templates are not checked for changes during a build;
+    they are compiled in memory only, and kept in `compiled` from one build to the next."""
     return Environment(
         loader=ChoiceLoader(
             [
@@ -120,7 +140,7 @@ def template_environment(theme: Theme, cache_dir: Path | None = None) -> Environ
         keep_trailing_newline=True,
         trim_blocks=True,
         lstrip_blocks=True,
-        bytecode_cache=_bytecode_cache(cache_dir),
+        bytecode_cache=compiled,
     )
 
 
@@ -290,18 +310,6 @@ def _render_slice(
     renderer.diagnostics = Diagnostics()
     rendered = [renderer.render_recorded(page) for page in pages]
     return start, rendered, renderer.diagnostics.items
-
-
-def _bytecode_cache(folder: Path | None) -> FileSystemBytecodeCache | None:
-    """Compiled templates on disk, keyed by each template's source: compiling the theme costs
-    more than rendering every page of a small portal."""
-    if folder is None:
-        return None
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-    except OSError:
-        return None
-    return FileSystemBytecodeCache(str(folder))
 
 
 def _template_frame(exc: BaseException) -> tuple[str | None, int]:

@@ -88,6 +88,8 @@ def init_project(directory: Path) -> list[Path]:
 
 
 GENERATED = ("/output/", "/.gtm-cache/", "/.output.staging/", "/.output.old/")
+"""gtm keeps its cache outside the project now, but `.gtm-cache/` stays ignored: the GitLab
+recipe restores its CI cache there, and earlier versions of gtm kept their cache there."""
 
 
 def _ignore_generated(gitignore: Path) -> Path | None:

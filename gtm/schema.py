@@ -10,6 +10,7 @@ from typing import Any
 from pydantic import BaseModel
 
 from gtm.config import Config
+from gtm.errors import UsageError
 from gtm.model import KINDS, Brand
 
 DRAFT_07 = "http://json-schema.org/draft-07/schema#"
@@ -61,10 +62,29 @@ def all_schemas() -> dict[str, dict[str, Any]]:
 
 
 def write_schemas(folder: Path) -> list[Path]:
-    folder.mkdir(parents=True, exist_ok=True)
+    """Writes every schema into `folder`, made with its parents as `mkdir -p` would; a place
+    that cannot be written is a `UsageError` that says why, not a traceback."""
     written = []
-    for name, schema in all_schemas().items():
-        path = folder / name
-        path.write_text(json.dumps(schema, indent=2, sort_keys=True) + "\n", encoding="utf-8")
-        written.append(path)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        for name, schema in all_schemas().items():
+            path = folder / name
+            path.write_text(json.dumps(schema, indent=2, sort_keys=True) + "\n", encoding="utf-8")
+            written.append(path)
+    except OSError as exc:
+        raise UsageError(f"cannot write the schemas into '{folder}': {_why(exc, folder)}") from None
     return written
+
+
+def _why(exc: OSError, folder: Path) -> str:
+    """What went wrong, in words: the file that stands where a folder has to be, else the
+    system's reason and the path it failed on."""
+    for path in (folder, *folder.parents):
+        if path.is_symlink() or path.exists():
+            if not path.is_dir():
+                return f"'{path}' is a file, not a folder"
+            break
+    if isinstance(exc, IsADirectoryError) and exc.filename is not None:
+        return f"'{exc.filename}' is a folder"
+    reason = (exc.strerror or str(exc)).lower()
+    return f"{reason} ('{exc.filename}')" if exc.filename is not None else reason

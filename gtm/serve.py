@@ -22,6 +22,7 @@ from gtm.output import check_output_dir, update
 from gtm.pdf import cancel_rendering
 from gtm.pdflibs import PdfLibraries, PdfUnavailable, find_pdf_libraries
 from gtm.project import Project, RunOptions, open_project, run_options
+from gtm.render import CompiledTemplates
 from gtm.rendercache import RenderCache
 from gtm.server import DevServer, SiteState
 from gtm.sources import forget_reads
@@ -68,6 +69,7 @@ class DevSession:
         self.written: dict[str, bytes] | None = None
         self.builds = 0
         self.kept = RenderCache()
+        self.compiled = CompiledTemplates()
         self.serving = False
         self.find_libraries = find_libraries
         self.pdfs_possible: bool | None = None
@@ -76,7 +78,7 @@ class DevSession:
     @property
     def url(self) -> str:
         host, port = self.server.server_address[:2]
-        shown = "127.0.0.1" if host in ("0.0.0.0", "::") else str(host)
+        shown = f"[{host}]" if ":" in str(host) else str(host)
         return f"http://{shown}:{port}/"
 
     def rebuild(self) -> bool:
@@ -110,9 +112,11 @@ class DevSession:
 
     def _rebuild(self) -> bool:
         started = time.perf_counter()
-        self.project = open_project(self.project.root)
+        self.project = open_project(self.project.root, self.project.cache_root)
         options = self._options()
-        result = build_site(self.project, options, defer_pdfs=True, kept=self.kept)
+        result = build_site(
+            self.project, options, defer_pdfs=True, kept=self.kept, compiled=self.compiled
+        )
         if fails(result.diagnostics, options.strict):
             shown = [d for d in result.diagnostics if d.severity == "error" or options.strict]
             self.state.failed(shown)
@@ -126,7 +130,7 @@ class DevSession:
             self.pdfs = {k: v for k, v in self.pdfs.items() if k in pending}
             files = {**result.files, **self.pdfs}
             with self.state.swap:
-                updated = update(self.project.output_dir, files, self.written)
+                updated = update(self.project.output_dir, files, self.written, _waiting)
                 self.state.published()
             self.written = files
         elapsed = time.perf_counter() - started
@@ -178,7 +182,7 @@ class DevSession:
                     return
                 self.pdfs = {r.path: r.data for r in results if r.data is not None}
                 files = {**self.site, **self.pdfs}
-                update(self.project.output_dir, files, self.written)
+                update(self.project.output_dir, files, self.written, _waiting)
                 self.written = files
         except PdfUnavailable as exc:  # a library gone since the first build, or not in a worker
             _tell(f"gtm: the PDFs were not updated: {exc.problem}; {exc.remedy}")
@@ -227,3 +231,8 @@ class DevSession:
 def _tell(line: str) -> None:
     """A line for the terminal that is no build's report, so it carries no problem count."""
     print(line, file=sys.stderr, flush=True)
+
+
+def _waiting(line: str) -> None:
+    """Says why a rebuild pauses: a `gtm build` of the same output folder is publishing."""
+    _tell(f"gtm: {line}")

@@ -5,9 +5,13 @@ the diagnostics over the page while the content is broken."""
 from __future__ import annotations
 
 import html
+import ipaddress
 import json
 import mimetypes
+import os
 import secrets
+import socket
+import stat
 import sys
 import threading
 from dataclasses import asdict, dataclass, field
@@ -19,6 +23,8 @@ from typing import Any
 from urllib.parse import unquote, urlsplit
 
 from gtm.diagnostics import Diagnostic
+from gtm.errors import ProjectError, UsageError
+from gtm.output import safe_output_path
 
 CLIENT_PATH = "/__gtm__/client.js"
 EVENTS_PATH = "/__gtm__/events"
@@ -35,9 +41,29 @@ CONTENT_TYPES = {
     ".pdf": "application/pdf",
     ".txt": "text/plain; charset=utf-8",
 }
+_NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
+_BINARY = getattr(os, "O_BINARY", 0)
 CLIENT = resources.files("gtm").joinpath("client.js").read_text(encoding="utf-8")
 """The live-reload client: package data, read through importlib.resources so a zipped gtm has
 it too."""
+
+
+def check_host(host: str) -> None:
+    """Refuses an address other computers can reach: the portal holds internal content
+    (battlecards, pricing), and a preview is no way to publish it."""
+    name = host[1:-1] if host.startswith("[") and host.endswith("]") else host
+    if name.lower() == "localhost":
+        return
+    try:
+        if ipaddress.ip_address(name).is_loopback:
+            return
+    except ValueError:
+        pass
+    raise UsageError(
+        f"--host {host} would let everyone on the network read the portal, internal "
+        "battlecards included: gtm serve only listens on this computer (127.0.0.1, localhost "
+        "or ::1); to share the portal, run gtm build and publish the output folder"
+    )
 
 
 @dataclass
@@ -105,10 +131,13 @@ class DevServer(ThreadingHTTPServer):
     request_queue_size = 128
 
     def __init__(self, host: str, port: int, root: Path, state: SiteState) -> None:
+        check_host(host)
         self.root = root.resolve()
         self.state = state
-        self.allowed_hosts = LOOPBACK_NAMES | ({host} if host not in ("0.0.0.0", "::") else set())
-        super().__init__((host, port), Handler)
+        self.allowed_hosts = LOOPBACK_NAMES | {host.strip("[]").lower()}
+        if ":" in host:
+            self.address_family = socket.AF_INET6
+        super().__init__((host.strip("[]"), port), Handler)
 
     def shutdown(self) -> None:
         self.state.close()
@@ -117,7 +146,7 @@ class DevServer(ThreadingHTTPServer):
     def handle_error(self, request: Any, client_address: Any) -> None:
         """A browser that leaves a page or cancels a download is not an error worth a
         traceback in the terminal, which is kept for diagnostics."""
-        if isinstance(sys.exc_info()[1], ConnectionError):
+        if isinstance(sys.exc_info()[1], ConnectionError | TimeoutError):
             return
         super().handle_error(request, client_address)
 
@@ -126,6 +155,11 @@ class Handler(BaseHTTPRequestHandler):
     server: DevServer
     server_version = "gtm"
     protocol_version = "HTTP/1.1"
+    timeout = 15.0
+    """Seconds a connection may sit without sending its next request (and a write may stall)
+    before it is closed: idle keep-alive sockets must not pile up until the server runs out of
+    file descriptors. An event stream waits for changes, not on its socket, so it stays open;
+    its heartbeat is written every 10 s."""
 
     def log_message(self, format: str, *args: Any) -> None:
         """Quiet: the terminal is for diagnostics, not for a line per request."""
@@ -142,7 +176,7 @@ class Handler(BaseHTTPRequestHandler):
             return
         path = urlsplit(self.path).path
         if path == EVENTS_PATH:
-            self._events()
+            self._events(head)
             return
         if path == CLIENT_PATH:
             self._send(HTTPStatus.OK, CLIENT.encode(), CONTENT_TYPES[".js"], head)
@@ -167,11 +201,12 @@ class Handler(BaseHTTPRequestHandler):
         target = self._target(path)
         if isinstance(target, str):
             return HTTPStatus.MOVED_PERMANENTLY, target.encode(), ""
-        if target is None:
-            page = self.server.root / "404.html"
-            data = self._with_client(page.read_bytes()) if page.is_file() else b"not found\n"
+        data = _read_file(target) if target is not None else None
+        if target is None or data is None:
+            page = self._target("/404.html")
+            found = _read_file(page) if isinstance(page, Path) else None
+            data = self._with_client(found) if found is not None else b"not found\n"
             return HTTPStatus.NOT_FOUND, data, CONTENT_TYPES[".html"]
-        data = target.read_bytes()
         content_type = _content_type(target)
         if content_type.startswith("text/html"):
             data = self._with_client(data)
@@ -187,27 +222,28 @@ class Handler(BaseHTTPRequestHandler):
         return name.lower() in self.server.allowed_hosts
 
     def _target(self, path: str) -> Path | str | None:
-        """The file behind a URL path, a redirect to add a slash, or None: no `..`, no encoded
-        separators or dots that turn into them, no symbolic link that leads out."""
+        """The file behind a URL path, a redirect to add a slash, or None: a path that passes
+        the output folder's one check (`safe_output_path`: no `..` in any encoding, no
+        symbolic link anywhere on the way) to a real folder's index.html or a regular file."""
         if "\\" in path or "\0" in path:
             return None
-        decoded = unquote(path, errors="strict")
-        if "\\" in decoded or "\0" in decoded:
+        try:
+            decoded = unquote(path, errors="strict")
+        except UnicodeDecodeError:  # not UTF-8: no file gtm writes has such a name
             return None
         parts = [part for part in decoded.split("/") if part]
-        if any(part in (".", "..") for part in parts):
-            return None
-        candidate = self.server.root.joinpath(*parts)
+        root = self.server.root
         try:
-            real = candidate.resolve(strict=True)
-            real.relative_to(self.server.root)
-        except (OSError, ValueError):
+            target = safe_output_path(root, "/".join(parts)) if parts else root
+            mode = os.lstat(target).st_mode
+            if stat.S_ISDIR(mode):
+                if not path.endswith("/"):
+                    return path + "/"
+                target = safe_output_path(root, "/".join([*parts, "index.html"]))
+                mode = os.lstat(target).st_mode
+        except (ProjectError, OSError):
             return None
-        if real.is_dir():
-            if not path.endswith("/"):
-                return path + "/"
-            real = real / "index.html"
-        return real if real.is_file() else None
+        return target if stat.S_ISREG(mode) else None
 
     def _with_client(self, html: bytes) -> bytes:
         tag = (
@@ -227,15 +263,20 @@ class Handler(BaseHTTPRequestHandler):
         if not head:
             self.wfile.write(data)
 
-    def _events(self) -> None:
+    def _events(self, head: bool) -> None:
         """Server-sent events: the state now, then again after every change; the browser's
-        EventSource reconnects by itself when the server restarts."""
+        EventSource reconnects by itself when the server restarts. A HEAD request gets the
+        headers alone: a stream without end has no body to leave out."""
         state = self.server.state
         self.send_response(HTTPStatus.OK)
         self.send_header("Content-Type", "text/event-stream")
         self.send_header("Cache-Control", "no-store")
+        if head:
+            self.send_header("Connection", "close")
         self.end_headers()
         self.close_connection = True
+        if head:
+            return
         seen = -1
         try:
             while not state.closing:
@@ -269,6 +310,22 @@ def _not_built_page(problems: list[dict[str, Any]]) -> bytes:
         "Fix the files and save: this page turns into the portal by itself.</p>"
         f"<noscript><ul>{items}</ul></noscript></main></body></html>\n"
     ).encode()
+
+
+def _read_file(path: Path) -> bytes | None:
+    """The bytes of a regular file, opened without following a link in its last part (the
+    folders before it were checked): None when it is gone or is anything else."""
+    try:
+        fd = os.open(path, os.O_RDONLY | _NOFOLLOW | _BINARY | getattr(os, "O_NONBLOCK", 0))
+    except OSError:
+        return None
+    with open(fd, "rb") as stream:
+        try:
+            if not stat.S_ISREG(os.fstat(fd).st_mode):
+                return None
+            return stream.read()
+        except OSError:
+            return None
 
 
 def _content_type(path: Path) -> str:

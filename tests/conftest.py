@@ -76,6 +76,18 @@ def fixed_today(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("NO_COLOR", "1")
 
 
+@pytest.fixture(scope="session", autouse=True)
+def gtm_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """gtm's build cache goes to a temporary folder (GTM_CACHE_DIR, which the gtm processes a
+    test starts inherit), never to the machine's ~/.cache. Set for the whole session, so that
+    module-scoped fixtures that build are covered too; each test's project is in a folder of its
+    own, so its cache is too (`open_project(root).cache_dir`)."""
+    folder = tmp_path_factory.mktemp("gtm-cache")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("GTM_CACHE_DIR", str(folder))
+        yield folder
+
+
 MakeProject = Callable[..., Path]
 
 

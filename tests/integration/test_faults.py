@@ -1,6 +1,6 @@
 """Faults, for real: builds killed at random moments, a read-only or full disk while
-publishing, and a dev server facing clients that vanish, dawdle or crowd in. Every test is
-bounded in time; the whole file runs in well under a minute."""
+publishing, a dev server facing clients that vanish, dawdle or crowd in, and two builds of one
+output folder at once. Every test is bounded in time; the whole file runs in about a minute."""
 
 from __future__ import annotations
 
@@ -172,7 +172,7 @@ def disk_fills(monkeypatch: pytest.MonkeyPatch) -> int:
     calls = [0]
 
     def write_bytes(self: Path, data: bytes) -> int:  # type: ignore[override]
-        if any(part.endswith(".staging") for part in self.parts):
+        if any(part.startswith(".output.staging-") for part in self.parts):
             calls[0] += 1
             if calls[0] == 3:
                 real(self, bytes(data)[: len(data) // 2])
@@ -401,3 +401,107 @@ def test_open_event_streams_all_close_when_the_server_stops(
     assert not stopper.is_alive(), "shutdown() did not return within 2 s"
     assert still_open == [], f"{len(still_open)} of 20 event streams still open after 2 s"
     assert time.perf_counter() - started < 2
+
+
+# 4. Two builds of one output folder at once -----------------------------------------------
+
+
+def start_build(root: Path, *flags: str) -> subprocess.Popen[str]:
+    command = [*build_command(root)[:-3], *flags, "--project", str(root)]
+    return subprocess.Popen(
+        command, env=build_env(), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+    )
+
+
+def test_two_builds_at_once_both_succeed_and_leave_one_whole_site(example_project: Path) -> None:
+    """Each build stages in a folder of its own and publishes under the output folder's lock:
+    both succeed, and what is left is one whole site, the same as a single build's."""
+    root = example_project
+    output = root / "output"
+    bulk = root / "content" / "assets" / "bulk"
+    bulk.mkdir(parents=True)
+    for index in range(1500):  # publishing becomes much of a build: the two overlap there
+        (bulk / f"{index}.txt").write_text(f"file {index}\n")
+    full_build(root)
+    single = tree(output)
+    for round in range(5):
+        builds = [start_build(root, "--no-pdf", "--quiet") for _ in range(2)]
+        for build in builds:
+            out, err = build.communicate(timeout=120)
+            assert build.returncode == 0, f"round {round}: {out}{err}"
+            assert "Traceback" not in out + err
+        assert tree(output) == single, f"round {round}: output/ is not one whole site"
+        assert leftovers(output) == [], f"round {round}"
+    full_build(root)
+    assert tree(output) == single
+    assert leftovers(output) == []
+
+
+def test_a_build_waits_while_another_publishes_and_says_so(example_project: Path) -> None:
+    from gtm.output import output_lock
+
+    root = example_project
+    output = root / "output"
+    full_build(root)
+    single = tree(output)
+    with output_lock(output):
+        build = start_build(root, "--no-pdf")
+        try:
+            assert build.stderr is not None
+            line = build.stderr.readline()
+            expected = (
+                f"gtm: waiting for another gtm build of output/ (pid {os.getpid()}) to finish"
+            )
+            assert line.rstrip("\n") == expected
+            assert build.poll() is None, "it went on while the output folder was locked"
+            assert tree(output) == single
+        except BaseException:
+            build.kill()
+            raise
+    out, err = build.communicate(timeout=60)
+    assert build.returncode == 0, out + err
+    assert "Traceback" not in err
+    assert tree(output) == single
+    assert leftovers(output) == []
+
+
+def test_a_build_killed_while_publishing_does_not_stop_the_next(example_project: Path) -> None:
+    """A writer killed with SIGKILL holding the lock and a half-written staging folder: the
+    kernel lets go of the lock, and the next build removes what the dead one left."""
+    root = example_project
+    output = root / "output"
+    full_build(root)
+    single = tree(output)
+    holder = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            "import os, sys, time\n"
+            "from pathlib import Path\n"
+            "from gtm.output import output_lock\n"
+            "out = Path(sys.argv[1])\n"
+            "with output_lock(out):\n"
+            "    staging = out.with_name(f'.output.staging-{os.getpid()}-0123abcd')\n"
+            "    (staging / 'personas').mkdir(parents=True)\n"
+            "    (staging / 'personas' / 'half.html').write_text('half')\n"
+            "    print('locked', flush=True)\n"
+            "    time.sleep(60)\n",
+            str(output),
+        ],
+        env=build_env(),
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert holder.stdout is not None
+        assert holder.stdout.readline() == "locked\n"
+        assert sorted(leftovers(output)) == [
+            ".output.lock",
+            f".output.staging-{holder.pid}-0123abcd",
+        ]
+    finally:
+        holder.send_signal(signal.SIGKILL)
+        holder.wait(timeout=10)
+    full_build(root)
+    assert tree(output) == single
+    assert leftovers(output) == []

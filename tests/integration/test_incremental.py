@@ -176,8 +176,10 @@ def test_a_build_from_the_disk_cache_writes_what_a_fresh_build_does(
     monkeypatch.setattr(sources._PARSED, "found", {})
     first = _publish(project)
     assert first.reused == 0
-    assert (project / ".gtm-cache" / PAGES_CACHE).is_file()
-    assert (project / ".gtm-cache" / YAML_CACHE).is_file()
+    cache = open_project(project).cache_dir
+    assert (cache / PAGES_CACHE).is_file()
+    assert (cache / YAML_CACHE).is_file()
+    assert sorted(p.name for p in project.iterdir()) == ["content", "gtm.toml", "output"]
     persona = project / "content/personas/devops-dana.md"
     persona.write_text(_words(persona.read_text(encoding="utf-8")), encoding="utf-8")
     other = project / "content/personas/sre-sam.yaml"
@@ -191,7 +193,7 @@ def test_a_build_from_the_disk_cache_writes_what_a_fresh_build_does(
     from_cache = _publish(project)
     assert len(parsed) == 1 and "Rewritten." in parsed[0], "only changed YAML is parsed again"
     assert 0 < from_cache.reused < from_cache.pages, "unchanged pages come from the output"
-    shutil.rmtree(project / ".gtm-cache")
+    shutil.rmtree(cache)
     fresh = _build(project, None)
     assert from_cache.files == fresh.files
     assert b"One more sentence" in fresh.files["personas/devops-dana/index.html"]
@@ -210,20 +212,22 @@ def test_a_page_changed_in_the_output_folder_is_rendered_again(
     assert again.reused == first.pages - 2
 
 
-def test_a_cache_that_was_not_written_in_its_folder_is_never_trusted(
-    example: Path, tmp_path: Path
-) -> None:
-    """A `.gtm-cache/` committed to a repository could put pages in the portal that no source
-    holds; a cache file counts only in the very folder it was written in."""
+def test_a_cache_that_comes_with_a_checkout_is_never_read(example: Path, tmp_path: Path) -> None:
+    """A `.gtm-cache/` committed to a repository (where gtm once kept its cache) could put
+    pages in the portal that no source holds; gtm's cache is outside the project, one folder
+    per project, so a copy of a project never reads another's, nor one inside itself."""
     first, second = tmp_path / "first", tmp_path / "second"
     shutil.copytree(example, first)
     _publish(first)
+    cache = open_project(first).cache_dir
     page = first / "output/faq/index.html"
     planted = page.read_bytes().replace(b"</main>", b"<p>planted</p></main>")
     page.write_bytes(planted)
-    stored = json.loads((first / ".gtm-cache" / PAGES_CACHE).read_text(encoding="utf-8"))
+    stored = json.loads((cache / PAGES_CACHE).read_text(encoding="utf-8"))
     stored["payload"]["pages"]["faq/index.html"][0] = page_digest(planted)
-    (first / ".gtm-cache" / PAGES_CACHE).write_text(json.dumps(stored), encoding="utf-8")
+    (cache / PAGES_CACHE).write_text(json.dumps(stored), encoding="utf-8")
     shutil.copytree(first, second)
+    shutil.copytree(cache, second / ".gtm-cache")
+    assert open_project(second).cache_dir != cache
     assert b"planted" not in _publish(second).files["faq/index.html"]
-    assert b"planted" in _publish(first).files["faq/index.html"], "the same folder trusts it"
+    assert b"planted" in _publish(first).files["faq/index.html"], "its own cache is trusted"

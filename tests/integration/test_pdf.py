@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
+from gtm.project import open_project
 from tests.conftest import EXAMPLE_EPOCH, ROOT, RunGtm, require_program
 
 
@@ -174,6 +175,7 @@ def test_one_change_renders_only_the_documents_it_touches(
 ) -> None:
     project = tmp_path / "copy"
     shutil.copytree(built, project)
+    shutil.copytree(open_project(built).cache_dir, open_project(project).cache_dir)
     carla = project / "content/personas/cfo-carla.yaml"
     carla.write_text(carla.read_text().replace("name: CFO Carla", "name: CFO Carla M."), "utf-8")
     result = run_gtm("build", "--verbose", project=project)
@@ -193,7 +195,7 @@ def test_the_same_sources_give_the_same_pdf_bytes(
     built: Path, run_gtm: RunGtm, tmp_path: Path
 ) -> None:
     project = tmp_path / "again"
-    shutil.copytree(built, project, ignore=shutil.ignore_patterns(".gtm-cache", "output"))
+    shutil.copytree(built, project, ignore=shutil.ignore_patterns("output"))  # its own cache
     assert run_gtm("build", project=project).exit_code == 0
     for name in DOCUMENTS:
         assert (project / "output" / name).read_bytes() == (built / "output" / name).read_bytes(), (

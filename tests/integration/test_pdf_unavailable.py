@@ -120,7 +120,7 @@ def test_build_says_what_is_missing_in_one_line_and_changes_nothing(
         f"gtm: nothing was built: {PROBLEM}; {install_hint()}, or build without PDFs with --no-pdf"
     ]
     assert snapshot(output) == before
-    assert not (project / ".gtm-cache").exists()  # it stopped before any work, caches included
+    assert not open_project(project).cache_dir.exists()  # it stopped before any work
 
 
 def test_build_without_pdfs_still_builds_the_portal(

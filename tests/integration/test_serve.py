@@ -322,3 +322,64 @@ def test_pdfs_follow_the_pages_in_the_background(make_project: MakeProject) -> N
         assert all(note.startswith("; ") for _, note in served.reports)
     finally:
         served.close()
+
+
+def test_serve_never_writes_through_a_linked_folder_in_the_output(running: Running) -> None:
+    """`output/products` made a link to a folder elsewhere: a save writes nothing there, and
+    the terminal and every open page say why."""
+    output, elsewhere = running.root / "output", running.root.parent / "elsewhere"
+    (output / "products").rename(elsewhere)
+    (output / "products").symlink_to(elsewhere)
+    before = {p: p.read_bytes() for p in elsewhere.rglob("*") if p.is_file()}
+    (running.root / PRODUCT).write_text("name: Acme Beacon\nstage: growth\n")
+    wait_for(lambda: bool(running.session.state.problems))
+    [problem] = running.session.state.problems
+    assert "output/products is a symbolic link" in problem["message"]
+    assert any("output/products is a symbolic link" in note for _, note in running.reports)
+    assert {p: p.read_bytes() for p in elsewhere.rglob("*") if p.is_file()} == before
+    assert running.get("/products/relay/index.html")[0] == 404, "nothing served through it"
+    (output / "products").unlink()
+    (running.root / PRODUCT).write_text("name: Acme Mended\nstage: growth\n")
+    wait_for(lambda: "Acme Mended" in running.get("/products/relay/index.html")[1])
+
+
+def test_serve_waits_for_a_build_that_is_publishing(
+    running: Running, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from gtm.output import output_lock
+
+    printed = ""
+    with output_lock(running.root / "output"):
+        (running.root / PRODUCT).write_text("name: Acme Patient\nstage: growth\n")
+        for _ in range(1500):
+            printed += capsys.readouterr().err
+            if "waiting for another gtm build" in printed:
+                break
+            time.sleep(0.02)
+        assert f"gtm: waiting for another gtm build of output/ (pid {os.getpid()})" in printed
+        assert "Acme Patient" not in (running.root / "output/products/relay/index.html").read_text()
+    wait_for(lambda: "Acme Patient" in running.get("/products/relay/index.html")[1])
+
+
+@pytest.mark.parametrize("host", ["0.0.0.0", "192.168.1.20"])
+def test_serving_to_the_network_is_refused_with_the_way_to_share(
+    make_project: MakeProject, host: str
+) -> None:
+    root = make_project({})
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "NO_COLOR": "1"}
+    command = [sys.executable, "-m", "gtm", "serve", "--host", host, "--port", "0"]
+    result = subprocess.run(
+        [*command, "--no-pdf", "--project", str(root)],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=30,
+        check=False,
+    )
+    assert result.returncode == 2
+    assert result.stdout == ""
+    assert result.stderr.startswith(f"gtm: --host {host} would let everyone on the network")
+    assert "gtm serve only listens on this computer" in result.stderr
+    assert "run gtm build and publish the output folder" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert not (root / "output").exists()

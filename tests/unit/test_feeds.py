@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 
-from gtm.feeds import SearchRecord, _fold, _text, search_records
+import icalendar
+import pytest
+
+from gtm.feeds import SearchRecord, _event, _fold, _text, search_records
 from gtm.project import open_project
 from gtm.views import make_portal
 from tests.conftest import MakeProject
@@ -57,3 +61,35 @@ def test_search_words_kept_between_builds_follow_every_edit(make_project: MakePr
     assert len(known.keys() - kept.keys()) == len(kept.keys() - known.keys()) == 1
     (root / "content/personas/sam.yaml").unlink()
     assert _records(root, known) == _records(root, None) and len(known) == 2
+
+
+def _calendar_of(lines: list[str]) -> icalendar.Calendar:
+    text = "\r\n".join(["BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//t//t//EN", *lines])
+    return icalendar.Calendar.from_ical(text + "\r\nEND:VCALENDAR\r\n")
+
+
+@pytest.mark.parametrize(
+    ("day", "start", "end"),
+    [
+        (date(2027, 4, 13), "DTSTART;VALUE=DATE:20270413", "DTEND;VALUE=DATE:20270414"),
+        (date(1, 1, 1), "DTSTART;VALUE=DATE:00010101", "DTEND;VALUE=DATE:00010102"),
+        (date(999, 12, 31), "DTSTART;VALUE=DATE:09991231", "DTEND;VALUE=DATE:10000101"),
+        (date(9999, 12, 30), "DTSTART;VALUE=DATE:99991230", "DTEND;VALUE=DATE:99991231"),
+    ],
+)
+def test_an_all_day_event_ends_the_next_day_in_eight_digit_dates(
+    day: date, start: str, end: str
+) -> None:
+    lines = _event("launch-x", "20261123T000000Z", day, "X", None)
+    assert lines[3:5] == [start, end]
+    event = _calendar_of(lines).walk("VEVENT")[0]
+    assert event.decoded("DTSTART") == day
+
+
+def test_the_last_day_there_is_has_no_end_which_means_one_day() -> None:
+    """9999-12-31 has no next day; RFC 5545 reads an all-day event without DTEND as one day."""
+    lines = _event("launch-x", "20261123T000000Z", date.max, "X", "Milestone")
+    assert "DTSTART;VALUE=DATE:99991231" in lines
+    assert not any(line.startswith("DTEND") for line in lines)
+    event = _calendar_of(lines).walk("VEVENT")[0]
+    assert event.decoded("DTSTART") == date.max and "DTEND" not in event

@@ -3,7 +3,9 @@ the system libraries WeasyPrint draws with."""
 
 from __future__ import annotations
 
+import hashlib
 import io
+import json
 from pathlib import Path
 
 import pytest
@@ -177,6 +179,73 @@ def test_the_cache_keeps_only_what_recent_builds_used(
     for n in range(5):
         render_documents([job(f"<p>{n}</p>")], files, cache, workers=1)
     assert len(list((tmp_path / "cache").glob("*.pdf"))) == 3
+
+
+FAKE_PDF = b"%PDF-1.7 not really"
+SOUND_ENTRY = {
+    "fetched": {"assets/logo.svg": hashlib.sha256(LOGO.encode()).hexdigest()},
+    "refused": [["file:///etc/passwd", OUTSIDE]],
+    "pdf": hashlib.sha256(FAKE_PDF).hexdigest(),
+}
+MALFORMED_ENTRIES = [
+    [],
+    "text",
+    None,
+    7,
+    {},
+    {k: v for k, v in SOUND_ENTRY.items() if k != "fetched"},
+    {k: v for k, v in SOUND_ENTRY.items() if k != "refused"},
+    {k: v for k, v in SOUND_ENTRY.items() if k != "pdf"},
+    {**SOUND_ENTRY, "fetched": ["assets/logo.svg"]},
+    {**SOUND_ENTRY, "fetched": {"assets/logo.svg": None}},
+    {**SOUND_ENTRY, "fetched": {"assets/logo.svg": 1}},
+    {**SOUND_ENTRY, "fetched": {"assets/not-a-file.svg": "0" * 64}},
+    {**SOUND_ENTRY, "fetched": {"gone.svg": "0" * 64}},
+    {**SOUND_ENTRY, "refused": {"a": "b"}},
+    {**SOUND_ENTRY, "refused": "ab"},
+    {**SOUND_ENTRY, "refused": ["ab"]},
+    {**SOUND_ENTRY, "refused": [["a"]]},
+    {**SOUND_ENTRY, "refused": [["a", "b", "c"]]},
+    {**SOUND_ENTRY, "refused": [[1, 2]]},
+    {**SOUND_ENTRY, "refused": [None]},
+    {**SOUND_ENTRY, "pdf": None},
+    {**SOUND_ENTRY, "pdf": 5},
+    {**SOUND_ENTRY, "pdf": ["x"]},
+    {**SOUND_ENTRY, "pdf": "0" * 64},
+]
+
+
+@pytest.mark.parametrize("meta", MALFORMED_ENTRIES, ids=lambda meta: json.dumps(meta)[:60])
+def test_a_malformed_cache_entry_is_ignored_never_an_error(
+    files: dict[str, str], tmp_path: Path, versions: dict[str, str], meta: object
+) -> None:
+    """Whatever a cache entry's JSON holds, it is either sound or not used."""
+    cache = PdfCache(tmp_path / "cache", versions)
+    document = job("<p>x</p>")
+    files = {**files, "gone.svg": str(tmp_path / "gone.svg")}
+    (tmp_path / "cache").mkdir()
+    (tmp_path / "cache" / f"{cache.key(document)}.pdf").write_bytes(FAKE_PDF)
+    entry = tmp_path / "cache" / f"{cache.key(document)}.json"
+    entry.write_text(json.dumps(SOUND_ENTRY), encoding="utf-8")
+    sound = cache.get(document, files)
+    assert sound is not None and sound.cached and sound.data == FAKE_PDF, "the control case"
+    assert sound.refused == [("file:///etc/passwd", OUTSIDE)]
+    entry.write_text(json.dumps(meta), encoding="utf-8")
+    assert cache.get(document, files) is None
+
+
+@pytest.mark.parametrize("text", ["", "{", "[" * 100_000 + "]" * 100_000])
+def test_an_unreadable_cache_entry_is_ignored_never_an_error(
+    files: dict[str, str], tmp_path: Path, versions: dict[str, str], text: str
+) -> None:
+    cache = PdfCache(tmp_path / "cache", versions)
+    document = job("<p>x</p>")
+    (tmp_path / "cache").mkdir()
+    (tmp_path / "cache" / f"{cache.key(document)}.pdf").write_bytes(FAKE_PDF)
+    (tmp_path / "cache" / f"{cache.key(document)}.json").write_text(text, encoding="utf-8")
+    assert cache.get(document, files) is None
+    (tmp_path / "cache" / f"{cache.key(document)}.json").write_bytes(b"\xff\xfe{}")
+    assert cache.get(document, files) is None
 
 
 LIBRARY_VERSIONS = [*SHAPING_PACKAGES, "pango", "harfbuzz", "fontconfig", "fonts"]

@@ -7,8 +7,10 @@ import json
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 from jsonschema import Draft7Validator
 
+from gtm.cli import main
 from gtm.model import KINDS, Persona
 from gtm.schema import DRAFT_07, all_schemas, kind_schema, write_schemas
 
@@ -143,3 +145,37 @@ def test_write_schemas(tmp_path: Path) -> None:
 
 def test_schemas_are_stable() -> None:
     assert json.dumps(all_schemas(), sort_keys=True) == json.dumps(SCHEMAS, sort_keys=True)
+
+
+def test_gtm_schema_makes_the_folders_it_is_given(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(main, ["schema", "a/b/c"])
+    assert result.exit_code == 0, result.output
+    assert sorted(p.name for p in (tmp_path / "a/b/c").iterdir()) == sorted(SCHEMAS)
+    assert result.output.splitlines()[0] == "wrote 9 schemas to a/b/c"
+
+
+@pytest.mark.parametrize(
+    ("target", "why"),
+    [
+        ("notes.txt/schemas", "'notes.txt' is a file, not a folder"),
+        ("notes.txt/a/b", "'notes.txt' is a file, not a folder"),
+        ("taken/personas.schema.json/x", "'taken/personas.schema.json' is a file, not a folder"),
+        ("blocked", "'blocked/personas.schema.json' is a folder"),
+    ],
+)
+def test_a_place_that_cannot_be_written_is_a_usage_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, target: str, why: str
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "notes.txt").write_text("not a folder\n", encoding="utf-8")
+    (tmp_path / "taken").mkdir()
+    (tmp_path / "taken/personas.schema.json").write_text("{}\n", encoding="utf-8")
+    (tmp_path / "blocked/personas.schema.json").mkdir(parents=True)
+    result = CliRunner().invoke(main, ["schema", target])
+    assert isinstance(result.exception, SystemExit), result.exception
+    assert result.exit_code == 2
+    assert result.stdout == ""
+    assert result.stderr == f"gtm: cannot write the schemas into '{target}': {why}\n"

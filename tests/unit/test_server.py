@@ -6,14 +6,17 @@ from __future__ import annotations
 import http.client
 import json
 import os
+import socket
 import threading
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
+import gtm.server
 from gtm.diagnostics import Diagnostic
-from gtm.server import CLIENT_PATH, DevServer, SiteState
+from gtm.errors import UsageError
+from gtm.server import CLIENT_PATH, DevServer, Handler, SiteState, check_host
 from tests.conftest import serving
 
 
@@ -174,3 +177,157 @@ def test_before_a_first_good_build_every_url_shows_the_problems(tmp_path: Path) 
         assert get(server, CLIENT_PATH)[0] == 200
         state.published()
         assert get(server, "/")[0] == 200
+
+
+# Links inside the output folder, bad bytes, idle sockets, HEAD and the host (issue 16) ------
+
+
+@pytest.fixture
+def linked(tmp_path: Path) -> Iterator[DevServer]:
+    """An output folder whose links all lead to a secret: a folder's index.html, the 404 page,
+    a folder linked inside the output folder, and one linked outside it."""
+    root, outside = tmp_path / "output", tmp_path / "outside"
+    (root / "personas" / "dana").mkdir(parents=True)
+    (root / "leak").mkdir()
+    outside.mkdir()
+    secret = tmp_path / "secret.txt"
+    secret.write_text("top secret")
+    (root / "index.html").write_text("<html><body>Home</body></html>")
+    (root / "personas" / "dana" / "index.html").write_text("<html><body>Dana</body></html>")
+    (outside / "index.html").write_text("top secret")
+    os.symlink(secret, root / "leak" / "index.html")
+    os.symlink(secret, root / "404.html")
+    os.symlink(root / "personas", root / "alias")
+    os.symlink(outside, root / "outside")
+    state = SiteState()
+    state.published()
+    server = DevServer("127.0.0.1", 0, root, state)
+    with serving(server):
+        yield server
+
+
+@pytest.mark.parametrize(
+    "path",
+    ["/leak/", "/leak/index.html", "/alias/dana/", "/alias/dana/index.html", "/outside/",
+     "/outside/index.html", "/no-such-page"],
+)  # fmt: skip
+def test_only_regular_files_reached_without_a_link_are_served(linked: DevServer, path: str) -> None:
+    status, _, body = get(linked, path)
+    assert status == 404
+    assert b"top secret" not in body and b"Dana" not in body
+    assert get(linked, "/personas/dana/")[0] == 200
+
+
+@pytest.mark.parametrize("path", ["/%ff", "/%c3%28/index.html", "/personas/%ff/"])
+def test_a_path_that_is_not_utf8_is_not_found(
+    served: tuple[DevServer, Path], path: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    status, _, body = get(served[0], path)
+    assert status == 404 and b"Not here" in body
+    assert get(served[0], "/")[0] == 200
+    printed = capsys.readouterr()
+    assert "Traceback" not in printed.err + printed.out
+
+
+def read_until_closed(connection: socket.socket) -> bytes:
+    """Everything the server sends until it closes; the socket's timeout bounds each wait."""
+    received = b""
+    while chunk := connection.recv(4096):
+        received += chunk
+    return received
+
+
+def test_head_on_the_event_stream_answers_headers_and_closes(
+    served: tuple[DevServer, Path],
+) -> None:
+    with socket.create_connection(("127.0.0.1", served[0].server_address[1]), timeout=5) as raw:
+        raw.sendall(b"HEAD /__gtm__/events HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
+        answer = read_until_closed(raw)
+    head, _, body = answer.partition(b"\r\n\r\n")
+    assert head.startswith(b"HTTP/1.1 200")
+    assert b"Content-Type: text/event-stream" in head
+    assert body == b""
+
+
+def test_idle_connections_time_out_by_default() -> None:
+    assert Handler.timeout is not None and 0 < Handler.timeout <= 60
+
+
+def test_an_idle_connection_is_closed_by_the_server(
+    served: tuple[DevServer, Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(Handler, "timeout", 0.3)
+    port = served[0].server_address[1]
+    with socket.create_connection(("127.0.0.1", port), timeout=5) as idle:
+        assert idle.recv(4096) == b"", "closed by the server, not by the 5 s of the client"
+    with socket.create_connection(("127.0.0.1", port), timeout=5) as kept_alive:
+        kept_alive.sendall(b"GET /search-index.json HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
+        answer = read_until_closed(kept_alive)  # one answer, then closed for idling
+        assert answer.startswith(b"HTTP/1.1 200") and answer.endswith(b"[]")
+
+
+def test_many_idle_sockets_do_not_stop_the_server(
+    served: tuple[DevServer, Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(Handler, "timeout", 1.0)
+    port = served[0].server_address[1]
+    idle = [socket.create_connection(("127.0.0.1", port), timeout=5) for _ in range(50)]
+    try:
+        assert get(served[0], "/")[0] == 200
+        assert all(connection.recv(1) == b"" for connection in idle), "all closed for idling"
+        assert get(served[0], "/personas/dana/")[0] == 200
+    finally:
+        for connection in idle:
+            connection.close()
+
+
+def test_the_event_stream_outlives_the_idle_timeout(
+    served: tuple[DevServer, Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The timeout is for a socket that sends no request; an open stream waits for changes
+    and writes a heartbeat, and is never cut by it."""
+    monkeypatch.setattr(Handler, "timeout", 0.3)
+    monkeypatch.setattr(gtm.server, "HEARTBEAT", 0.1)
+    server = served[0]
+    connection = http.client.HTTPConnection("127.0.0.1", server.server_address[1], timeout=5)
+    connection.request("GET", "/__gtm__/events")
+    response = connection.getresponse()
+    heartbeats = 0
+    while heartbeats < 10:  # a second of heartbeats: over three idle timeouts
+        line = response.fp.readline()
+        assert line, "the stream was closed"
+        heartbeats += line.startswith(b": still here")
+    server.state.published()
+    while not (line := response.fp.readline()).startswith(b"data: "):
+        assert line, "the stream was closed"
+    assert json.loads(line[6:])["generation"] == server.state.generation
+    connection.close()
+
+
+@pytest.mark.parametrize(
+    "host", ["0.0.0.0", "::", "192.168.1.20", "10.0.0.5", "portal.example.com", "[::]"]
+)
+def test_the_dev_server_refuses_an_address_the_network_can_reach(tmp_path: Path, host: str) -> None:
+    with pytest.raises(UsageError, match="gtm serve only listens on this computer") as refused:
+        DevServer(host, 0, tmp_path, SiteState())
+    assert "run gtm build and publish the output folder" in refused.value.message
+
+
+@pytest.mark.parametrize("host", ["127.0.0.1", "localhost", "127.0.0.2", "::1", "[::1]"])
+def test_loopback_addresses_are_accepted(host: str) -> None:
+    check_host(host)
+
+
+def test_the_dev_server_listens_on_ipv6_loopback(tmp_path: Path) -> None:
+    if not socket.has_ipv6:
+        pytest.skip("no IPv6 on this machine")
+    (tmp_path / "index.html").write_text("<html><body>Home</body></html>")
+    state = SiteState()
+    state.published()
+    server = DevServer("::1", 0, tmp_path, state)
+    with serving(server):
+        connection = http.client.HTTPConnection("::1", server.server_address[1], timeout=5)
+        connection.request("GET", "/")
+        response = connection.getresponse()
+        assert response.status == 200 and b"Home" in response.read()
+        connection.close()
