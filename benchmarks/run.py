@@ -5,7 +5,7 @@
 Generates corpora with `corpus.py` into a temporary folder and times, as subprocesses
 (`python -m gtm ... --quiet` with SOURCE_DATE_EPOCH=1795435200 and NO_COLOR=1):
 
-- a cold `gtm build --no-pdf` (output/ and .gtm-cache/ deleted before each run);
+- a cold `gtm build --no-pdf` (output/ and the build cache deleted before each run);
 - `gtm check` with no cache, and again after a build (its Markdown cache warm);
 - a rebuild after one persona file changed (`build --no-pdf`, caches kept);
 - on a copy of the example project (content/ and gtm.toml): a no-change rebuild with PDFs
@@ -95,9 +95,15 @@ class Row:
 class Runner:
     def __init__(self, python: str, env: dict[str, str], cwd: Path) -> None:
         self.python = python
-        self.env = env
         self.cwd = cwd
+        self.cache = cwd / "gtm-cache"
+        """gtm's build cache for every project of the run (GTM_CACHE_DIR): cleared for the
+        cold figures."""
+        self.env = {**env, "GTM_CACHE_DIR": str(self.cache)}
         self.use_time = TIME.exists()
+
+    def clear_cache(self) -> None:
+        shutil.rmtree(self.cache, ignore_errors=True)
 
     def run(self, cmd: Sequence[str], cwd: Path | None = None) -> Sample:
         """Runs `cmd` once, timed by the wall clock; peak RSS from GNU time when there is one."""
@@ -125,7 +131,7 @@ def clean(project: Path, *names: str) -> None:
         shutil.rmtree(project / name, ignore_errors=True)
 
 
-GTM_OUTPUTS = ("output", ".gtm-cache", ".output.staging", ".output.old")
+GTM_OUTPUTS = ("output",)
 COLD = "gtm build --no-pdf, cold"
 ONE_FILE = "gtm build --no-pdf, 1 persona edited"
 CHECK = "gtm check, no cache"
@@ -174,14 +180,19 @@ def measure_size(
     log(f"[{n}] corpus written in {time.perf_counter() - started:.1f} s: {per_kind}")
     build = runner.gtm(project, "build", "--no-pdf", "--quiet")
     measures = [
-        Measure("cold", Row(size, COLD), build, lambda _: clean(project, *GTM_OUTPUTS)),
+        Measure(
+            "cold",
+            Row(size, COLD),
+            build,
+            lambda _: (clean(project, *GTM_OUTPUTS), runner.clear_cache()),
+        ),
         Measure("one-file", Row(size, ONE_FILE), build, edit_persona(project)),
         Measure("check-warm", Row(size, CHECK_WARM), runner.gtm(project, "check", "--quiet")),
         Measure(
             "check",
             Row(size, CHECK),
             runner.gtm(project, "check", "--quiet"),
-            lambda _: clean(project, ".gtm-cache"),
+            lambda _: runner.clear_cache(),
         ),
         Measure(
             "floor",
@@ -263,6 +274,7 @@ def measure_example(runs: int, root: Path, runner: Runner, log: Callable[[str], 
 
     def cold(_: int) -> None:
         clean(project, *GTM_OUTPUTS)
+        runner.clear_cache()
 
     measures = [
         Measure(

@@ -18,6 +18,7 @@ from gtm.feeds import (
     search_records,
     sitemap,
 )
+from gtm.files import read_regular_file
 from gtm.linkcheck import KnownLinks, broken_links
 from gtm.markdown import (
     Give,
@@ -123,7 +124,11 @@ def build_site(
     files["sitemap.xml"] = sitemap(portal, [p.path for p in pages])
     servable = {f"static/{name}": path for name, path in theme.static_files().items()}
     servable.update(checked.assets)
-    files.update((name, path.read_bytes()) for name, path in servable.items())
+    for name, path in servable.items():
+        try:
+            files[name] = read_regular_file(path)
+        except OSError as exc:  # changed into a link, or gone, since it was listed
+            diagnostics.error(project.relative(path), 1, 1, "unreadable", f"cannot be read: {exc}")
     documents: list[PdfResult] = []
     batch = None
     if options.pdf and not fails(diagnostics.sorted(), strict=False):

@@ -32,6 +32,7 @@ class CheckResult:
     """The files of `content/assets/`, by output path."""
 
 
+THEME_LINK = "is a link: gtm publishes only real files from a theme's static/; copy it here"
 MARKDOWN_CACHE = "markdown.json"
 YAML_CACHE = "yaml.json"
 
@@ -57,7 +58,11 @@ def check_project(
         use_stored(project.read_cache(MARKDOWN_CACHE))
         use_stored_documents(project.read_cache(YAML_CACHE))
     diagnostics = Diagnostics()
-    static = load_theme(project.root, project.config.build.theme).static_files()
+    theme = load_theme(project.root, project.config.build.theme)
+    static = theme.static_files()
+    for link in theme.static_links():
+        where = project.relative(link)
+        diagnostics.warning(where, 1, 1, "theme-link", THEME_LINK)
     listed = discover(project.content_dir, project.root, diagnostics)
     found = (read_file(kind, path, project.root, diagnostics, not stored) for kind, path in listed)
     files = [file for file in found if file is not None]

@@ -13,7 +13,7 @@ from pathlib import Path
 from gtm.diagnostics import Diagnostics
 from gtm.pdf import TOO_LARGE, UNAVAILABLE, PdfCache, PdfJob, PdfResult, render_documents
 from gtm.pdflibs import INSTALL_GUIDE, PdfLibraries, PdfUnavailable, find_pdf_libraries
-from gtm.project import Project
+from gtm.project import Project, program_digest
 from gtm.render import PlannedPage, Renderer
 from gtm.routes import SALES_KIT, pdf_path
 from gtm.sources import Source, locate
@@ -152,7 +152,7 @@ def make_collateral(
     results = render_documents(
         batch.jobs,
         batch.servable,
-        PdfCache(project.cache_dir / "pdf", libraries.versions()),
+        PdfCache(project.cache_dir / "pdf", {**libraries.versions(), "gtm": program_digest()}),
         workers,
         (lambda done, total: progress("PDFs", done, total)) if progress else None,
     )

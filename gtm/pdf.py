@@ -14,7 +14,6 @@ import multiprocessing
 import os
 import posixpath
 import signal
-import stat
 import sys
 import threading
 import time
@@ -27,7 +26,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
-from gtm import __version__
+from gtm.files import read_regular_file
 
 ROOT_URL = "file:///__gtm__/"
 """Where a document believes it lives: relative URLs resolve under this root, and the fetcher
@@ -90,7 +89,7 @@ class Confinement:
         if real is None:
             return None
         try:
-            data = _read_regular_file(real)
+            data = read_regular_file(real)
         except OSError:
             return None
         self.fetched[relative] = _digest(data)
@@ -109,16 +108,6 @@ class Confinement:
         why = "a PDF carries no attachments" if self.closed else OUTSIDE
         if (shown, why) not in self.refused:
             self.refused.append((shown, why))
-
-
-def _read_regular_file(path: str) -> bytes:
-    """A file's bytes, never through a link (a theme or asset file swapped for one after it
-    was listed) and never from a pipe or device, which could block or never end."""
-    flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
-    with os.fdopen(os.open(path, flags), "rb") as stream:
-        if not stat.S_ISREG(os.fstat(stream.fileno()).st_mode):
-            raise OSError(f"not a regular file: {path}")
-        return stream.read()
 
 
 TOO_LARGE = "too large for a PDF"
@@ -295,15 +284,16 @@ def render_pdf(job: PdfJob, files: dict[str, str], time_limit: float = TIME_LIMI
 
 class PdfCache:
     """Rendered PDFs on disk, keyed by their HTML and by the versions of everything that draws
-    them; an entry counts only while every file it fetched still has the same bytes, so a
-    changed logo or stylesheet renders again, and so does everything after a library upgrade."""
+    them (gtm's own code included); an entry counts only while every file it fetched still has
+    the same bytes, so a changed logo or stylesheet renders again, and so does everything after
+    an upgrade."""
 
     def __init__(self, folder: Path, versions: Mapping[str, str]) -> None:
         self.folder = folder
         self.versions = json.dumps(dict(versions), sort_keys=True)
 
     def key(self, job: PdfJob) -> str:
-        text = "\0".join([__version__, self.versions, job.base_path, job.html])
+        text = "\0".join([self.versions, job.base_path, job.html])
         return _digest(text.encode("utf-8"))
 
     def get(self, job: PdfJob, files: dict[str, str]) -> PdfResult | None:
@@ -323,7 +313,7 @@ class PdfCache:
         for relative, digest in fetched.items():
             real = files.get(relative)
             try:
-                if real is None or _digest(Path(real).read_bytes()) != digest:
+                if real is None or _digest(read_regular_file(real)) != digest:
                     return None
             except OSError:
                 return None

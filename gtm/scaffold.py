@@ -77,17 +77,32 @@ def init_project(directory: Path) -> list[Path]:
             + (" and more" if len(existing) > 3 else "")
             + ": nothing was written"
         )
+    blocked = _not_a_folder({(directory / name).parent for name in files})
+    if blocked is not None:
+        raise UsageError(f"'{blocked}' is a file where gtm init puts a folder: nothing was written")
     written = []
     for name, data in files.items():
         target = directory / name
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_bytes(data)
+        try:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(data)
+        except OSError as exc:
+            raise UsageError(f"cannot write {target}: {exc.strerror or exc}") from None
         written.append(target)
     ignore = _ignore_generated(directory / ".gitignore")
     return written + ([ignore] if ignore else [])
 
 
-GENERATED = ("/output/", "/.gtm-cache/", "/.output.staging/", "/.output.old/")
+def _not_a_folder(folders: set[Path]) -> Path | None:
+    """The first path on the way to one of `folders` that exists but is not a folder."""
+    for folder in sorted(folders):
+        for step in (*reversed(folder.parents), folder):
+            if step.exists() and not step.is_dir():
+                return step
+    return None
+
+
+GENERATED = ("/output/", "/.gtm-cache/", "/.output.*")
 """gtm keeps its cache outside the project now, but `.gtm-cache/` stays ignored: the GitLab
 recipe restores its CI cache there, and earlier versions of gtm kept their cache there."""
 
@@ -133,8 +148,14 @@ def new_artifact(project: Project, word: str, ident: str, today: date) -> Path:
     suffix = ".md" if kind in MARKDOWN_KINDS else ".yaml"
     path = folder / f"{ident}{suffix}"
     text = artifact_template(project, kind, ident, today)
-    folder.mkdir(parents=True, exist_ok=True)
-    path.write_text(text, encoding="utf-8")
+    blocked = _not_a_folder({folder})
+    if blocked is not None:
+        raise UsageError(f"'{project.relative(blocked)}' is a file where gtm new puts a folder")
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    except OSError as exc:
+        raise UsageError(f"cannot write {project.relative(path)}: {exc.strerror}") from None
     return path
 
 

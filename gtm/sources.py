@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any, Generic, TypeVar
 
 from gtm.diagnostics import Diagnostic, Diagnostics, bad_byte_position, did_you_mean
+from gtm.files import regular_files
 from gtm.model import KINDS, SLUG, slug_for
 from gtm.project import is_within
 from gtm.yamldoc import PathKey, Span, parse_yaml
@@ -497,13 +498,17 @@ def read_files(
 
 
 def find_assets(content_dir: Path, root: Path, diagnostics: Diagnostics) -> dict[str, Path]:
-    """`content/assets/` by output path: regular files only, found without following a link,
-    since a link there would publish whatever it points at (`.env`, `.git/config`, a draft).
+    """`content/assets/` by output path: regular files only, found without following a link.
     A link, and a pipe, socket or device, is a warning and is left out."""
-    folder = content_dir / ASSETS_DIR
-    files: dict[str, Path] = {}
-    _walk_assets(folder, ASSETS_DIR, root, files, diagnostics)
-    return files
+    walk = regular_files(content_dir / ASSETS_DIR)
+    for path in walk.links:
+        diagnostics.warning(_rel(path, root), 1, 1, "asset-link", ASSET_LINK)
+    for path in walk.special:
+        diagnostics.warning(_rel(path, root), 1, 1, "asset-special", ASSET_SPECIAL)
+    for path, why in walk.unreadable:
+        message = f"cannot be read ({why}): its files are not published"
+        diagnostics.warning(_rel(path, root), 1, 1, "unreadable", message)
+    return {f"{ASSETS_DIR}/{name}": path for name, path in walk.files.items()}
 
 
 ASSET_LINK = (
@@ -513,43 +518,6 @@ ASSET_SPECIAL = (
     "is not a regular file (a pipe, socket or device): gtm publishes only real files from "
     "content/assets/"
 )
-
-
-def _walk_assets(
-    folder: Path, prefix: str, root: Path, files: dict[str, Path], diagnostics: Diagnostics
-) -> None:
-    """Adds the regular files under `folder` to `files` as `prefix/...`, depth first in sorted
-    order; `lstat` only, so no link is ever followed, not even to find out what it is."""
-    try:
-        status = os.lstat(folder)
-    except OSError:
-        return
-    if stat.S_ISLNK(status.st_mode):
-        diagnostics.warning(_rel(folder, root), 1, 1, "asset-link", ASSET_LINK)
-        return
-    if not stat.S_ISDIR(status.st_mode):
-        return
-    try:
-        with os.scandir(folder) as scan:
-            entries = sorted(scan, key=lambda entry: entry.name)
-    except OSError as exc:
-        message = f"cannot be read ({exc.strerror}): its files are not published"
-        diagnostics.warning(_rel(folder, root), 1, 1, "unreadable", message)
-        return
-    for entry in entries:
-        path, name = folder / entry.name, f"{prefix}/{entry.name}"
-        try:
-            mode = entry.stat(follow_symlinks=False).st_mode
-        except OSError:
-            continue  # gone since the folder was listed
-        if stat.S_ISDIR(mode):
-            _walk_assets(path, name, root, files, diagnostics)
-        elif stat.S_ISREG(mode):
-            files[name] = path
-        elif stat.S_ISLNK(mode):
-            diagnostics.warning(_rel(path, root), 1, 1, "asset-link", ASSET_LINK)
-        else:
-            diagnostics.warning(_rel(path, root), 1, 1, "asset-special", ASSET_SPECIAL)
 
 
 def parse_sources(files: list[ContentFile], diagnostics: Diagnostics) -> list[Source]:

@@ -14,6 +14,7 @@ from importlib.resources.abc import Traversable
 from pathlib import Path
 
 from gtm.errors import ProjectError
+from gtm.files import regular_files
 
 BUILTIN_NAME = "default"
 BUILTIN_PACKAGE = "gtm.themes"
@@ -92,15 +93,17 @@ class Theme:
         return self.folders[-1] / "templates"
 
     def static_files(self) -> dict[str, Path]:
-        """Output name under `static/` → file; a child theme's file hides its parent's."""
+        """Output name under `static/` → file; a child theme's file hides its parent's. Only
+        regular files count, found without following a link: a link would publish whatever it
+        points at."""
         found: dict[str, Path] = {}
         for folder in reversed(self.folders):
-            static = folder / "static"
-            if static.is_dir():
-                for path in sorted(static.rglob("*")):
-                    if path.is_file() and not path.is_symlink():
-                        found[path.relative_to(static).as_posix()] = path
+            found.update(regular_files(folder / "static").files)
         return dict(sorted(found.items()))
+
+    def static_links(self) -> list[Path]:
+        """The links in the theme's `static/` folders, which `static_files` leaves out."""
+        return [link for folder in self.folders for link in regular_files(folder / "static").links]
 
     def file(self, name: str) -> Path | None:
         """A theme file such as `print.css`, child first."""
@@ -116,6 +119,10 @@ def load_theme(root: Path, name: str, builtin: Path | None = None) -> Theme:
     themes again and again resolves once, so that a zipped gtm's themes are copied out once."""
     folders = []
     own = root / "themes" / name
+    if own.is_symlink() or own.parent.is_symlink():
+        raise ProjectError(
+            f"themes/{name} is a link: gtm reads a theme only from a real folder in themes/"
+        )
     if own.is_dir():
         folders.append(own)
     builtin = builtin_themes() if builtin is None else builtin

@@ -12,6 +12,7 @@ PACKAGE = Path(__file__).resolve().parent.parent / "gtm"
 STAGES = [
     "diagnostics",
     "errors",
+    "files",
     "yamlmistakes",
     "yamldoc",
     "config",

@@ -9,7 +9,9 @@ import socket
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 
+from gtm.cli import main
 from gtm.diagnostics import Diagnostics
 from gtm.sources import find_assets
 from tests.conftest import MakeProject, RunGtm
@@ -139,3 +141,45 @@ def test_pipes_and_sockets_are_skipped_without_being_opened(
     assert f"content/assets/pipe:1:1: warning: {SPECIAL}" in lines
     assert f"content/assets/sock:1:1: warning: {SPECIAL}" in lines
     assert sorted(p.name for p in (root / "output/assets").iterdir()) == ["logo.svg"]
+
+
+def test_a_themes_static_links_are_left_out_with_a_warning(
+    make_project: MakeProject, run_gtm: RunGtm
+) -> None:
+    """A theme's static/ is published whole: a link there (to the project, to `.env`) would
+    publish whatever it points at, so it is a warning and is never read."""
+    root = make_project(
+        {".env": f"TOKEN={SECRET}-env\n", "themes/default/static/own.css": "p{color:red}\n"}
+    )
+    static = root / "themes/default/static"
+    (static / "env.txt").symlink_to("../../../.env")
+    (static / "up").symlink_to("../../..", target_is_directory=True)
+
+    result = run_gtm("build", "--no-pdf", project=root)
+
+    assert result.exit_code == 0, result.output
+    message = "is a link: gtm publishes only real files from a theme's static/; copy it here"
+    for link in ("themes/default/static/env.txt", "themes/default/static/up"):
+        assert f"{link}:1:1: warning: {message}" in result.output
+    output = root / "output"
+    assert (output / "static/own.css").is_file()
+    for path in output.rglob("*"):
+        assert not path.is_symlink()
+        assert not path.is_file() or SECRET.encode() not in path.read_bytes(), path
+
+
+def test_a_theme_folder_that_is_a_link_is_refused(
+    make_project: MakeProject, run_gtm: RunGtm, tmp_path: Path
+) -> None:
+    elsewhere = tmp_path / "elsewhere-theme"
+    (elsewhere / "static").mkdir(parents=True)
+    (elsewhere / "static/secret.txt").write_text(SECRET)
+    root = make_project({"gtm.toml": '[build]\ntheme = "mine"\n'})
+    (root / "themes").mkdir()
+    (root / "themes/mine").symlink_to(elsewhere, target_is_directory=True)
+
+    result = CliRunner().invoke(main, ["build", "--no-pdf", "--project", str(root)])
+
+    assert result.exit_code == 2
+    assert "themes/mine is a link: gtm reads a theme only from a real folder" in result.output
+    assert not (root / "output").exists()

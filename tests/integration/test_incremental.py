@@ -17,6 +17,7 @@ from gtm.build import PAGES_CACHE, BuildResult, build_site
 from gtm.check import YAML_CACHE
 from gtm.output import publish
 from gtm.project import open_project, run_options
+from gtm.render import CompiledTemplates
 from gtm.rendercache import RenderCache, page_digest
 
 Edit = Callable[[str], str]
@@ -58,9 +59,11 @@ def _recategorize(text: str) -> str:
 EDITS: tuple[Edit, ...] = (_words, _rename, _retarget, _summary_only, _make_stale, _recategorize)
 
 
-def _build(root: Path, kept: RenderCache | None) -> BuildResult:
+def _build(
+    root: Path, kept: RenderCache | None, compiled: CompiledTemplates | None = None
+) -> BuildResult:
     project = open_project(root)
-    return build_site(project, run_options(project, pdf=False), kept=kept)
+    return build_site(project, run_options(project, pdf=False), kept=kept, compiled=compiled)
 
 
 def _content_files(root: Path) -> list[Path]:
@@ -82,8 +85,10 @@ def example(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def test_a_kept_page_is_what_a_full_build_writes_after_any_edit(example: Path) -> None:
-    kept = RenderCache()
-    original = _build(example, kept)
+    """The edits change content only, so both sides keep their compiled templates (each its
+    own store), as `gtm serve` does; what is compared is the pages."""
+    kept, templates, full_templates = RenderCache(), CompiledTemplates(), CompiledTemplates()
+    original = _build(example, kept, templates)
     assert original.files and not [d for d in original.diagnostics if d.severity == "error"]
     compared = reused = 0
     edits = [(path, edit) for path in _content_files(example) for edit in EDITS]
@@ -94,16 +99,16 @@ def test_a_kept_page_is_what_a_full_build_writes_after_any_edit(example: Path) -
             continue
         path.write_text(edited, encoding="utf-8")
         try:
-            incremental = _build(example, kept)
+            incremental = _build(example, kept, templates)
             reused += kept.reused
-            full = _build(example, None)
+            full = _build(example, None, full_templates)
         finally:
             path.write_text(before, encoding="utf-8")
         assert incremental.diagnostics == full.diagnostics, path
         changed = sorted(k for k in full.files if full.files[k] != incremental.files.get(k))
         assert changed == [], f"{path.name}, {edit.__name__}: stale pages: {changed}"
         compared += 1
-        restored = _build(example, kept)
+        restored = _build(example, kept, templates)
         assert restored.files == original.files, path
     assert compared >= 50
     assert reused > compared * 5, "the cache kept almost nothing: it is not working"

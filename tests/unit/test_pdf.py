@@ -251,7 +251,7 @@ def test_an_unreadable_cache_entry_is_ignored_never_an_error(
 LIBRARY_VERSIONS = [*SHAPING_PACKAGES, "pango", "harfbuzz", "fontconfig", "fonts"]
 
 
-@pytest.mark.parametrize("name", LIBRARY_VERSIONS)
+@pytest.mark.parametrize("name", [*LIBRARY_VERSIONS, "gtm"])
 def test_a_new_version_of_any_library_gives_a_new_cache_key(tmp_path: Path, name: str) -> None:
     versions = {library: "1.0" for library in LIBRARY_VERSIONS}
     document = job("<p>x</p>")

@@ -240,3 +240,24 @@ def test_the_starter_is_package_data_read_the_same_from_a_zip(tmp_path: Path) ->
         for name, data in on_disk.items():
             zipped.writestr(f"gtm/starter/{name}", data)
     assert starter_files(zipfile.Path(archive, "gtm/starter/")) == on_disk
+
+
+def test_a_file_in_the_way_of_a_folder_is_a_clear_refusal(tmp_path: Path) -> None:
+    """A file where gtm puts a folder stops init and new with a sentence, not a traceback, and
+    init writes nothing at all."""
+    (tmp_path / "p").mkdir()
+    (tmp_path / "p/content").write_text("a note")
+    with pytest.raises(UsageError) as info:
+        init_project(tmp_path / "p")
+    assert "'" + str(tmp_path / "p/content") + "' is a file where gtm init puts a folder" in (
+        info.value.message
+    )
+    assert sorted(p.name for p in (tmp_path / "p").iterdir()) == ["content"]
+
+    root = tmp_path / "q"
+    init_project(root)
+    (root / "content/personas").rename(root / "personas-old")
+    (root / "content/personas").write_text("")
+    with pytest.raises(UsageError) as info:
+        new_artifact(open_project(root), "persona", "dana", TODAY)
+    assert info.value.message == "'content/personas' is a file where gtm new puts a folder"
