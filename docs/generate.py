@@ -1,8 +1,8 @@
 """Writes docs/content-model.md from gtm's own models, so the reference cannot drift from what
-`gtm check` accepts: kinds, fields, types, defaults, choices and limits come from `gtm.model`,
-the configuration keys and their defaults from `gtm.config`, the examples from the starter
-project that `gtm init` writes. The prose around them, and a one-line meaning for each field
-whose model has none, live here.
+`gtm check` accepts: kinds, fields, types, defaults, choices and limits come from
+`gtm.content.model`, the configuration keys and their defaults from `gtm.content.config`, the
+examples from the starter project that `gtm init` writes. The prose around them, and a one-line
+meaning for each field whose model has none, live here.
 
     python docs/generate.py          # rewrites docs/content-model.md
     python docs/generate.py --check  # exits 1 when docs/content-model.md is out of date
@@ -27,15 +27,15 @@ from pydantic import BaseModel, BeforeValidator  # noqa: E402
 from pydantic.fields import FieldInfo  # noqa: E402
 from pydantic_core import PydanticUndefined  # noqa: E402
 
-from gtm import config as gtm_config  # noqa: E402
-from gtm import model  # noqa: E402
-from gtm.anchors import SECTION_ANCHORS  # noqa: E402
-from gtm.documents import DOCUMENT_LABELS  # noqa: E402
-from gtm.routes import SALES_KIT, item_path, list_path, pdf_path  # noqa: E402
-from gtm.site import RESERVED_PAGE_IDS  # noqa: E402
-from gtm.sources import MAX_FILE_BYTES  # noqa: E402
-from gtm.views import KIND_TITLES  # noqa: E402
-from gtm.yamldoc import MAX_DEPTH  # noqa: E402
+from gtm.content import config as gtm_config  # noqa: E402
+from gtm.content import model  # noqa: E402
+from gtm.content.sources import MAX_FILE_BYTES  # noqa: E402
+from gtm.content.yamldoc import MAX_DEPTH  # noqa: E402
+from gtm.render.documents import DOCUMENT_LABELS  # noqa: E402
+from gtm.site.anchors import SECTION_ANCHORS  # noqa: E402
+from gtm.site.link import RESERVED_PAGE_IDS  # noqa: E402
+from gtm.site.routes import SALES_KIT, item_path, list_path, pdf_path  # noqa: E402
+from gtm.site.views import KIND_TITLES  # noqa: E402
 
 TARGET = ROOT / "docs" / "content-model.md"
 STARTER = ROOT / "gtm" / "starter"
@@ -163,7 +163,7 @@ MEANINGS: dict[str, str] = {
     "TierRule.assets": "Asset types a launch of this tier must have",
 }
 
-# How the YAML types read in the doc; keyed by the validator function's name in gtm.model.
+# How the YAML types read in the doc; keyed by the validator function's name in gtm.content.model.
 VALIDATED_TYPES = {
     "_as_date": "date",
     "_as_bool": "true or false",

@@ -8,9 +8,21 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, time
 
 from gtm.check import MARKDOWN_CACHE, YAML_CACHE, check_project
+from gtm.content.markdown import (
+    Give,
+    compile_all,
+    forget_compiled,
+    stored_payload,
+)
+from gtm.content.project import Project, RunOptions, return_freed_memory
+from gtm.content.sources import PerFile, locate
+from gtm.content.validate import Item
+from gtm.content.yamldoc import forget_documents, stored_documents
 from gtm.diagnostics import Diagnostic, Diagnostics, fails
-from gtm.documents import PdfBatch, make_collateral, prepare_collateral
-from gtm.feeds import (
+from gtm.files import read_regular_file
+from gtm.publish.linkcheck import KnownLinks, broken_links
+from gtm.render.documents import PdfBatch, make_collateral, prepare_collateral
+from gtm.render.feeds import (
     SearchRecord,
     launches_calendar,
     search_index,
@@ -18,17 +30,8 @@ from gtm.feeds import (
     search_records,
     sitemap,
 )
-from gtm.files import read_regular_file
-from gtm.linkcheck import KnownLinks, broken_links
-from gtm.markdown import (
-    Give,
-    compile_all,
-    forget_compiled,
-    stored_payload,
-)
-from gtm.pdf import PdfResult
-from gtm.project import Project, RunOptions, return_freed_memory
-from gtm.render import (
+from gtm.render.pagecache import RenderCache
+from gtm.render.pages import (
     CompiledTemplates,
     PlannedPage,
     Renderer,
@@ -37,13 +40,10 @@ from gtm.render import (
     render_pages,
     template_environment,
 )
-from gtm.rendercache import RenderCache
-from gtm.site import markdown_texts
-from gtm.sources import PerFile, locate
-from gtm.theme import load_theme
-from gtm.validate import Item
-from gtm.views import Portal, make_portal
-from gtm.yamldoc import forget_documents, stored_documents
+from gtm.render.pdf import PdfResult
+from gtm.render.theme import load_theme
+from gtm.site.link import markdown_texts
+from gtm.site.views import Portal, make_portal
 
 Progress = Callable[[str, int, int], None]
 """Told (stage, done, total) as a long build goes on, so the terminal can show it."""

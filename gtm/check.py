@@ -7,18 +7,18 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from gtm.anchors import check_written_links
-from gtm.checks import run_checks
+from gtm.content.markdown import Give, may_link, scan_all, use_stored
+from gtm.content.model import Brand
+from gtm.content.project import Project, RunOptions
+from gtm.content.sources import Source, discover, find_assets, parse_sources, read_file
+from gtm.content.validate import Item, validate_source
+from gtm.content.yamldoc import use_stored_documents
 from gtm.diagnostics import Diagnostic, Diagnostics
-from gtm.markdown import Give, may_link, scan_all, use_stored
-from gtm.model import Brand
-from gtm.project import Project, RunOptions
-from gtm.routes import portal_paths
-from gtm.site import Site, link_site, markdown_texts
-from gtm.sources import Source, discover, find_assets, parse_sources, read_file
-from gtm.theme import load_theme
-from gtm.validate import Item, validate_source
-from gtm.yamldoc import use_stored_documents
+from gtm.render.theme import load_theme
+from gtm.site.anchors import check_written_links
+from gtm.site.link import Site, link_site, markdown_texts
+from gtm.site.routes import portal_paths
+from gtm.site.rules import run_checks
 
 
 @dataclass(frozen=True)

@@ -14,9 +14,9 @@ from typing import Any
 import click
 
 from gtm import __version__
+from gtm.content.project import Project, RunOptions, open_project, run_options, use_color
 from gtm.diagnostics import Diagnostic, fails, printable, summary, to_json
 from gtm.errors import GtmError
-from gtm.project import Project, RunOptions, open_project, run_options, use_color
 
 SEVERITY_COLORS = {"error": "red", "warning": "yellow"}
 
@@ -217,7 +217,7 @@ def build(
 ) -> None:
     """Check the project, then render the portal and the PDFs into the output folder."""
     from gtm.build import build_site
-    from gtm.output import check_output_dir, publish
+    from gtm.publish.output import check_output_dir, publish
 
     started = time.perf_counter()
     project, options = _open(
@@ -233,7 +233,7 @@ def build(
         project.root, project.output_dir, project.content_dir, allow_outside=allow_outside_output
     )
     if options.pdf:
-        from gtm.pdflibs import find_pdf_libraries
+        from gtm.render.pdflibs import find_pdf_libraries
 
         find_pdf_libraries()  # without Pango, one line and exit 2 now, not after the whole build
     progress = ProgressLine(enabled=not quiet)
@@ -298,9 +298,9 @@ def serve(
 ) -> None:
     """Build, serve the portal on http://127.0.0.1:8000/, and rebuild and reload open pages
     on every save. Stop with Ctrl-C."""
+    from gtm.dev.server import check_host
+    from gtm.dev.session import DevSession, Flags
     from gtm.errors import UsageError
-    from gtm.serve import DevSession, Flags
-    from gtm.server import check_host
 
     check_host(host)
     project = open_project(project_dir, cache_dir)
@@ -345,7 +345,7 @@ def init(directory: Path | None) -> None:
 def new(kind: str, ident: str, project_dir: Path | None) -> None:
     """Write a new artifact of KIND (product, persona, competitor, positioning, messaging,
     launch, page) named ID, with every field listed and explained."""
-    from gtm.project import today
+    from gtm.content.project import today
     from gtm.scaffold import new_artifact
 
     project = open_project(project_dir)
@@ -360,7 +360,7 @@ def new(kind: str, ident: str, project_dir: Path | None) -> None:
 def schema(directory: Path | None, project_dir: Path | None) -> None:
     """Write JSON Schemas (draft-07) for every kind and gtm.toml into DIRECTORY
     (default: schemas/ in the project), for completion and checks in editors."""
-    from gtm.schema import write_schemas
+    from gtm.content.schema import write_schemas
 
     if directory is None:
         directory = open_project(project_dir).root / "schemas"

@@ -15,11 +15,11 @@ from pydantic import BaseModel
 from pydantic.fields import FieldInfo
 from pydantic_core import PydanticUndefined
 
+from gtm.content.model import KINDS, SINGULAR, SLUG, Record, field_shapes, slug_for
+from gtm.content.project import Project
 from gtm.diagnostics import did_you_mean
 from gtm.errors import UsageError
-from gtm.model import KINDS, SINGULAR, SLUG, Record, field_shapes, slug_for
-from gtm.project import Project
-from gtm.site import RESERVED_PAGE_IDS
+from gtm.site.link import RESERVED_PAGE_IDS
 
 MARKDOWN_KINDS = ("launches", "pages")
 KIND_ALIASES = {

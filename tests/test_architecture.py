@@ -9,72 +9,97 @@ from pathlib import Path
 
 PACKAGE = Path(__file__).resolve().parent.parent / "gtm"
 
-STAGES = [
-    "diagnostics",
-    "errors",
-    "files",
-    "yamlmistakes",
-    "yamldoc",
-    "config",
-    "model",
-    "project",
-    "routes",
-    "sources",
-    "validate",
-    "markdown",
-    "site",
-    "derive",
-    "checks",
-    "theme",
-    "anchors",
-    "check",
-    "views",
-    "rendercache",
-    "render",
-    "pdflibs",
-    "pdf",
-    "documents",
-    "feeds",
-    "linkcheck",
-    "output",
-    "build",
-    "watch",
-    "server",
-    "serve",
-    "schema",
-    "scaffold",
-    "cli",
-    "__main__",
+LAYERS = [
+    ("beside", ["diagnostics", "errors", "files"]),
+    (
+        "content",
+        [
+            "content.yamlmistakes",
+            "content.yamldoc",
+            "content.config",
+            "content.model",
+            "content.project",
+            "content.sources",
+            "content.validate",
+            "content.markdown",
+            "content.schema",
+        ],
+    ),
+    (
+        "site",
+        ["site.link", "site.routes", "site.facts", "site.rules", "site.anchors", "site.views"],
+    ),
+    (
+        "render",
+        [
+            "render.theme",
+            "render.pdflibs",
+            "render.pdf",
+            "render.pagecache",
+            "render.pages",
+            "render.feeds",
+            "render.documents",
+        ],
+    ),
+    ("publish", ["publish.linkcheck", "publish.output"]),
+    ("build", ["check", "build"]),
+    ("dev", ["dev.watch", "dev.server", "dev.session"]),
+    ("commands", ["scaffold", "cli", "__main__"]),
 ]
+"""The pipeline's layers, lowest first: content → site → render → publish, then the builder,
+`gtm serve` and the commands; beside them, the few modules every layer may use. A module
+imports only modules of lower layers, and in its own layer only those listed before it."""
+ORDER = [module for _, modules in LAYERS for module in modules]
 
 
-def gtm_imports(module: str) -> set[str]:
-    tree = ast.parse((PACKAGE / f"{module}.py").read_text(encoding="utf-8"))
+def modules() -> set[str]:
+    """Every module of the package, as a dotted name below `gtm`."""
     found = set()
-    for node in ast.walk(tree):
-        if isinstance(node, ast.ImportFrom) and node.module and node.module.startswith("gtm"):
-            parts = node.module.split(".")
-            if len(parts) > 1:
-                found.add(parts[1])
-            else:
-                found.update(alias.name for alias in node.names if alias.name in STAGES)
-        elif isinstance(node, ast.Import):
-            for alias in node.names:
-                if alias.name.startswith("gtm."):
-                    found.add(alias.name.split(".")[1])
+    for path in PACKAGE.rglob("*.py"):
+        parts = path.relative_to(PACKAGE).with_suffix("").parts
+        if parts[-1] != "__init__":
+            found.add(".".join(parts))
     return found
 
 
-def test_every_module_has_a_place_in_the_stage_order() -> None:
-    modules = {p.stem for p in PACKAGE.glob("*.py")} - {"__init__"}
-    assert modules == set(STAGES)
+def gtm_imports(module: str) -> set[str]:
+    """The gtm modules `module` imports, wherever in it (TYPE_CHECKING blocks included)."""
+    tree = ast.parse((PACKAGE / f"{module.replace('.', '/')}.py").read_text(encoding="utf-8"))
+    found = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom) and node.module and node.module.startswith("gtm"):
+            inner = node.module.split(".")[1:]
+            if inner and ".".join(inner) in ORDER:
+                found.add(".".join(inner))
+            for alias in node.names:
+                name = ".".join([*inner, alias.name])
+                if name in ORDER:
+                    found.add(name)
+        elif isinstance(node, ast.Import):
+            for alias in node.names:
+                if alias.name.startswith("gtm.") and alias.name[4:] in ORDER:
+                    found.add(alias.name[4:])
+    return found
 
 
-def test_imports_point_only_to_earlier_stages() -> None:
-    for index, module in enumerate(STAGES):
-        allowed = set(STAGES[:index])
+def test_every_module_has_a_place_in_a_layer() -> None:
+    assert modules() == set(ORDER)
+    assert len(ORDER) == len(set(ORDER))
+
+
+def test_every_stage_package_holds_its_layer() -> None:
+    """The folders show the pipeline: a module of a stage package sits in that stage's layer."""
+    for layer, names in LAYERS:
+        for name in names:
+            package = name.partition(".")[0] if "." in name else None
+            assert package in (None, layer), f"gtm.{name} is in {package}/, not {layer}/"
+
+
+def test_imports_point_only_to_lower_layers() -> None:
+    for index, module in enumerate(ORDER):
+        allowed = set(ORDER[:index])
         wrong = gtm_imports(module) - allowed
-        assert not wrong, f"gtm.{module} imports later stages: {sorted(wrong)}"
+        assert not wrong, f"gtm.{module} imports later modules: {sorted(wrong)}"
 
 
 def test_cli_import_stays_light() -> None:

@@ -14,11 +14,11 @@ import sys
 import atheris
 
 with atheris.instrument_imports(include=["gtm"]):
+    from gtm.content.markdown import find_gtm_links, plain_text, render_markdown
+    from gtm.content.model import KINDS
+    from gtm.content.sources import _parse_source
+    from gtm.content.validate import validate_source
     from gtm.diagnostics import Diagnostics
-    from gtm.markdown import find_gtm_links, plain_text, render_markdown
-    from gtm.model import KINDS
-    from gtm.sources import _parse_source
-    from gtm.validate import validate_source
 
 KIND_LIST = sorted(KINDS)
 

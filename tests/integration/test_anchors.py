@@ -12,11 +12,11 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from gtm.anchors import PAGE_ANCHORS, page_anchors
 from gtm.check import check_project
 from gtm.cli import main
-from gtm.project import open_project, run_options
-from gtm.routes import item_path
+from gtm.content.project import open_project, run_options
+from gtm.site.anchors import PAGE_ANCHORS, page_anchors
+from gtm.site.routes import item_path
 from tests.conftest import EXAMPLE_EPOCH, ROOT
 
 FRAME_IDS = {"site-search-q", "backlinks-title"}

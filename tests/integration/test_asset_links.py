@@ -12,8 +12,8 @@ import pytest
 from click.testing import CliRunner
 
 from gtm.cli import main
+from gtm.content.sources import find_assets
 from gtm.diagnostics import Diagnostics
-from gtm.sources import find_assets
 from tests.conftest import MakeProject, RunGtm
 
 SECRET = "GTM_TEST_SECRET_5f1c9a"

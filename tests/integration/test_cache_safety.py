@@ -21,12 +21,12 @@ from jinja2 import BaseLoader, ChoiceLoader, Environment, FileSystemLoader, Pref
 from jinja2.bccache import bc_magic
 
 from gtm.build import build_site
-from gtm.pdf import PdfCache
-from gtm.pdflibs import find_pdf_libraries
-from gtm.project import open_project, program_digest, run_options
-from gtm.render import template_environment
-from gtm.serve import DevSession, Flags
-from gtm.theme import builtin_themes, load_theme
+from gtm.content.project import open_project, program_digest, run_options
+from gtm.dev.session import DevSession, Flags
+from gtm.render.pages import template_environment
+from gtm.render.pdf import PdfCache
+from gtm.render.pdflibs import find_pdf_libraries
+from gtm.render.theme import builtin_themes, load_theme
 from tests.conftest import RunGtm
 
 PLANTED_PDF = b"%PDF-1.4\n% planted by a pull request\n%%EOF\n"

@@ -21,7 +21,7 @@ import pytest
 import yaml
 
 from gtm.cli import main
-from gtm.project import open_project
+from gtm.content.project import open_project
 from tests.conftest import ROOT, require_program
 
 WORKFLOWS = sorted((ROOT / "deploy").glob("*.yml"))

@@ -31,9 +31,9 @@ def test_example_fails_under_strict(run_gtm: RunGtm) -> None:
 
 
 def test_example_uses_every_field_of_every_kind() -> None:
+    from gtm.content.model import KINDS, field_shapes
+    from gtm.content.sources import read_sources
     from gtm.diagnostics import Diagnostics
-    from gtm.model import KINDS, field_shapes
-    from gtm.sources import read_sources
 
     sources = read_sources(ROOT / "content", ROOT, Diagnostics())
     used: dict[str, set[tuple[str, ...]]] = {kind: set() for kind in KINDS}

@@ -22,8 +22,8 @@ from pathlib import Path
 
 import pytest
 
-import gtm.output
-from gtm.server import CLIENT_PATH, EVENTS_PATH, DevServer, SiteState
+import gtm.publish.output
+from gtm.dev.server import CLIENT_PATH, EVENTS_PATH, DevServer, SiteState
 from tests.conftest import EXAMPLE_EPOCH, ROOT, MakeProject, RunGtm, serving
 
 Tree = dict[str, str]
@@ -142,7 +142,7 @@ def _raise(code: int) -> Callable[..., None]:
 
 
 def swap_fails(monkeypatch: pytest.MonkeyPatch) -> int:
-    monkeypatch.setattr(gtm.output, "_swap", _raise(errno.EROFS))
+    monkeypatch.setattr(gtm.publish.output, "_swap", _raise(errno.EROFS))
     return errno.EROFS
 
 
@@ -159,7 +159,7 @@ def rename_fails(call: int) -> Callable[[pytest.MonkeyPatch], int]:
                 raise OSError(errno.EROFS, os.strerror(errno.EROFS), str(src), None, str(dst))
             real(src, dst, *args, **kwargs)  # type: ignore[arg-type]
 
-        monkeypatch.setattr(gtm.output, "_exchange", lambda a, b: False)
+        monkeypatch.setattr(gtm.publish.output, "_exchange", lambda a, b: False)
         monkeypatch.setattr(os, "rename", rename)
         return errno.EROFS
 
@@ -438,7 +438,7 @@ def test_two_builds_at_once_both_succeed_and_leave_one_whole_site(example_projec
 
 
 def test_a_build_waits_while_another_publishes_and_says_so(example_project: Path) -> None:
-    from gtm.output import output_lock
+    from gtm.publish.output import output_lock
 
     root = example_project
     output = root / "output"
@@ -478,7 +478,7 @@ def test_a_build_killed_while_publishing_does_not_stop_the_next(example_project:
             "-c",
             "import os, sys, time\n"
             "from pathlib import Path\n"
-            "from gtm.output import output_lock\n"
+            "from gtm.publish.output import output_lock\n"
             "out = Path(sys.argv[1])\n"
             "with output_lock(out):\n"
             "    staging = out.with_name(f'.output.staging-{os.getpid()}-0123abcd')\n"

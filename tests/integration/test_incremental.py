@@ -12,13 +12,13 @@ from pathlib import Path
 
 import pytest
 
-from gtm import sources, yamldoc
 from gtm.build import PAGES_CACHE, BuildResult, build_site
 from gtm.check import YAML_CACHE
-from gtm.output import publish
-from gtm.project import open_project, run_options
-from gtm.render import CompiledTemplates
-from gtm.rendercache import RenderCache, page_digest
+from gtm.content import sources, yamldoc
+from gtm.content.project import open_project, run_options
+from gtm.publish.output import publish
+from gtm.render.pagecache import RenderCache, page_digest
+from gtm.render.pages import CompiledTemplates
 
 Edit = Callable[[str], str]
 
@@ -148,7 +148,7 @@ def test_a_theme_change_renders_every_page_again(example: Path) -> None:
     _build(example, kept)
     theme = example / "themes" / "default" / "templates"
     theme.mkdir(parents=True)
-    from gtm.theme import builtin_themes
+    from gtm.render.theme import builtin_themes
 
     base = (builtin_themes() / "default" / "templates" / "base.html").read_text(encoding="utf-8")
     (theme / "base.html").write_text(base.replace("</body>", "<!-- new -->\n</body>"))

@@ -27,7 +27,7 @@ from pathlib import Path
 import pytest
 
 from gtm import __version__
-from gtm.model import KINDS
+from gtm.content.model import KINDS
 from tests.conftest import EXAMPLE_EPOCH, ROOT
 
 pytestmark = pytest.mark.installed
@@ -48,7 +48,7 @@ NOT_IN_A_CHECKOUT = {".git", ".venv", "output", "build", "dist", "schemas", ".gt
 """Folders at the top of a working checkout that a fresh clone does not have."""
 NEVER_IN_A_CHECKOUT = ("__pycache__", "*.egg-info", ".*_cache", ".hypothesis", ".output.*")
 REQUIRED = {
-    "gtm/client.js",
+    "gtm/dev/client.js",
     "gtm/starter/gtm.toml",
     "gtm/themes/__init__.py",
     "gtm/themes/default/templates/base.html",
@@ -70,7 +70,7 @@ def needed(module: str) -> None:
 def shipped_data() -> dict[str, str]:
     """Every data file gtm reads at run time: its path in the checkout and the sdist → its
     path in an installed gtm."""
-    data = {"gtm/client.js": "gtm/client.js"}
+    data = {"gtm/dev/client.js": "gtm/dev/client.js"}
     for folder, installed in (("gtm/starter", "gtm/starter"), ("themes", "gtm/themes")):
         for path in sorted((ROOT / folder).rglob("*")):
             relative = path.relative_to(ROOT / folder)
@@ -423,8 +423,8 @@ def test_gtm_imported_from_a_zip_finds_its_theme_starter_and_client(
     """The wheel itself on PYTHONPATH (zipimport): no data file exists on disk."""
     env = {**user_env(installed.bin), "PYTHONPATH": str(dists.wheel)}
     probe = (
-        "import gtm, gtm.server, importlib.resources as r; print(gtm.__file__); "
-        "print(type(r.files('gtm.themes')).__module__); print(len(gtm.server.CLIENT))"
+        "import gtm, gtm.dev.server, importlib.resources as r; print(gtm.__file__); "
+        "print(type(r.files('gtm.themes')).__module__); print(len(gtm.dev.server.CLIENT))"
     )
     module, themes_type, client = succeeded(
         run([installed.python, "-c", probe], tmp_path, env)

@@ -29,7 +29,7 @@ from pydantic import BaseModel
 from pypdf import PdfReader
 from pypdf.generic import Destination
 
-from gtm.model import KINDS, FieldShape, field_shapes
+from gtm.content.model import KINDS, FieldShape, field_shapes
 from tests.conftest import MakeProject, RunGtm
 
 # ---------------------------------------------------------------------------------------------

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from gtm.project import open_project
+from gtm.content.project import open_project
 from tests.conftest import EXAMPLE_EPOCH, ROOT, RunGtm, require_program
 
 

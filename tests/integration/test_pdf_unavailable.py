@@ -15,9 +15,9 @@ from pathlib import Path
 
 import pytest
 
-from gtm.pdflibs import PdfLibraries, PdfUnavailable, install_hint
-from gtm.project import open_project
-from gtm.serve import DevSession, Flags
+from gtm.content.project import open_project
+from gtm.dev.session import DevSession, Flags
+from gtm.render.pdflibs import PdfLibraries, PdfUnavailable, install_hint
 from tests.conftest import ROOT, MakeProject
 from tests.integration.test_serve import wait_for
 

@@ -18,9 +18,9 @@ import pytest
 from click.testing import CliRunner
 
 from gtm.cli import main
+from gtm.content.project import open_project
+from gtm.dev.session import DevSession, Flags
 from gtm.diagnostics import Diagnostic
-from gtm.project import open_project
-from gtm.serve import DevSession, Flags
 from tests.conftest import ROOT, MakeProject, chromium
 
 PRODUCT = "content/products/relay.yaml"
@@ -289,12 +289,12 @@ def test_built_files_never_carry_the_reload_client(running: Running) -> None:
 def test_a_bug_in_a_rebuild_does_not_stop_the_server(
     running: Running, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import gtm.serve
+    import gtm.dev.session
 
     def broken(*args: object, **kwargs: object) -> None:
         raise RuntimeError("boom")
 
-    monkeypatch.setattr(gtm.serve, "build_site", broken)
+    monkeypatch.setattr(gtm.dev.session, "build_site", broken)
     (running.root / PRODUCT).write_text("name: Acme Boom\nstage: growth\n")
     wait_for(lambda: any(p["code"] == "internal" for p in running.session.state.problems))
     assert "RuntimeError: boom" in running.session.state.problems[0]["message"]
@@ -346,7 +346,7 @@ def test_serve_never_writes_through_a_linked_folder_in_the_output(running: Runni
 def test_serve_waits_for_a_build_that_is_publishing(
     running: Running, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    from gtm.output import output_lock
+    from gtm.publish.output import output_lock
 
     printed = ""
     with output_lock(running.root / "output"):

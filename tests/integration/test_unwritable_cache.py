@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 
-from gtm.project import open_project
+from gtm.content.project import open_project
 from tests.conftest import MakeProject, RunGtm
 
 PERSONA = """\

@@ -1,6 +1,6 @@
 """Hostile content comes out inert. A project is generated from the content model itself, so a
-field added to `gtm.model` is attacked too: every text and Markdown field, list item and body
-of every kind holds script, event-handler, attribute-breakout, `javascript:`/`data:` link and
+field added to `gtm.content.model` is attacked too: every text and Markdown field, list item and
+body of every kind holds script, event-handler, attribute-breakout, `javascript:`/`data:` link and
 Jinja payloads, while ids, references, dates and choices stay valid. `gtm build --no-pdf` must
 succeed; then the HTML is read as markup (no script but the theme's own files, no event
 handler, no script URL), the payloads must still be there as visible text, the data files must
@@ -30,8 +30,8 @@ from playwright.sync_api import Browser, Dialog, Route
 from pydantic import BaseModel
 from pydantic.fields import FieldInfo
 
-from gtm.model import KINDS, FieldShape, field_shapes
-from gtm.theme import BUILTIN_NAME, builtin_themes
+from gtm.content.model import KINDS, FieldShape, field_shapes
+from gtm.render.theme import BUILTIN_NAME, builtin_themes
 from tests.conftest import MakeProject, RunGtm, chromium, serve_folder
 
 # ---------------------------------------------------------------------------------------------
@@ -518,7 +518,7 @@ def prose_paths(model: type[BaseModel], prefix: tuple[str, ...] = ()) -> Iterato
 
 def test_the_generator_attacks_every_prose_field_of_every_kind() -> None:
     """Every prose field of the model, inside records too, holds a payload, so a field added to
-    `gtm.model` is attacked without a change here."""
+    `gtm.content.model` is attacked without a change here."""
     project = HostileProject()
     project.files()
     attacked = {(p.kind, tuple(k for k in p.path if isinstance(k, str))) for p in project.planted}

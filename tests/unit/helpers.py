@@ -8,12 +8,12 @@ from datetime import date
 from pathlib import Path
 
 from gtm.check import CheckResult, check_project
-from gtm.config import Config
+from gtm.content.config import Config
+from gtm.content.model import Brand
+from gtm.content.project import RunOptions, open_project, run_options
+from gtm.content.sources import Source, read_source
+from gtm.content.validate import Item, validate_source
 from gtm.diagnostics import Diagnostics
-from gtm.model import Brand
-from gtm.project import RunOptions, open_project, run_options
-from gtm.sources import Source, read_source
-from gtm.validate import Item, validate_source
 
 TODAY = date(2026, 11, 23)
 

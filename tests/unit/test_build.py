@@ -6,8 +6,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from gtm.check import check_project
-from gtm.model import Brand
-from gtm.project import open_project
+from gtm.content.model import Brand
+from gtm.content.project import open_project
 from tests.conftest import ROOT, MakeProject
 from tests.unit.helpers import check, lines, options, persona
 

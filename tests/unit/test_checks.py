@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from gtm.checks import count_words
+from gtm.site.rules import count_words
 from tests.conftest import MakeProject
 from tests.unit.helpers import LAUNCH, PRODUCT, check, competitor, lines, persona
 

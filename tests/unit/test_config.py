@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from gtm.config import Config, load_config
+from gtm.content.config import Config, load_config
 from gtm.diagnostics import Diagnostic
 
 

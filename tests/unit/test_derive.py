@@ -7,8 +7,9 @@ from datetime import date
 
 import pytest
 
-from gtm.config import Config, TierRule
-from gtm.derive import (
+from gtm.content.config import Config, TierRule
+from gtm.content.model import Launch
+from gtm.site.facts import (
     display_name,
     health,
     is_stale,
@@ -18,7 +19,6 @@ from gtm.derive import (
     readiness,
     tier_gap,
 )
-from gtm.model import Launch
 from tests.conftest import MakeProject
 from tests.unit.helpers import LAUNCH, TODAY, check, competitor, persona
 

@@ -14,9 +14,9 @@ from urllib.parse import unquote
 import pytest
 from pydantic import BaseModel
 
-from gtm.config import Config
-from gtm.model import KINDS, Artifact, Brand, field_shapes
-from gtm.views import Portal
+from gtm.content.config import Config
+from gtm.content.model import KINDS, Artifact, Brand, field_shapes
+from gtm.site.views import Portal
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 DOCS = ROOT / "docs"

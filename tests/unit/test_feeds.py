@@ -8,9 +8,9 @@ from pathlib import Path
 import icalendar
 import pytest
 
-from gtm.feeds import SearchRecord, _event, _fold, _text, search_records
-from gtm.project import open_project
-from gtm.views import make_portal
+from gtm.content.project import open_project
+from gtm.render.feeds import SearchRecord, _event, _fold, _text, search_records
+from gtm.site.views import make_portal
 from tests.conftest import MakeProject
 from tests.unit.helpers import check, options, persona, write
 

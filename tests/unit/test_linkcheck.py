@@ -7,10 +7,10 @@ import json
 
 import pytest
 
-from gtm import linkcheck
-from gtm.linkcheck import KnownLinks, broken_links
-from gtm.project import _write_json
-from gtm.routes import resolve_link
+from gtm.content.project import _write_json
+from gtm.publish import linkcheck
+from gtm.publish.linkcheck import KnownLinks, broken_links
+from gtm.site.routes import resolve_link
 
 
 def page(*links: str, ids: tuple[str, ...] = ()) -> bytes:

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from markdown_it import MarkdownIt
 
-from gtm.markdown import (
+from gtm.content.markdown import (
     LinkTarget,
     TextLinks,
     _compile,

@@ -15,11 +15,11 @@ from markdown_it import MarkdownIt
 from mdit_py_plugins import anchors
 from mdit_py_plugins.anchors import anchors_plugin
 
+from gtm.content.markdown import _compile, parser, parser_for, slugify
+from gtm.content.sources import read_sources
+from gtm.content.validate import Item, validate_source
 from gtm.diagnostics import Diagnostics
-from gtm.markdown import _compile, parser, parser_for, slugify
-from gtm.site import markdown_texts
-from gtm.sources import read_sources
-from gtm.validate import Item, validate_source
+from gtm.site.link import markdown_texts
 from tests.conftest import ROOT
 
 IDS = re.compile(r'<h[1-6] id="([^"]*)"')

@@ -6,8 +6,8 @@ import os
 
 import pytest
 
-from gtm import markdown
-from gtm.markdown import (
+from gtm.content import markdown
+from gtm.content.markdown import (
     CompiledMarkdown,
     LinkTarget,
     _compile,
@@ -76,7 +76,7 @@ def test_github_flavoured_features() -> None:
 
 
 def test_plain_text_keeps_the_words_and_drops_the_markup() -> None:
-    from gtm.markdown import plain_text
+    from gtm.content.markdown import plain_text
 
     text = (
         "## Who we are\n\n- **Bold** and [a link](gtm:personas/x) and `code`\n\n"

@@ -8,7 +8,7 @@ from datetime import date
 import pytest
 from pydantic import ValidationError
 
-from gtm.model import (
+from gtm.content.model import (
     KINDS,
     RECORD_ID,
     SLUG,

@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from gtm.pdf import OUTSIDE, PdfCache, PdfJob, render_documents, render_pdf
-from gtm.pdflibs import SHAPING_PACKAGES
+from gtm.render.pdf import OUTSIDE, PdfCache, PdfJob, render_documents, render_pdf
+from gtm.render.pdflibs import SHAPING_PACKAGES
 
 LOGO = (
     '<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10">'

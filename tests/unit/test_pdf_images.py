@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from gtm.pdf import (
+from gtm.render.pdf import (
     ROOT_URL,
     TOO_LARGE,
     Confinement,

@@ -10,7 +10,7 @@ import pytest
 from fontTools.fontBuilder import FontBuilder
 from fontTools.pens.ttGlyphPen import TTGlyphPen
 
-from gtm.pdflibs import find_pdf_libraries, install_hint
+from gtm.render.pdflibs import find_pdf_libraries, install_hint
 from tests.unit.test_pdf import LIBRARY_VERSIONS
 
 

@@ -14,8 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from gtm.errors import ProjectError
-from gtm.project import (
+from gtm.content.project import (
     Project,
     cache_folder_name,
     find_root,
@@ -26,6 +25,7 @@ from gtm.project import (
     today,
     use_color,
 )
+from gtm.errors import ProjectError
 from tests.conftest import EXAMPLE_EPOCH, ROOT
 
 
@@ -340,7 +340,7 @@ def test_the_program_digest_reads_gtms_modules_from_a_zip_too(tmp_path: Path) ->
     with zipfile.ZipFile(archive, "w") as zipped:
         for path in sorted((folder / "gtm").rglob("*")):
             zipped.write(path, path.relative_to(folder).as_posix())
-    code = "import gtm.project as p; print(p.program_digest(), p.__file__)"
+    code = "import gtm.content.project as p; print(p.program_digest(), p.__file__)"
 
     def digest(where: Path) -> tuple[str, str]:
         result = subprocess.run(

@@ -9,10 +9,10 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from gtm.content.markdown import find_gtm_links
+from gtm.content.sources import read_source
+from gtm.content.validate import validate_source
 from gtm.diagnostics import Diagnostics
-from gtm.markdown import find_gtm_links
-from gtm.sources import read_source
-from gtm.validate import validate_source
 
 KINDS = ["products", "personas", "competitors", "positioning", "messaging", "launches", "pages"]
 SETTINGS = settings(

@@ -6,9 +6,9 @@ from __future__ import annotations
 from pathlib import Path
 
 from gtm.build import BuildResult, build_site
-from gtm.project import open_project, run_options
-from gtm.rendercache import RenderCache
-from gtm.views import EVERYTHING, make_portal, recording_reads
+from gtm.content.project import open_project, run_options
+from gtm.render.pagecache import RenderCache
+from gtm.site.views import EVERYTHING, make_portal, recording_reads
 from tests.conftest import MakeProject
 from tests.unit.helpers import check, options, persona, write
 

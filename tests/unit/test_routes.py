@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from gtm.routes import item_path, list_path, pdf_path, relative_url
+from gtm.site.routes import item_path, list_path, pdf_path, relative_url
 
 
 def test_paths_follow_the_spec() -> None:

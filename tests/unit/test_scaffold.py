@@ -7,12 +7,13 @@ from pathlib import Path
 
 import pytest
 
-from gtm.derive import health
+from gtm.content.model import KINDS
+from gtm.content.project import open_project
+from gtm.content.sources import read_source
+from gtm.content.validate import Item, validate_source
 from gtm.diagnostics import Diagnostics
-from gtm.documents import DOCUMENT_LABELS
 from gtm.errors import UsageError
-from gtm.model import KINDS
-from gtm.project import open_project
+from gtm.render.documents import DOCUMENT_LABELS
 from gtm.scaffold import (
     KIND_ALIASES,
     init_project,
@@ -20,9 +21,8 @@ from gtm.scaffold import (
     resolve_kind,
     starter_files,
 )
-from gtm.sources import read_source
-from gtm.validate import Item, validate_source
-from gtm.views import KIND_LABELS, KIND_TITLES
+from gtm.site.facts import health
+from gtm.site.views import KIND_LABELS, KIND_TITLES
 from tests.unit.helpers import TODAY, check
 
 WORDS = {

@@ -11,8 +11,8 @@ from click.testing import CliRunner
 from jsonschema import Draft7Validator
 
 from gtm.cli import main
-from gtm.model import KINDS, Persona
-from gtm.schema import DRAFT_07, all_schemas, kind_schema, write_schemas
+from gtm.content.model import KINDS, Persona
+from gtm.content.schema import DRAFT_07, all_schemas, kind_schema, write_schemas
 
 SCHEMAS = all_schemas()
 

@@ -13,10 +13,10 @@ from pathlib import Path
 
 import pytest
 
-import gtm.server
+import gtm.dev.server
+from gtm.dev.server import CLIENT_PATH, DevServer, Handler, SiteState, check_host
 from gtm.diagnostics import Diagnostic
 from gtm.errors import UsageError
-from gtm.server import CLIENT_PATH, DevServer, Handler, SiteState, check_host
 from tests.conftest import serving
 
 
@@ -287,7 +287,7 @@ def test_the_event_stream_outlives_the_idle_timeout(
     """The timeout is for a socket that sends no request; an open stream waits for changes
     and writes a heartbeat, and is never cut by it."""
     monkeypatch.setattr(Handler, "timeout", 0.3)
-    monkeypatch.setattr(gtm.server, "HEARTBEAT", 0.1)
+    monkeypatch.setattr(gtm.dev.server, "HEARTBEAT", 0.1)
     server = served[0]
     connection = http.client.HTTPConnection("127.0.0.1", server.server_address[1], timeout=5)
     connection.request("GET", "/__gtm__/events")

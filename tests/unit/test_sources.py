@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
+from gtm.content.sources import MAX_FILE_BYTES, discover, forget_reads, read_files, read_sources
 from gtm.diagnostics import Diagnostics
-from gtm.sources import MAX_FILE_BYTES, discover, forget_reads, read_files, read_sources
 from tests.unit.helpers import formatted, read, write
 
 PERSONA_YAML = "name: Dana\nrole: Head\n"

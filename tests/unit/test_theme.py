@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pytest
 
-import gtm.theme
+import gtm.render.theme
 from gtm.errors import ProjectError
-from gtm.theme import BUILTIN_NAME, builtin_themes, installed_themes, load_theme
+from gtm.render.theme import BUILTIN_NAME, builtin_themes, installed_themes, load_theme
 from tests.conftest import ROOT, MakeProject, RunGtm
 
 SOURCE = ROOT / "themes" / BUILTIN_NAME
@@ -71,7 +71,7 @@ def zipped_gtm(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     def in_the_zip() -> Traversable:
         return zipfile.Path(archive, "gtm/themes/")
 
-    monkeypatch.setattr(gtm.theme, "installed_themes", in_the_zip)
+    monkeypatch.setattr(gtm.render.theme, "installed_themes", in_the_zip)
     return archive
 
 
@@ -104,7 +104,7 @@ def test_a_zipped_gtms_theme_lasts_until_exit_when_the_caller_owns_no_stack(
     zipped_gtm: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     at_exit: list[Callable[[], object]] = []
-    monkeypatch.setattr(gtm.theme.atexit, "register", at_exit.append)
+    monkeypatch.setattr(gtm.render.theme.atexit, "register", at_exit.append)
     builtin = load_theme(Path("/nonexistent-project"), "default").folders[-1]
     _same_files(builtin)
     assert len(at_exit) == 1
@@ -134,6 +134,6 @@ def test_a_gtm_copied_without_its_themes_is_a_project_error(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     """No guess at a folder next to gtm/ (which is how a wheel once failed): a clear error."""
-    monkeypatch.setattr(gtm.theme, "BUILTIN_PACKAGE", "gtm.no_such_themes")
+    monkeypatch.setattr(gtm.render.theme, "BUILTIN_PACKAGE", "gtm.no_such_themes")
     with pytest.raises(ProjectError, match=r"built-in themes \(gtm.no_such_themes\)"):
         load_theme(Path("/nonexistent-project"), "default")

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from gtm.model import Brand, Page, Persona
-from gtm.validate import Item
+from gtm.content.model import Brand, Page, Persona
+from gtm.content.validate import Item
 from tests.unit.helpers import complete, formatted, validate
 
 DANA = "content/personas/dana.yaml"

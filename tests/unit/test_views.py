@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from gtm.project import open_project
-from gtm.views import Portal, make_portal
+from gtm.content.project import open_project
+from gtm.site.views import Portal, make_portal
 from tests.conftest import MakeProject
 from tests.unit.helpers import LAUNCH, PRODUCT, check, options, persona, write
 

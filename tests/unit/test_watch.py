@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from gtm.project import open_project
-from gtm.watch import ChangeSet, Watcher
+from gtm.content.project import open_project
+from gtm.dev.watch import ChangeSet, Watcher
 from tests.conftest import MakeProject
 
 

@@ -14,15 +14,15 @@ from click.testing import CliRunner
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from gtm import yamldoc, yamlmistakes
 from gtm.cli import main
-from gtm.yamldoc import (
+from gtm.content import yamldoc, yamlmistakes
+from gtm.content.yamldoc import (
     MAX_DEPTH,
     parse_yaml,
     stored_documents,
     use_stored_documents,
 )
-from gtm.yamlmistakes import explain_syntax_error
+from gtm.content.yamlmistakes import explain_syntax_error
 
 
 def codes(text: str) -> list[str]:

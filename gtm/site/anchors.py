@@ -7,12 +7,12 @@ from __future__ import annotations
 
 from collections.abc import Callable, Set
 
+from gtm.content.markdown import anchor_ids
+from gtm.content.model import Launch, Messaging, Product
+from gtm.content.validate import Item
 from gtm.diagnostics import Diagnostics
-from gtm.markdown import anchor_ids
-from gtm.model import Launch, Messaging, Product
-from gtm.routes import Destination, item_path, link_problem, resolve_link
-from gtm.site import Site, markdown_texts
-from gtm.validate import Item
+from gtm.site.link import Site, markdown_texts
+from gtm.site.routes import Destination, item_path, link_problem, resolve_link
 
 Shown = Callable[[Item, Site], bool]
 """Whether an item's page has a section: most sections are there when their field has a

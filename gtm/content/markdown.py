@@ -25,8 +25,7 @@ from markdown_it.token import Token
 from markdown_it.utils import EnvType, OptionsDict
 from mdit_py_plugins.footnote import footnote_plugin
 
-from gtm.project import can_fork
-from gtm.routes import EXTERNAL
+from gtm.content.project import can_fork
 
 GTM_SCHEME = "gtm:"
 GTM_ANCHOR = re.compile(r'<a href="(gtm:[^"]*)"([^>]*)>(.*?)</a>', re.DOTALL)
@@ -38,6 +37,10 @@ BLOCK_TAG = re.compile(
 TAG = re.compile(r"<[^>]*>")
 FOOTNOTE_BACKREF = re.compile("\u21a9\ufe0e?")
 SAFE_SCHEME = re.compile(r"^(https?:|mailto:|tel:|#|[^:]*$)", re.IGNORECASE)
+
+EXTERNAL = re.compile(r"^(?:[a-z][a-z0-9+.-]*:|//)", re.IGNORECASE)
+"""A link with a scheme (`https:`, `mailto:`, `gtm:`) or to another host leads out of the
+files of the build; everything else is followed."""
 
 Resolver = Callable[["LinkTarget"], str | None]
 Result = TypeVar("Result")

@@ -4,11 +4,11 @@ explicitly, so the portal works under any sub-path, on any static host and from 
 from __future__ import annotations
 
 import posixpath
-import re
 from collections.abc import Callable, Iterable, Mapping, Set
 from functools import lru_cache
 from urllib.parse import unquote
 
+from gtm.content.markdown import EXTERNAL
 from gtm.diagnostics import did_you_mean
 
 PDF_FOLDERS = {
@@ -28,9 +28,6 @@ PORTAL_PAGES = (
 )
 """The portal's own pages, beside one page per artifact and one list page per kind."""
 DATA_FILES = ("launches.ics", "sitemap.xml", "search-index.json", "search-index.js")
-EXTERNAL = re.compile(r"^(?:[a-z][a-z0-9+.-]*:|//)", re.IGNORECASE)
-"""A link with a scheme (`https:`, `mailto:`, `gtm:`) or to another host leads out of the
-files of the build; everything else is followed."""
 OUT_OF_PORTAL = "leads out of the portal"
 FRAME_ANCHORS = frozenset({"main", "site-search-q", "backlinks-title"})
 """Ids of every page's frame (where its content starts, the search box): never what a link

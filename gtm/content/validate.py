@@ -10,10 +10,10 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
+from gtm.content.model import KINDS, Artifact, Brand, Leaf, field_shapes, iter_leaves
+from gtm.content.sources import PerFile, Source, reported
+from gtm.content.yamldoc import PathKey
 from gtm.diagnostics import Diagnostic, Diagnostics, did_you_mean
-from gtm.model import KINDS, Artifact, Brand, Leaf, field_shapes, iter_leaves
-from gtm.sources import PerFile, Source, reported
-from gtm.yamldoc import PathKey
 
 ITEM_NOUNS = {
     "features": "feature",

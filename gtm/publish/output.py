@@ -20,8 +20,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+from gtm.content.project import is_within
 from gtm.errors import ProjectError
-from gtm.project import is_within
 
 try:
     import fcntl

@@ -16,10 +16,11 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from functools import cache
 from importlib import metadata, resources
+from importlib.resources.abc import Traversable
 from pathlib import Path
 from typing import Any, Literal, TextIO
 
-from gtm.config import CONFIG_FILE, Config, load_config
+from gtm.content.config import CONFIG_FILE, Config, load_config
 from gtm.errors import ProjectError
 
 CACHE_ENV = "GTM_CACHE_DIR"
@@ -281,15 +282,21 @@ def program_digest() -> str:
     for name in ("jinja2", "markdown-it-py", "mdit-py-plugins", "markupsafe"):
         digest.update(f"{name}={_version(name)}\0".encode())
     try:
-        modules = sorted(
-            (entry for entry in resources.files("gtm").iterdir() if entry.name.endswith(".py")),
-            key=lambda entry: entry.name,
-        )
-        for module in modules:
-            digest.update(module.name.encode() + b"\0" + module.read_bytes())
+        modules = sorted(_modules(resources.files("gtm"), ""))
+        for name, module in modules:
+            digest.update(name.encode() + b"\0" + module.read_bytes())
     except OSError:
         return ""
     return digest.hexdigest()[:32] if modules else ""
+
+
+def _modules(folder: Traversable, prefix: str) -> Iterator[tuple[str, Traversable]]:
+    """gtm's own modules, in its stage packages too, by their path in the package."""
+    for entry in folder.iterdir():
+        if entry.name.endswith(".py"):
+            yield f"{prefix}{entry.name}", entry
+        elif entry.is_dir() and entry.name not in ("__pycache__", "starter"):
+            yield from _modules(entry, f"{prefix}{entry.name}/")
 
 
 def _version(name: str) -> str:

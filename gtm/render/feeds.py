@@ -8,11 +8,11 @@ import re
 from datetime import date, timedelta
 from xml.sax.saxutils import escape
 
-from gtm.markdown import plain_text
-from gtm.model import KINDS, SINGULAR, Launch
-from gtm.sources import PerFile
-from gtm.validate import Item
-from gtm.views import Entry, Portal
+from gtm.content.markdown import plain_text
+from gtm.content.model import KINDS, SINGULAR, Launch
+from gtm.content.sources import PerFile
+from gtm.content.validate import Item
+from gtm.site.views import Entry, Portal
 
 SEARCH_TEXT_LIMIT = 4000
 CONTROL = re.compile(r"[\x00-\x08\x0a-\x1f\x7f]")

@@ -6,10 +6,18 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from gtm.config import Config
-from gtm.model import Competitor, Launch, Messaging, Milestone, Persona, Positioning, Product
-from gtm.site import Site
-from gtm.validate import Item
+from gtm.content.config import Config
+from gtm.content.model import (
+    Competitor,
+    Launch,
+    Messaging,
+    Milestone,
+    Persona,
+    Positioning,
+    Product,
+)
+from gtm.content.validate import Item
+from gtm.site.link import Site
 
 
 def join_names(names: list[str]) -> str:

@@ -10,13 +10,13 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from gtm.config import Config
-from gtm.derive import days_since_review, overdue_milestones, tier_gap
+from gtm.content.config import Config
+from gtm.content.model import Brand, Competitor, Launch, Messaging, Milestone, Product
+from gtm.content.sources import PerFile, blank, reported
+from gtm.content.validate import ITEM_NOUNS, Item
 from gtm.diagnostics import Diagnostic, Diagnostics, did_you_mean
-from gtm.model import Brand, Competitor, Launch, Messaging, Milestone, Product
-from gtm.site import Site
-from gtm.sources import PerFile, blank, reported
-from gtm.validate import ITEM_NOUNS, Item
+from gtm.site.facts import days_since_review, overdue_milestones, tier_gap
+from gtm.site.link import Site
 
 URLISH = re.compile(r"\S+://\S+|\S+@\S+\.\w+|`[^`\n]*`|\b[\w-]+(?:\.[\w-]+)*\.[a-z]{2,}\b(?:/\S*)?")
 

@@ -10,7 +10,7 @@ from typing import Any
 
 import yaml
 
-from gtm.yamlmistakes import explain_syntax_error, not_valid_yaml, place
+from gtm.content.yamlmistakes import explain_syntax_error, not_valid_yaml, place
 
 try:
     from yaml import CSafeLoader as _Loader

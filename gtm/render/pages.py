@@ -28,14 +28,14 @@ from jinja2 import (
 from jinja2.bccache import Bucket
 from markupsafe import Markup
 
+from gtm.content.markdown import LinkTarget, Resolver, render_markdown
+from gtm.content.model import KINDS
+from gtm.content.project import can_fork
 from gtm.diagnostics import Diagnostic, Diagnostics
-from gtm.markdown import LinkTarget, Resolver, render_markdown
-from gtm.model import KINDS
-from gtm.project import can_fork
-from gtm.rendercache import RenderCache
-from gtm.routes import item_path, list_path, relative_url
-from gtm.theme import Theme
-from gtm.views import KIND_TITLES, Key, Portal, recording_reads
+from gtm.render.pagecache import RenderCache
+from gtm.render.theme import Theme
+from gtm.site.routes import item_path, list_path, relative_url
+from gtm.site.views import KIND_TITLES, Key, Portal, recording_reads
 
 KIND_TEMPLATES = {
     "products": "product.html",

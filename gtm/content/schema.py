@@ -9,9 +9,9 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from gtm.config import Config
+from gtm.content.config import Config
+from gtm.content.model import KINDS, Brand
 from gtm.errors import UsageError
-from gtm.model import KINDS, Brand
 
 DRAFT_07 = "http://json-schema.org/draft-07/schema#"
 

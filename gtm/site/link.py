@@ -8,13 +8,13 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from urllib.parse import unquote
 
+from gtm.content.markdown import CODE, TextLinks, find_links, may_link, parse_link, scan_all
+from gtm.content.model import KINDS, SINGULAR, Brand
+from gtm.content.project import RunOptions
+from gtm.content.sources import PerFile, reported
+from gtm.content.validate import Item
+from gtm.content.yamldoc import PathKey
 from gtm.diagnostics import Diagnostic, Diagnostics, did_you_mean
-from gtm.markdown import CODE, TextLinks, find_links, may_link, parse_link, scan_all
-from gtm.model import KINDS, SINGULAR, Brand
-from gtm.project import RunOptions
-from gtm.sources import PerFile, reported
-from gtm.validate import Item
-from gtm.yamldoc import PathKey
 
 Key = tuple[str, str]
 

@@ -24,7 +24,7 @@ from urllib.parse import unquote, urlsplit
 
 from gtm.diagnostics import Diagnostic
 from gtm.errors import ProjectError, UsageError
-from gtm.output import safe_output_path
+from gtm.publish.output import safe_output_path
 
 CLIENT_PATH = "/__gtm__/client.js"
 EVENTS_PATH = "/__gtm__/events"
@@ -43,7 +43,7 @@ CONTENT_TYPES = {
 }
 _NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
 _BINARY = getattr(os, "O_BINARY", 0)
-CLIENT = resources.files("gtm").joinpath("client.js").read_text(encoding="utf-8")
+CLIENT = resources.files("gtm.dev").joinpath("client.js").read_text(encoding="utf-8")
 """The live-reload client: package data, read through importlib.resources so a zipped gtm has
 it too."""
 

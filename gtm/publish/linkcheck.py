@@ -12,8 +12,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
-from gtm.rendercache import page_digest
-from gtm.routes import Destination, link_problem, resolve_link
+from gtm.render.pagecache import page_digest
+from gtm.site.routes import Destination, link_problem, resolve_link
 
 ATTRIBUTE = re.compile(r'\s(href|src|id|name)="([^"]*)"')
 

@@ -12,8 +12,10 @@ from dataclasses import dataclass, field
 from datetime import date
 from functools import cached_property
 
-from gtm.config import Config
-from gtm.derive import (
+from gtm.content.config import Config
+from gtm.content.model import KINDS, Artifact, Launch, Milestone, Page, Positioning
+from gtm.content.validate import Item
+from gtm.site.facts import (
     Health,
     TierGap,
     days_since_review,
@@ -24,10 +26,8 @@ from gtm.derive import (
     readiness,
     tier_gap,
 )
-from gtm.model import KINDS, Artifact, Launch, Milestone, Page, Positioning
-from gtm.routes import item_path, list_path, pdf_path
-from gtm.site import Site
-from gtm.validate import Item
+from gtm.site.link import Site
+from gtm.site.routes import item_path, list_path, pdf_path
 
 KIND_LABELS = {
     "products": "Product",

@@ -14,11 +14,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Generic, TypeVar
 
+from gtm.content.model import KINDS, SLUG, slug_for
+from gtm.content.project import is_within
+from gtm.content.yamldoc import PathKey, Span, parse_yaml
 from gtm.diagnostics import Diagnostic, Diagnostics, bad_byte_position, did_you_mean
 from gtm.files import regular_files
-from gtm.model import KINDS, SLUG, slug_for
-from gtm.project import is_within
-from gtm.yamldoc import PathKey, Span, parse_yaml
 
 MAX_FILE_BYTES = 1024 * 1024
 CONTENT_SUFFIXES = (".yaml", ".yml", ".md")

@@ -15,18 +15,18 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 
 from gtm.build import build_site
+from gtm.content.project import Project, RunOptions, open_project, run_options
+from gtm.content.sources import forget_reads
+from gtm.dev.server import DevServer, SiteState
+from gtm.dev.watch import Watcher
 from gtm.diagnostics import Diagnostic, Diagnostics, fails
-from gtm.documents import PdfBatch, make_collateral
 from gtm.errors import GtmError
-from gtm.output import check_output_dir, update
-from gtm.pdf import cancel_rendering
-from gtm.pdflibs import PdfLibraries, PdfUnavailable, find_pdf_libraries
-from gtm.project import Project, RunOptions, open_project, run_options
-from gtm.render import CompiledTemplates
-from gtm.rendercache import RenderCache
-from gtm.server import DevServer, SiteState
-from gtm.sources import forget_reads
-from gtm.watch import Watcher
+from gtm.publish.output import check_output_dir, update
+from gtm.render.documents import PdfBatch, make_collateral
+from gtm.render.pagecache import RenderCache
+from gtm.render.pages import CompiledTemplates
+from gtm.render.pdf import cancel_rendering
+from gtm.render.pdflibs import PdfLibraries, PdfUnavailable, find_pdf_libraries
 
 
 @dataclass(frozen=True)

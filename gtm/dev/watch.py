@@ -23,9 +23,9 @@ from watchdog.events import (
 )
 from watchdog.observers import Observer
 
-from gtm.config import CONFIG_FILE
-from gtm.project import Project, is_within
-from gtm.sources import is_ignored
+from gtm.content.config import CONFIG_FILE
+from gtm.content.project import Project, is_within
+from gtm.content.sources import is_ignored
 
 QUIET = 0.03
 """Seconds without a new event that end a burst of saves."""

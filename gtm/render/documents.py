@@ -10,14 +10,14 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
+from gtm.content.project import Project, program_digest
+from gtm.content.sources import Source, locate
 from gtm.diagnostics import Diagnostics
-from gtm.pdf import TOO_LARGE, UNAVAILABLE, PdfCache, PdfJob, PdfResult, render_documents
-from gtm.pdflibs import INSTALL_GUIDE, PdfLibraries, PdfUnavailable, find_pdf_libraries
-from gtm.project import Project, program_digest
-from gtm.render import PlannedPage, Renderer
-from gtm.routes import SALES_KIT, pdf_path
-from gtm.sources import Source, locate
-from gtm.views import Entry, Portal
+from gtm.render.pages import PlannedPage, Renderer
+from gtm.render.pdf import TOO_LARGE, UNAVAILABLE, PdfCache, PdfJob, PdfResult, render_documents
+from gtm.render.pdflibs import INSTALL_GUIDE, PdfLibraries, PdfUnavailable, find_pdf_libraries
+from gtm.site.routes import SALES_KIT, pdf_path
+from gtm.site.views import Entry, Portal
 
 PRINT_TEMPLATES = {
     "competitors": "print/battlecard.html",

@@ -10,9 +10,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from gtm.model import KINDS
-from gtm.theme import Theme
-from gtm.views import EVERYTHING, Key, Portal
+from gtm.content.model import KINDS
+from gtm.render.theme import Theme
+from gtm.site.views import EVERYTHING, Key, Portal
 
 
 @dataclass(frozen=True)

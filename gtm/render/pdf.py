@@ -464,9 +464,9 @@ def cancel_rendering() -> None:
 
 def _start_forkserver_off_the_working_folder() -> None:
     """The fork server starts as `python -c ...`, which puts the working folder first on its
-    sys.path before it preloads WeasyPrint and gtm.pdf (Python 3.11 ignores the sys.path it is
-    handed), so a folder called weasyprint/ or gtm/ where gtm runs would be imported instead.
-    PYTHONSAFEPATH keeps it off there, and so off every worker forked from it."""
+    sys.path before it preloads WeasyPrint and gtm.render.pdf (Python 3.11 ignores the sys.path
+    it is handed), so a folder called weasyprint/ or gtm/ where gtm runs would be imported
+    instead. PYTHONSAFEPATH keeps it off there, and so off every worker forked from it."""
     from multiprocessing import forkserver
 
     before = os.environ.get("PYTHONSAFEPATH")
@@ -485,7 +485,7 @@ def _process_context() -> multiprocessing.context.BaseContext:
     loaded already, which is quick and safe even when the caller runs threads (gtm serve)."""
     if "forkserver" in multiprocessing.get_all_start_methods():
         context = multiprocessing.get_context("forkserver")
-        context.set_forkserver_preload(["weasyprint", "gtm.pdf"])
+        context.set_forkserver_preload(["weasyprint", "gtm.render.pdf"])
         _start_forkserver_off_the_working_folder()
         return context
     return multiprocessing.get_context("spawn")

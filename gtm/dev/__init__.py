@@ -1,0 +1,2 @@
+"""Layer 6, `gtm serve`: the watcher, the development server and the session that rebuilds on
+every save."""
