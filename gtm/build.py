@@ -14,7 +14,7 @@ from gtm.content.markdown import (
     forget_compiled,
     stored_payload,
 )
-from gtm.content.project import Project, RunOptions, return_freed_memory
+from gtm.content.project import Project, RunOptions
 from gtm.content.sources import PerFile, locate
 from gtm.content.validate import Item
 from gtm.content.yamldoc import forget_documents, stored_documents
@@ -44,6 +44,7 @@ from gtm.render.pdf import PdfResult
 from gtm.render.theme import load_theme
 from gtm.site.link import markdown_texts
 from gtm.site.views import Portal, make_portal
+from gtm.workers import return_freed_memory
 
 Progress = Callable[[str, int, int], None]
 """Told (stage, done, total) as a long build goes on, so the terminal can show it."""

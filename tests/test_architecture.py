@@ -10,7 +10,7 @@ from pathlib import Path
 PACKAGE = Path(__file__).resolve().parent.parent / "gtm"
 
 LAYERS = [
-    ("beside", ["diagnostics", "errors", "files"]),
+    ("beside", ["diagnostics", "errors", "files", "workers"]),
     (
         "content",
         [

@@ -4,16 +4,13 @@ links in it, and rendering to safe HTML with those links resolved."""
 
 from __future__ import annotations
 
-import gc
 import hashlib
-import multiprocessing
 import re
 import unicodedata
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import cache
 from html import unescape
-from multiprocessing.pool import AsyncResult, Pool
 from typing import Any, Generic, TypeVar
 
 from markdown_it import MarkdownIt
@@ -25,7 +22,7 @@ from markdown_it.token import Token
 from markdown_it.utils import EnvType, OptionsDict
 from mdit_py_plugins.footnote import footnote_plugin
 
-from gtm.content.project import can_fork
+from gtm.workers import ForkPool
 
 GTM_SCHEME = "gtm:"
 GTM_ANCHOR = re.compile(r'<a href="(gtm:[^"]*)"([^>]*)>(.*?)</a>', re.DOTALL)
@@ -360,61 +357,43 @@ small."""
 
 
 class _Workers(Generic[Result]):
-    """`jobs` forked processes doing `work` on the texts given to them, longest first, started
-    once there is enough text to be worth it: a cold run gives its Markdown bodies first and the
-    Markdown of the fields once they are parsed, and both go to the same workers. What never
-    reached workers is done here, in `results`."""
+    """Markdown work on the texts given, in forked processes once there is enough text to be
+    worth it, longest first: a cold run gives its bodies first and the Markdown of the fields
+    once they are parsed, and both go to the same processes. What never reached them is done
+    here, in `results`."""
 
     def __init__(self, work: Callable[[str, bool], Result], allow_html: bool, jobs: int) -> None:
-        self.work = work
-        self.allow_html = allow_html
+        self.pool: ForkPool[tuple[str, str], Result] = ForkPool(
+            lambda keyed: work(keyed[1], allow_html), jobs
+        )
         self.jobs = jobs
         self.given: dict[str, str] = {}
-        self.waiting: list[str] = []
-        self.sent: list[tuple[list[str], int, AsyncResult[list[list[Result]]]]] = []
-        self.pool: Pool | None = None
-        self.frozen = False
+        self.waiting: dict[str, str] = {}
 
     def __enter__(self) -> _Workers[Result]:
+        self.pool.__enter__()
         return self
 
     def __exit__(self, *exc: object) -> None:
-        if self.pool is not None:
-            self.pool.terminate()
-        if self.frozen:
-            gc.unfreeze()
+        self.pool.__exit__(*exc)
 
     def give(self, todo: dict[str, str]) -> None:
         self.given.update(todo)
-        self.waiting.extend(todo)
-        if not self.waiting:
+        self.waiting.update(todo)
+        waiting = sum(len(text) for text in self.waiting.values())
+        if not self.waiting or waiting < PARALLEL_MIN_CHARS or not self.pool.start():
             return
-        if self.pool is None:
-            waiting = sum(len(self.given[key]) for key in self.waiting)
-            if self.jobs < 2 or waiting < PARALLEL_MIN_CHARS or not can_fork():
-                return
-            gc.freeze()  # so the workers' collections skip what they inherit, not copy it
-            self.frozen = True
-            self.pool = multiprocessing.get_context("fork").Pool(self.jobs)
-        keys = sorted(self.waiting, key=lambda key: len(self.given[key]), reverse=True)
-        texts = [self.given[key] for key in keys]
-        parts = max(self.jobs * 4, len(texts) // TEXTS_PER_CHUNK)
-        chunks = [(self.work, texts[i::parts], self.allow_html) for i in range(parts)]
-        self.sent.append((keys, parts, self.pool.map_async(_work_chunk, chunks)))
-        self.waiting = []
+        keyed = sorted(self.waiting.items(), key=lambda pair: len(pair[1]), reverse=True)
+        self.pool.give(keyed, max(self.jobs * 4, len(keyed) // TEXTS_PER_CHUNK))
+        self.waiting = {}
 
     def results(self) -> dict[str, Result]:
+        if self.waiting:
+            self.pool.give(list(self.waiting.items()), 1)
         done: dict[str, Result] = {}
-        for keys, parts, pending in self.sent:
-            for start, chunk in enumerate(pending.get()):
-                done.update(zip(keys[start::parts], chunk, strict=True))
-        done.update((key, self.work(self.given[key], self.allow_html)) for key in self.waiting)
+        for part, results in self.pool.done():
+            done.update(zip((key for key, _ in part), results, strict=True))
         return done
-
-
-def _work_chunk(job: tuple[Callable[[str, bool], Result], list[str], bool]) -> list[Result]:
-    work, texts, allow_html = job
-    return [work(text, allow_html) for text in texts]
 
 
 _STORED: dict[str, CompiledMarkdown] = {}

@@ -3,13 +3,11 @@ that reads the clock or the environment, so every other stage is a pure function
 
 from __future__ import annotations
 
-import ctypes
 import hashlib
 import json
 import os
 import re
 import sys
-import threading
 from collections.abc import Iterator
 from contextlib import suppress
 from dataclasses import dataclass
@@ -256,21 +254,6 @@ def use_color(stream: object = sys.stdout) -> bool:
         return False
     isatty = getattr(stream, "isatty", None)
     return bool(isatty and isatty())
-
-
-def can_fork() -> bool:
-    """Whether work may be shared with forked processes: only with one thread, because a lock
-    held by another thread stays locked in the child (`gtm serve` watches and serves in threads,
-    so it works in one process)."""
-    return hasattr(os, "fork") and threading.active_count() == 1
-
-
-def return_freed_memory() -> None:
-    """Hands the memory Python has freed back to the system, which glibc otherwise keeps for
-    later: a large build then peaks at what it holds, not at all it once held."""
-    trim = getattr(ctypes.CDLL(None), "malloc_trim", None) if sys.platform == "linux" else None
-    if trim is not None:
-        trim(0)
 
 
 @cache

@@ -5,7 +5,6 @@ server but Ctrl-C."""
 
 from __future__ import annotations
 
-import gc
 import sys
 import threading
 import time
@@ -27,6 +26,7 @@ from gtm.render.pagecache import RenderCache
 from gtm.render.pages import CompiledTemplates
 from gtm.render.pdf import cancel_rendering
 from gtm.render.pdflibs import PdfLibraries, PdfUnavailable, find_pdf_libraries
+from gtm.workers import keep_out_of_collections
 
 
 @dataclass(frozen=True)
@@ -204,7 +204,7 @@ class DevSession:
         self.watcher.start()  # first, so a save during the first build is not missed
         try:
             self.rebuild()
-            gc.freeze()  # what the first build made lives on: later collections skip it
+            keep_out_of_collections()  # what the first build made lives on
             thread = threading.Thread(target=self.server.serve_forever, args=(0.1,), daemon=True)
             thread.start()
             self.serving = True

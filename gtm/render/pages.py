@@ -5,8 +5,6 @@ template's file and line."""
 from __future__ import annotations
 
 import contextlib
-import gc
-import multiprocessing
 import traceback
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -30,12 +28,12 @@ from markupsafe import Markup
 
 from gtm.content.markdown import LinkTarget, Resolver, render_markdown
 from gtm.content.model import KINDS
-from gtm.content.project import can_fork
 from gtm.diagnostics import Diagnostic, Diagnostics
 from gtm.render.pagecache import RenderCache
 from gtm.render.theme import Theme
 from gtm.site.routes import item_path, list_path, relative_url
 from gtm.site.views import KIND_TITLES, Key, Portal, recording_reads
+from gtm.workers import ForkPool
 
 KIND_TEMPLATES = {
     "products": "product.html",
@@ -195,6 +193,16 @@ class Renderer:
             self.pages.keep(page.path, data, reads)
         return data
 
+    def render_apart(self, page: PlannedPage) -> tuple[bytes | None, set[Key], list[Diagnostic]]:
+        """`render_recorded` with the problems it met beside it: a forked worker's own
+        diagnostics never reach the build, so they travel back with the page."""
+        own, self.diagnostics = self.diagnostics, Diagnostics()
+        try:
+            data, reads = self.render_recorded(page)
+            return data, reads, self.diagnostics.items
+        finally:
+            self.diagnostics = own
+
     def render_recorded(self, page: PlannedPage) -> tuple[bytes | None, set[Key]]:
         """The page as written to the output and the entries it read while rendering. Encoded
         at once, so that a large build holds each page once."""
@@ -258,8 +266,6 @@ PARALLEL_MIN_PAGES = 200
 PAGES_PER_SLICE = 50
 """Workers send pages back in slices of about this many, so the slices in flight stay small."""
 
-_shared: list[Renderer] = []
-
 
 def render_pages(
     renderer: Renderer,
@@ -273,43 +279,24 @@ def render_pages(
     kept = renderer.pages
     written: list[bytes | None] = [kept.get(page.path) if kept else None for page in pages]
     todo = [index for index, found in enumerate(written) if found is None]
-    if jobs < 2 or len(todo) < PARALLEL_MIN_PAGES or not can_fork():
-        for done, index in enumerate(todo, 1):
-            written[index] = renderer.render_fresh(pages[index])
-            if progress:
-                progress(len(pages) - len(todo) + done)
-        return written
-    compile_templates(renderer.env, sorted({pages[index].template for index in todo}))
-    parts = max(jobs * 4, len(todo) // PAGES_PER_SLICE)
-    _shared[:] = [renderer]
-    gc.freeze()  # so the workers' collections skip the portal they inherit, not copy it
-    try:
-        with multiprocessing.get_context("fork").Pool(jobs) as pool:
-            slices = [[pages[index] for index in todo[start::parts]] for start in range(parts)]
-            done = len(pages) - len(todo)
-            for start, rendered, problems in pool.imap_unordered(_render_slice, enumerate(slices)):
-                for index, (data, reads) in zip(todo[start::parts], rendered, strict=True):
-                    written[index] = data
-                    if kept is not None and data is not None:
-                        kept.keep(pages[index].path, data, reads)
+    if len(todo) < PARALLEL_MIN_PAGES:
+        jobs = 1
+    else:
+        compile_templates(renderer.env, sorted({pages[index].template for index in todo}))
+    done = len(pages) - len(todo)
+    with ForkPool(lambda index: renderer.render_apart(pages[index]), jobs) as pool:
+        least = jobs * 4 if pool.start() else 1
+        pool.give(todo, max(least, len(todo) // PAGES_PER_SLICE))
+        for part, rendered in pool.done():
+            for index, (data, reads, problems) in zip(part, rendered, strict=True):
+                written[index] = data
+                if kept is not None and data is not None:
+                    kept.keep(pages[index].path, data, reads)
                 renderer.diagnostics.extend(problems)
-                done += len(rendered)
-                if progress:
-                    progress(done)
-    finally:
-        _shared.clear()
-        gc.unfreeze()
+            done += len(part)
+            if progress:
+                progress(done)
     return written
-
-
-def _render_slice(
-    job: tuple[int, list[PlannedPage]],
-) -> tuple[int, list[tuple[bytes | None, set[Key]]], list[Diagnostic]]:
-    start, pages = job
-    renderer = _shared[0]
-    renderer.diagnostics = Diagnostics()
-    rendered = [renderer.render_recorded(page) for page in pages]
-    return start, rendered, renderer.diagnostics.items
 
 
 def _template_frame(exc: BaseException) -> tuple[str | None, int]:
