@@ -1,28 +1,24 @@
-"""The orchestrator: check (`gtm.check`) → render → verify links. It returns files and
-diagnostics and writes nothing; the CLI publishes through `output` and decides how to exit."""
+"""The whole pipeline: check (`gtm.check`) → render → verify links. A build returns files and
+diagnostics and writes nothing but its caches; the CLI publishes through `publish.output`, and
+`gtm serve` keeps one `Memos` for its session and tells each build what changed."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, time
+from pathlib import Path
 
-from gtm.check import MARKDOWN_CACHE, YAML_CACHE, check_project
-from gtm.content.markdown import (
-    Give,
-    compile_all,
-    forget_compiled,
-    stored_payload,
-)
+from gtm.cache import BuildCache
+from gtm.check import MARKDOWN_CACHE, YAML_CACHE, Checker, CheckMemos, CheckResult
 from gtm.content.project import Project, RunOptions
-from gtm.content.sources import PerFile, locate
-from gtm.content.validate import Item
-from gtm.content.yamldoc import forget_documents, stored_documents
+from gtm.content.sources import locate
 from gtm.diagnostics import Diagnostic, Diagnostics, fails
 from gtm.files import read_regular_file
-from gtm.publish.linkcheck import KnownLinks, broken_links
+from gtm.publish.linkcheck import FollowedLinks, KnownLinks, broken_links
 from gtm.render.documents import PdfBatch, make_collateral, prepare_collateral
 from gtm.render.feeds import (
+    FeedMemo,
     SearchRecord,
     launches_calendar,
     search_index,
@@ -41,9 +37,7 @@ from gtm.render.pages import (
     template_environment,
 )
 from gtm.render.pdf import PdfResult
-from gtm.render.theme import load_theme
-from gtm.site.link import markdown_texts
-from gtm.site.views import Portal, make_portal
+from gtm.site.views import KeptEntries, Portal, make_portal
 from gtm.workers import return_freed_memory
 
 Progress = Callable[[str, int, int], None]
@@ -53,6 +47,23 @@ Progress = Callable[[str, int, int], None]
 PAGES_CACHE = "pages.json"
 LINKS_CACHE = "links.json"
 SEARCH_CACHE = "search.json"
+
+
+@dataclass
+class Memos(CheckMemos):
+    """Everything a `gtm serve` session keeps from one build to the next: the check's memos,
+    and the entries, pages, templates, data files and links of the last build."""
+
+    entries: KeptEntries = field(default_factory=KeptEntries)
+    feeds: FeedMemo = field(default_factory=FeedMemo)
+    followed: FollowedLinks = field(default_factory=FollowedLinks)
+    templates: CompiledTemplates = field(default_factory=CompiledTemplates)
+    pages: RenderCache = field(default_factory=RenderCache)
+
+    def forget_config(self) -> None:
+        super().forget_config()
+        self.entries = KeptEntries()
+        self.pages = RenderCache()
 
 
 @dataclass(frozen=True)
@@ -70,158 +81,211 @@ class BuildResult:
     """Pages taken unchanged from the last build instead of rendered again."""
 
 
+class Builder(Checker):
+    """Check, then render every output in memory and verify its links; only the caches are
+    written. A one-off build (no `memos`) takes the pages, links and search words of the last
+    one from the build cache and leaves its own there; `gtm serve` hands in its session's."""
+
+    memos: Memos
+
+    def __init__(
+        self,
+        project: Project,
+        options: RunOptions,
+        session: Memos | None = None,
+        progress: Progress | None = None,
+    ) -> None:
+        super().__init__(project, options, session)
+        self.progress = progress
+        self.cache: BuildCache | None = None if session is not None else project.cache
+
+    def new_memos(self) -> Memos:
+        return Memos()
+
+    def build(self, defer_pdfs: bool = False) -> BuildResult:
+        """Every output in memory, and every problem; `defer_pdfs` leaves the PDFs for the
+        caller to render after the pages are live."""
+        memos, options = self.memos, self.options
+        with self.markdown_pass(compile=True) as markdown:
+            loaded = self.load(markdown)
+            env = template_environment(loaded.theme, memos.templates)
+            compile_templates(env)  # while the workers compile the Markdown
+            markdown.finish()
+        checked = self.link(loaded)
+        self._keep_parsed()
+        if fails(checked.diagnostics, options.strict):
+            return BuildResult({}, checked.diagnostics, 0, checked.files)
+        diagnostics = Diagnostics(list(checked.diagnostics))
+        config = self.project.config
+        kept = memos.entries if self.cache is None else None
+        portal = make_portal(
+            checked.site, config, options.today, options.audience, options.pdf, kept
+        )
+        renderer = Renderer(
+            checked.theme,
+            portal,
+            self.project.root,
+            diagnostics,
+            env,
+            self._pages(),
+            memos.markdown,
+        )
+        pages = plan_pages(portal)
+        files = self._render(renderer, pages)
+        files.update(self._data_files(portal, pages))
+        servable = self._servable(checked, diagnostics, files)
+        documents, batch = self._collateral(portal, renderer, servable, diagnostics, defer_pdfs)
+        files.update((d.path, d.data) for d in documents if d.data is not None)
+        records = self._search(portal, diagnostics, files)
+        if not fails(diagnostics.sorted(), strict=False):
+            promised = {job.path for job in batch.jobs} if batch else set()
+            listed = {"search-index.json": [str(record["url"]) for record in records]}
+            del records
+            self._check_links(files, promised, listed, pages, portal, checked, diagnostics)
+        if self.cache is not None and not fails(diagnostics.sorted(), strict=False):
+            self.cache.write(PAGES_CACHE, renderer.pages.payload() if renderer.pages else {})
+        return BuildResult(
+            dict(sorted(files.items())),
+            diagnostics.sorted(),
+            len(pages),
+            checked.files,
+            documents,
+            batch,
+            renderer.pages.reused if renderer.pages else 0,
+        )
+
+    def _keep_parsed(self) -> None:
+        """A one-off build leaves its parsed YAML in the cache (parsing does not fail a build)
+        and lets go of it."""
+        if self.cache is None:
+            return
+        yaml = self.memos.sources.yaml
+        self.cache.write(YAML_CACHE, yaml.payload())
+        yaml.made.clear()
+        return_freed_memory()
+
+    def _pages(self) -> RenderCache:
+        """The pages of the last build: the session's, or those the build cache holds."""
+        if self.cache is None:
+            return self.memos.pages
+        payload = self.cache.read(PAGES_CACHE)
+        return RenderCache.from_payload(payload, self.project.output_dir)
+
+    def _render(self, renderer: Renderer, pages: list[PlannedPage]) -> dict[str, bytes]:
+        def rendered(done: int) -> None:
+            if self.progress:
+                self.progress("pages", done, len(pages))
+
+        written = render_pages(renderer, pages, self.options.jobs, rendered)
+        return {page.path: data for page, data in zip(pages, written, strict=True) if data}
+
+    def _data_files(self, portal: Portal, pages: list[PlannedPage]) -> dict[str, bytes]:
+        feeds = self.memos.feeds if self.cache is None else None
+        return {
+            "launches.ics": launches_calendar(portal, feeds),
+            "sitemap.xml": sitemap(portal, [page.path for page in pages]),
+        }
+
+    def _servable(
+        self, checked: CheckResult, diagnostics: Diagnostics, files: dict[str, bytes]
+    ) -> dict[str, Path]:
+        """The theme's static files and the project's assets, read into `files`."""
+        servable = {f"static/{name}": path for name, path in checked.theme.static_files().items()}
+        servable.update(checked.assets)
+        for name, path in servable.items():
+            try:
+                files[name] = read_regular_file(path)
+            except OSError as exc:  # changed into a link, or gone, since it was listed
+                where = self.project.relative(path)
+                diagnostics.error(where, 1, 1, "unreadable", f"cannot be read: {exc}")
+        return servable
+
+    def _collateral(
+        self,
+        portal: Portal,
+        renderer: Renderer,
+        servable: dict[str, Path],
+        diagnostics: Diagnostics,
+        defer: bool,
+    ) -> tuple[list[PdfResult], PdfBatch | None]:
+        """The PDFs, or the batch of them left for later; none after a problem."""
+        options = self.options
+        if not options.pdf or fails(diagnostics.sorted(), strict=False):
+            return [], None
+        stamp = options.stamp or datetime.combine(options.today, time(), UTC)
+        batch = prepare_collateral(portal, renderer, servable, stamp)
+        if defer:
+            return [], batch
+        documents = make_collateral(batch, self.project, options.jobs, diagnostics, self.progress)
+        return documents, None
+
+    def _search(
+        self, portal: Portal, diagnostics: Diagnostics, files: dict[str, bytes]
+    ) -> list[SearchRecord]:
+        """The search index into `files`. A one-off build takes each entry's words from the
+        build cache when its file is unchanged, and leaves this build's there; before that, it
+        lets go of its Markdown, which it needs no more: room for the last steps."""
+        memos = self.memos
+        if self.cache is None:
+            records = search_records(portal, memos.feeds, markdown=memos.markdown)
+        else:
+            if not fails(diagnostics.sorted(), strict=False):
+                self.cache.write(MARKDOWN_CACHE, memos.markdown.payload())
+            payload = self.cache.read(SEARCH_CACHE)
+            stored = payload.items() if isinstance(payload, dict) else ()
+            known = {str(key): text for key, text in stored if isinstance(text, str)}
+            records = search_records(portal, known=known, markdown=memos.markdown)
+            self.cache.write(SEARCH_CACHE, known)
+            memos.markdown.forget()
+            return_freed_memory()
+        feeds = memos.feeds if self.cache is None else None
+        files["search-index.json"] = search_index(records, feeds)
+        files["search-index.js"] = search_index_script(files["search-index.json"])
+        return records
+
+    def _check_links(
+        self,
+        files: dict[str, bytes],
+        promised: set[str],
+        listed: dict[str, list[str]],
+        pages: list[PlannedPage],
+        portal: Portal,
+        checked: CheckResult,
+        diagnostics: Diagnostics,
+    ) -> None:
+        """A broken link is reported where an author can fix it: at the link in the content
+        file when it is written there, else at the template that wrote the page. A one-off
+        build keeps what each page links to in the build cache; `gtm serve`, in its memos."""
+        entries = {entry.path: entry for kind in portal.kinds.values() for entry in kind}
+        templates = {page.path: page.template for page in pages}
+        if self.cache is None:
+            broken = broken_links(files, promised, listed, remember=self.memos.followed)
+        else:
+            known = KnownLinks.from_payload(self.cache.read(LINKS_CACHE))
+            broken = broken_links(files, promised, listed, known=known)
+            self.cache.write(LINKS_CACHE, known.payload())
+        theme = checked.theme.name
+        for link in broken:
+            message = f"link '{link.url}' {link.reason}"
+            entry = entries.get(link.page)
+            if entry is not None:
+                fragment = link.url.partition("#")[2]
+                source = checked.site.known[(entry.kind, entry.id)].source
+                path, line, column = locate([source], [f"#{fragment}" if fragment else link.url])
+                if (line, column) != (1, 1):
+                    diagnostics.error(path, line, column, "broken-link", message)
+                    continue
+            template = templates.get(link.page)
+            where = f"themes/{theme}/templates/{template}" if template else link.page
+            diagnostics.error(where, 1, 1, "broken-link", f"{message} (on {link.page})")
+
+
 def build_site(
     project: Project,
     options: RunOptions,
     progress: Progress | None = None,
     defer_pdfs: bool = False,
-    kept: RenderCache | None = None,
-    compiled: CompiledTemplates | None = None,
+    session: Memos | None = None,
 ) -> BuildResult:
-    """Checks, then renders every output in memory and verifies its links; only the caches
-    are written. `kept` holds the pages of the last build in `gtm serve`, and `compiled` its
-    compiled templates; without `kept`, the pages come from the project's cache and go back to
-    it."""
-    session = kept is not None
-    theme = load_theme(project.root, project.config.build.theme)
-    env = template_environment(theme, compiled)
-    allow_html = project.config.markdown.allow_html
-
-    def compile_content(bodies: list[str], load: Callable[[], list[Item]]) -> None:
-        """The Markdown, for the links and the pages: the bodies while the fields are parsed,
-        then the rest while the templates are compiled; in `gtm serve`, only the Markdown of
-        the files a save changed."""
-
-        def meanwhile(give: Give) -> None:
-            items = load()
-            give(markdown_texts(_not_compiled(items, allow_html) if session else items))
-            compile_templates(env)
-
-        compile_all(bodies, allow_html, options.jobs, meanwhile)
-
-    checked = check_project(project, options, stored=not session, markdown=compile_content)
-    diagnostics = Diagnostics(list(checked.diagnostics))
-    if not session:
-        project.write_cache(YAML_CACHE, stored_documents())  # parsing does not fail a build
-        forget_documents()
-        return_freed_memory()
-    if fails(checked.diagnostics, options.strict):
-        return BuildResult({}, checked.diagnostics, 0, checked.files)
-    portal = make_portal(
-        checked.site, project.config, options.today, options.audience, options.pdf, session
-    )
-    if kept is None:
-        kept = RenderCache.from_payload(project.read_cache(PAGES_CACHE), project.output_dir)
-    renderer = Renderer(theme, portal, project.root, diagnostics, env, kept)
-    pages = plan_pages(portal)
-
-    def rendered(done: int) -> None:
-        if progress:
-            progress("pages", done, len(pages))
-
-    written = render_pages(renderer, pages, options.jobs, rendered)
-    files = {page.path: data for page, data in zip(pages, written, strict=True) if data is not None}
-    files["launches.ics"] = launches_calendar(portal)
-    files["sitemap.xml"] = sitemap(portal, [p.path for p in pages])
-    servable = {f"static/{name}": path for name, path in theme.static_files().items()}
-    servable.update(checked.assets)
-    for name, path in servable.items():
-        try:
-            files[name] = read_regular_file(path)
-        except OSError as exc:  # changed into a link, or gone, since it was listed
-            diagnostics.error(project.relative(path), 1, 1, "unreadable", f"cannot be read: {exc}")
-    documents: list[PdfResult] = []
-    batch = None
-    if options.pdf and not fails(diagnostics.sorted(), strict=False):
-        stamp = options.stamp or datetime.combine(options.today, time(), UTC)
-        batch = prepare_collateral(portal, renderer, servable, stamp)
-        if not defer_pdfs:
-            documents = make_collateral(batch, project, options.jobs, diagnostics, progress)
-            files.update((d.path, d.data) for d in documents if d.data is not None)
-            batch = None
-    if not session and not fails(diagnostics.sorted(), strict=False):
-        project.write_cache(MARKDOWN_CACHE, stored_payload())
-    records = _search_records(portal, None if session else project)
-    if not session:
-        forget_compiled()  # a one-off build needs no more Markdown: room for the last steps
-        return_freed_memory()
-    files["search-index.json"] = search_index(records, remember=session)
-    files["search-index.js"] = search_index_script(files["search-index.json"])
-    listed = {"search-index.json": [str(record["url"]) for record in records]}
-    del records
-    if not fails(diagnostics.sorted(), strict=False):
-        promised = {job.path for job in batch.jobs} if batch else set()
-        cache = None if session else project
-        _check_links(files, promised, listed, pages, portal, theme.name, diagnostics, cache)
-    if not session and not fails(diagnostics.sorted(), strict=False):
-        project.write_cache(PAGES_CACHE, kept.payload())
-    return BuildResult(
-        dict(sorted(files.items())),
-        diagnostics.sorted(),
-        len(pages),
-        checked.files,
-        documents,
-        batch,
-        kept.reused,
-    )
-
-
-_COMPILED_FILES: PerFile[bool] = PerFile()
-"""The files whose Markdown `gtm serve` compiled, by digest. A text let go of since is compiled
-again when a page shows it."""
-
-
-def _not_compiled(items: list[Item], allow_html: bool) -> Iterator[Item]:
-    for item in items:
-        key = (item.path, item.source.digest, allow_html)
-        if key not in _COMPILED_FILES:
-            _COMPILED_FILES.get(key, lambda: True)
-            yield item
-
-
-def _search_records(portal: Portal, cache: Project | None) -> list[SearchRecord]:
-    """The search records; a one-off build takes each entry's words from the project's cache
-    when its file is unchanged, and leaves this build's there. `gtm serve` (no cache) keeps
-    them in memory."""
-    if cache is None:
-        return search_records(portal, remember=True)
-    payload = cache.read_cache(SEARCH_CACHE)
-    stored = payload.items() if isinstance(payload, dict) else ()
-    known = {str(key): text for key, text in stored if isinstance(text, str)}
-    records = search_records(portal, known=known)
-    cache.write_cache(SEARCH_CACHE, known)
-    return records
-
-
-def _check_links(
-    files: dict[str, bytes],
-    promised: set[str],
-    listed: dict[str, list[str]],
-    pages: list[PlannedPage],
-    portal: Portal,
-    theme_name: str,
-    diagnostics: Diagnostics,
-    cache: Project | None,
-) -> None:
-    """A broken link is reported where an author can fix it: at the link in the content file
-    when it is written there, else at the template that wrote the page. A one-off build keeps
-    what each page links to in the project's `cache`; `gtm serve` (no cache), in memory."""
-    entries = {entry.path: entry for kind in portal.kinds.values() for entry in kind}
-    templates = {page.path: page.template for page in pages}
-    known = KnownLinks.from_payload(cache.read_cache(LINKS_CACHE)) if cache else None
-    broken = broken_links(files, promised, listed, remember=known is None, known=known)
-    if cache is not None and known is not None:
-        cache.write_cache(LINKS_CACHE, known.payload())
-    for link in broken:
-        message = f"link '{link.url}' {link.reason}"
-        entry = entries.get(link.page)
-        if entry is not None:
-            fragment = link.url.partition("#")[2]
-            source = portal.linked_site.known[(entry.kind, entry.id)].source
-            path, line, column = locate([source], [f"#{fragment}" if fragment else link.url])
-            if (line, column) != (1, 1):
-                diagnostics.error(path, line, column, "broken-link", message)
-                continue
-        template = templates.get(link.page)
-        where = f"themes/{theme_name}/templates/{template}" if template else link.page
-        diagnostics.error(where, 1, 1, "broken-link", f"{message} (on {link.page})")
+    """One build: a one-off one, or a `gtm serve` session's with its memos."""
+    return Builder(project, options, session, progress).build(defer_pdfs)

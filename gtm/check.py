@@ -1,24 +1,59 @@
-"""`gtm check`, and the first half of every build: read → validate → link → check. It never
-renders, so it imports no template engine."""
+"""`gtm check`, and the first half of every build: read → validate → link → check, with every
+problem collected. It never renders, so it imports no template engine."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from gtm.content.markdown import Give, may_link, scan_all, use_stored
+from gtm.content.commonmark import may_link
+from gtm.content.markdown import MarkdownMemo, MarkdownPass
 from gtm.content.model import Brand
 from gtm.content.project import Project, RunOptions
-from gtm.content.sources import Source, discover, find_assets, parse_sources, read_file
-from gtm.content.validate import Item, validate_source
-from gtm.content.yamldoc import use_stored_documents
+from gtm.content.sources import (
+    ContentFile,
+    SourceMemo,
+    discover,
+    find_assets,
+    parse_sources,
+    read_file,
+)
+from gtm.content.validate import Item, Validated, validate_source
+from gtm.content.yamldoc import YamlMemo
 from gtm.diagnostics import Diagnostic, Diagnostics
-from gtm.render.theme import load_theme
+from gtm.memo import PerFile
+from gtm.render.theme import Theme, load_theme
 from gtm.site.anchors import check_written_links
-from gtm.site.link import Site, link_site, markdown_texts
+from gtm.site.link import LinkMemo, Site, link_site, markdown_texts
 from gtm.site.routes import portal_paths
-from gtm.site.rules import run_checks
+from gtm.site.rules import ItemFindings, run_checks
+
+THEME_LINK = "is a link: gtm publishes only real files from a theme's static/; copy it here"
+MARKDOWN_CACHE = "markdown.json"
+YAML_CACHE = "yaml.json"
+
+
+@dataclass
+class CheckMemos:
+    """What reading, validating and linking found, by each file's digest: a one-off run starts
+    from what the build cache holds; `gtm serve` keeps one for its whole session, so a save
+    works out again only what it changed."""
+
+    sources: SourceMemo = field(default_factory=SourceMemo)
+    validated: Validated = field(default_factory=PerFile)
+    markdown: MarkdownMemo = field(default_factory=MarkdownMemo)
+    links: LinkMemo = field(default_factory=LinkMemo)
+    rules: ItemFindings = field(default_factory=PerFile)
+    compiled_files: PerFile[bool] = field(default_factory=PerFile)
+    """The files whose Markdown the session compiled; a text let go of since is compiled
+    again when a page shows it."""
+
+    def forget_config(self) -> None:
+        """After gtm.toml changed: what depends on it is worked out again (reading, parsing and
+        Markdown are kept: their keys hold all they depend on)."""
+        self.validated = PerFile()
+        self.links = LinkMemo()
+        self.rules = PerFile()
 
 
 @dataclass(frozen=True)
@@ -28,91 +63,138 @@ class CheckResult:
     site: Site
     diagnostics: list[Diagnostic]
     files: int
+    theme: Theme
     assets: dict[str, Path] = field(default_factory=dict)
     """The files of `content/assets/`, by output path."""
 
 
-THEME_LINK = "is a link: gtm publishes only real files from a theme's static/; copy it here"
-MARKDOWN_CACHE = "markdown.json"
-YAML_CACHE = "yaml.json"
+@dataclass
+class Loaded:
+    """The project read and validated, not linked yet."""
+
+    items: list[Item]
+    brand: Brand | None
+    unread: set[tuple[str, str]]
+    """Content files that could not be read as an artifact: they exist for references."""
+    theme: Theme
+    assets: dict[str, Path]
+    files: int
 
 
-MarkdownPass = Callable[[list[str], Callable[[], list[Item]]], object]
-"""Works through the Markdown bodies it is given, in worker processes when there are many,
-while the callable it is given parses and validates the fields here; that returns the items,
-whose other Markdown the same workers can then take."""
+class Checker:
+    """The first half of the pipeline for one project and one set of options. A one-off run
+    takes what the last build parsed and compiled from the build cache and works through the
+    Markdown in worker processes while the fields are parsed; a `gtm serve` session hands in
+    its memos (`session`), which hold the Markdown of every file that did not change."""
 
+    memos: CheckMemos
 
-def check_project(
-    project: Project,
-    options: RunOptions,
-    stored: bool = True,
-    markdown: MarkdownPass | None = None,
-) -> CheckResult:
-    """Reads, validates, links and checks the whole project, collecting every problem.
-    `stored` marks a one-off run, which takes what the last build parsed and compiled from
-    the project's cache, and in which the `markdown` pass (by default, finding the links)
-    works through the Markdown bodies while the fields are parsed and validated; `gtm serve`
-    gives it no body, since its memos hold the Markdown of every file that did not change."""
-    if stored:
-        use_stored(project.read_cache(MARKDOWN_CACHE))
-        use_stored_documents(project.read_cache(YAML_CACHE))
-    diagnostics = Diagnostics()
-    theme = load_theme(project.root, project.config.build.theme)
-    static = theme.static_files()
-    for link in theme.static_links():
-        where = project.relative(link)
-        diagnostics.warning(where, 1, 1, "theme-link", THEME_LINK)
-    listed = discover(project.content_dir, project.root, diagnostics)
-    found = (read_file(kind, path, project.root, diagnostics, not stored) for kind, path in listed)
-    files = [file for file in found if file is not None]
-    assets = find_assets(project.content_dir, project.root, diagnostics)
-    sources: list[Source] = []
-    items: list[Item] = []
-    brands: list[Brand] = []
+    def __init__(
+        self, project: Project, options: RunOptions, session: CheckMemos | None = None
+    ) -> None:
+        self.project = project
+        self.options = options
+        self.session = session is not None
+        self.memos = session if session is not None else self.new_memos()
+        self.diagnostics = Diagnostics()
+        self.allow_html = project.config.markdown.allow_html
+        if not self.session:
+            cache = project.cache
+            self.memos.sources.yaml = YamlMemo.from_payload(cache.read(YAML_CACHE))
+            self.memos.markdown = MarkdownMemo.from_payload(cache.read(MARKDOWN_CACHE))
+        if self.session and self.memos.sources.reads is None:
+            self.memos.sources.reads = {}
 
-    def load() -> list[Item]:
-        sources.extend(parse_sources(files, diagnostics))
-        files.clear()  # the bytes, which the sources no longer need
+    def new_memos(self) -> CheckMemos:
+        return CheckMemos()
+
+    def check(self) -> CheckResult:
+        """Reads, validates, links and checks the whole project, collecting every problem."""
+        with self.markdown_pass(compile=False) as markdown:
+            loaded = self.load(markdown)
+            markdown.finish()
+        return self.link(loaded)
+
+    def markdown_pass(self, compile: bool) -> MarkdownPass:
+        return MarkdownPass(self.memos.markdown, compile, self.allow_html, self.options.jobs)
+
+    def load(self, markdown: MarkdownPass) -> Loaded:
+        """Reads and validates every file, handing `markdown` the bodies while the fields are
+        parsed, then the Markdown of the fields."""
+        project, diagnostics, memos = self.project, self.diagnostics, self.memos
+        theme = load_theme(project.root, project.config.build.theme)
+        for link in theme.static_links():
+            diagnostics.warning(project.relative(link), 1, 1, "theme-link", THEME_LINK)
+        listed = discover(project.content_dir, project.root, diagnostics)
+        found = (
+            read_file(kind, path, project.root, diagnostics, memos.sources) for kind, path in listed
+        )
+        files = [file for file in found if file is not None]
+        assets = find_assets(project.content_dir, project.root, diagnostics)
+        if not self.session:
+            markdown.give(self._bodies(files, markdown.compiles))
+        sources = parse_sources(files, diagnostics, memos.sources)
+        count = len(sources)
+        del files  # the bytes, which the sources no longer need
+        items: list[Item] = []
+        brands: list[Brand] = []
         for source in sources:
-            result = validate_source(source, diagnostics)
+            result = validate_source(source, diagnostics, memos.validated)
             if isinstance(result, Brand):
                 brands.append(result)
             elif result is not None:
                 items.append(result)
-        return items
+        markdown.give(self._texts(items, markdown.compiles))
+        unread = {(kind, path.stem) for kind, path in listed if kind != "brand"}
+        unread -= {(item.kind, item.id) for item in items}
+        brand = brands[-1] if brands else None
+        return Loaded(items, brand, unread, theme, assets, count)
 
-    bodies = (
-        [body for file in files if (body := file.markdown_body()) is not None] if stored else []
-    )
-    allow_html = project.config.markdown.allow_html
-    (markdown or _link_scan(options, allow_html))(bodies, load)
-    unread = {(kind, path.stem) for kind, path in listed if kind != "brand"}
-    unread -= {(item.kind, item.id) for item in items}
-    brand = brands[-1] if brands else None
-    site = link_site(items, brand, options, diagnostics, unread, allow_html)
-    run_checks(site, project.config, options.today, diagnostics)
-    check_written_links(site, _build_files(site, options, static, assets), allow_html, diagnostics)
-    return CheckResult(site, diagnostics.sorted(), len(sources), assets)
+    def link(self, loaded: Loaded) -> CheckResult:
+        """Links the items into the site, runs the rules and follows the links written in the
+        content."""
+        memos, options, diagnostics = self.memos, self.options, self.diagnostics
+        site = link_site(
+            loaded.items,
+            loaded.brand,
+            options,
+            diagnostics,
+            loaded.unread,
+            self.allow_html,
+            memos.links,
+            memos.markdown,
+        )
+        run_checks(site, self.project.config, options.today, diagnostics, memos.rules)
+        exists = _build_files(site, options, loaded.theme, loaded.assets)
+        check_written_links(site, exists, self.allow_html, diagnostics, memos.markdown)
+        return CheckResult(site, diagnostics.sorted(), loaded.files, loaded.theme, loaded.assets)
+
+    def _bodies(self, files: list[ContentFile], compiling: bool) -> list[str]:
+        bodies = (body for file in files if (body := file.markdown_body()) is not None)
+        return list(bodies) if compiling else [b for b in bodies if may_link(b, self.allow_html)]
+
+    def _texts(self, items: list[Item], compiling: bool) -> list[str]:
+        """The Markdown of the fields (and bodies) to work on: a session's build only that of
+        the files it did not compile yet; a check only the texts that may hold a link."""
+        if compiling and self.session:
+            items = [item for item in items if self._not_compiled(item)]
+        texts = markdown_texts(items, self.memos.links.texts)
+        return list(texts) if compiling else [t for t in texts if may_link(t, self.allow_html)]
+
+    def _not_compiled(self, item: Item) -> bool:
+        key = (item.path, item.source.digest, self.allow_html)
+        if key in self.memos.compiled_files:
+            return False
+        self.memos.compiled_files.get(key, lambda: True)
+        return True
 
 
 def _build_files(
-    site: Site, options: RunOptions, static: dict[str, Path], assets: dict[str, Path]
+    site: Site, options: RunOptions, theme: Theme, assets: dict[str, Path]
 ) -> set[str]:
     """The output paths of every file a build of this site writes."""
     shown = {kind: items.keys() for kind, items in site.items.items()}
     files = portal_paths(shown, options.pdf)
-    files.update(f"static/{name}" for name in static)
+    files.update(f"static/{name}" for name in theme.static_files())
     files.update(assets)
     return files
-
-
-def _link_scan(options: RunOptions, allow_html: bool) -> MarkdownPass:
-    def scan(bodies: list[str], load: Callable[[], list[Item]]) -> None:
-        def meanwhile(give: Give) -> None:
-            give(text for text in markdown_texts(load()) if may_link(text, allow_html))
-
-        linking = [text for text in bodies if may_link(text, allow_html)]
-        scan_all(linking, allow_html, jobs=options.jobs, meanwhile=meanwhile)
-
-    return scan

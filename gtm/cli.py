@@ -173,13 +173,13 @@ def check(
     cache_dir: Path | None,
 ) -> None:
     """Check every file of the project and print all problems; writes nothing."""
-    from gtm.check import check_project
+    from gtm.check import Checker
 
     started = time.perf_counter()
     project, options = _open(
         project_dir, cache_dir, audience=audience, drafts=drafts, strict=strict
     )
-    result = check_project(project, options)
+    result = Checker(project, options).check()
     extra = ""
     if verbose:
         extra = f" ({result.files} files, {time.perf_counter() - started:.2f} s)"

@@ -10,7 +10,7 @@ from pathlib import Path
 PACKAGE = Path(__file__).resolve().parent.parent / "gtm"
 
 LAYERS = [
-    ("beside", ["diagnostics", "errors", "files", "workers"]),
+    ("beside", ["diagnostics", "errors", "files", "workers", "memo", "cache"]),
     (
         "content",
         [
@@ -21,6 +21,7 @@ LAYERS = [
             "content.project",
             "content.sources",
             "content.validate",
+            "content.commonmark",
             "content.markdown",
             "content.schema",
         ],

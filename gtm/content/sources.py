@@ -9,16 +9,17 @@ import os
 import re
 import stat
 from array import array
-from collections.abc import Callable, Hashable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Generic, TypeVar
+from typing import Any
 
 from gtm.content.model import KINDS, SLUG, slug_for
 from gtm.content.project import is_within
-from gtm.content.yamldoc import PathKey, Span, parse_yaml
-from gtm.diagnostics import Diagnostic, Diagnostics, bad_byte_position, did_you_mean
+from gtm.content.yamldoc import PathKey, Span, YamlMemo, parse_yaml
+from gtm.diagnostics import Diagnostics, bad_byte_position, did_you_mean
 from gtm.files import regular_files
+from gtm.memo import PerFile, Reported, reported
 
 MAX_FILE_BYTES = 1024 * 1024
 CONTENT_SUFFIXES = (".yaml", ".yml", ".md")
@@ -134,47 +135,6 @@ def blank(mask: re.Pattern[str], text: str) -> str:
     return mask.sub(lambda m: " " * len(m.group()), text)
 
 
-T = TypeVar("T")
-
-
-class PerFile(Generic[T]):
-    """Results worked out from one file, kept by a key that holds the file's digest for the
-    life of the process, so `gtm serve` works out again only what a save changed. Cleared
-    whole past `limit` entries: a long session sees many versions of each file."""
-
-    def __init__(self, limit: int = 50_000) -> None:
-        self.found: dict[Hashable, T] = {}
-        self.limit = limit
-
-    def __contains__(self, key: Hashable) -> bool:
-        return key in self.found
-
-    def get(self, key: Hashable, make: Callable[[], T]) -> T:
-        if key not in self.found:
-            if len(self.found) >= self.limit:
-                self.found.clear()
-            self.found[key] = make()
-        return self.found[key]
-
-
-def reported(
-    memo: PerFile[tuple[T, tuple[Diagnostic, ...]]],
-    key: Hashable,
-    diagnostics: Diagnostics,
-    make: Callable[[Diagnostics], T],
-) -> T:
-    """`memo.get` for work that reports problems: they are kept beside the result and reported
-    again on every use."""
-
-    def run() -> tuple[T, tuple[Diagnostic, ...]]:
-        found = Diagnostics()
-        return make(found), tuple(found.items)
-
-    result, problems = memo.get(key, run)
-    diagnostics.extend(problems)
-    return result
-
-
 def discover(content_dir: Path, root: Path, diagnostics: Diagnostics) -> list[tuple[str, Path]]:
     """(kind, file) for every content file in sorted order; stray files are warnings."""
     if not content_dir.is_dir():
@@ -265,15 +225,37 @@ class ContentFile:
         return body if body.strip() else None
 
 
+@dataclass
+class SourceMemo:
+    """What reading and parsing found, for the next build of the same session: each parse by
+    its file's digest, and the YAML documents. With `reads` (`gtm serve`), each file's last
+    read too, with the stat it was read at."""
+
+    parsed: Reported[Source | None] = field(default_factory=lambda: PerFile(limit=16_384))
+    yaml: YamlMemo = field(default_factory=YamlMemo)
+    reads: dict[str, tuple[tuple[int, ...], ContentFile]] | None = None
+
+    def forget_reads(self, paths: Iterable[Path]) -> None:
+        """Reads the given files, or the files in the given folders, again next time, whatever
+        their stat says: two saves within one tick of the file system's clock can leave the
+        same size and times."""
+        if self.reads is None:
+            return
+        for changed in map(str, paths):
+            under = changed + os.sep
+            for name in [name for name in self.reads if name == changed or name.startswith(under)]:
+                del self.reads[name]
+
+
 def read_file(
-    kind: str, path: Path, root: Path, diagnostics: Diagnostics, remember: bool = False
+    kind: str, path: Path, root: Path, diagnostics: Diagnostics, memo: SourceMemo | None = None
 ) -> ContentFile | None:
     """Reads one content file; None when it cannot be read as content at all. The file sits in
     a kind folder of a content folder that `open_project` found inside the project, so only a
-    link on the way can lead out, and only then is the whole path resolved. With `remember`
-    (`gtm serve`), a file whose size, times and inode are those of its last read is not read
-    again."""
+    link on the way can lead out, and only then is the whole path resolved. A file whose size,
+    times and inode are those of its last read in the memo's `reads` is not read again."""
     name = str(path)
+    reads = memo.reads if memo is not None else None
     try:
         status = os.lstat(name)
         if stat.S_ISLNK(status.st_mode) or os.path.islink(os.path.dirname(name)):
@@ -283,7 +265,7 @@ def read_file(
                 return None
             status = os.stat(name)
         signature = (status.st_ino, status.st_size, status.st_mtime_ns, status.st_ctime_ns)
-        last = _READ.get(name) if remember else None
+        last = reads.get(name) if reads is not None else None
         if last is not None and last[0] == signature and last[1].kind == kind:
             return last[1]
         raw = path.read_bytes() if status.st_size <= MAX_FILE_BYTES else b""
@@ -298,35 +280,30 @@ def read_file(
         )
         return None
     file = ContentFile(kind, path, rel, raw, hashlib.sha256(raw).hexdigest())
-    if remember:
-        if len(_READ) >= _PARSED.limit:
-            _READ.clear()
-        _READ[name] = (signature, file)
+    if reads is not None:
+        if len(reads) >= READS_LIMIT:
+            reads.clear()
+        reads[name] = (signature, file)
     return file
 
 
-_READ: dict[str, tuple[tuple[int, ...], ContentFile]] = {}
-"""The last read of each file in `gtm serve`, with the stat it was read at."""
+READS_LIMIT = 16_384
 
 
-def forget_reads(paths: Iterable[Path]) -> None:
-    """Reads the given files, or the files in the given folders, again next time, whatever
-    their stat says: two saves within one tick of the file system's clock can leave the same
-    size and times."""
-    for changed in map(str, paths):
-        under = changed + os.sep
-        for name in [name for name in _READ if name == changed or name.startswith(under)]:
-            del _READ[name]
-
-
-def parse_file(file: ContentFile, diagnostics: Diagnostics) -> Source | None:
+def parse_file(
+    file: ContentFile, diagnostics: Diagnostics, memo: SourceMemo | None = None
+) -> Source | None:
     """The file's fields and body as a Source; None when they cannot be read as content."""
+    if memo is None:
+        return _parse(file.kind, file.rel, file.path, file.raw, file.digest, diagnostics, None)
     key = (file.kind, file.rel, file.path.name, file.digest)
     return reported(
-        _PARSED,
+        memo.parsed,
         key,
         diagnostics,
-        lambda found: _parse(file.kind, file.rel, file.path, file.raw, file.digest, found),
+        lambda found: _parse(
+            file.kind, file.rel, file.path, file.raw, file.digest, found, memo.yaml
+        ),
     )
 
 
@@ -336,23 +313,22 @@ def read_source(kind: str, path: Path, root: Path, diagnostics: Diagnostics) -> 
     return parse_file(file, diagnostics) if file is not None else None
 
 
-_PARSED: PerFile[tuple[Source | None, tuple[Diagnostic, ...]]] = PerFile(limit=16_384)
-"""Sources by file and digest, so `gtm serve` parses again only the files that changed; the
-digest, not the bytes, is the key, so the bytes are not kept."""
-
-
-def _parse_source(
-    kind: str, rel: str, name: str, raw: bytes
-) -> tuple[Source | None, tuple[Diagnostic, ...]]:
-    """The bytes of one file as a Source, with the problems found in them."""
-    found = Diagnostics()
+def parse_bytes(
+    kind: str, rel: str, name: str, raw: bytes, diagnostics: Diagnostics
+) -> Source | None:
+    """The bytes of one file as a Source, as if read from `rel`: for the fuzzer."""
     digest = hashlib.sha256(raw).hexdigest()
-    source = _parse(kind, rel, Path(name), raw, digest, found)
-    return source, tuple(found.items)
+    return _parse(kind, rel, Path(name), raw, digest, diagnostics, None)
 
 
 def _parse(
-    kind: str, rel: str, path: Path, raw: bytes, digest: str, diagnostics: Diagnostics
+    kind: str,
+    rel: str,
+    path: Path,
+    raw: bytes,
+    digest: str,
+    diagnostics: Diagnostics,
+    yaml: YamlMemo | None,
 ) -> Source | None:
     ident = path.stem
     text = _decode(raw, rel, diagnostics)
@@ -378,10 +354,10 @@ def _parse(
         if split is None:
             return None
         front, front_line, front_index, body_line, body_index = split
-        document = parse_yaml(front, line_offset=front_line - 1, index_offset=front_index)
+        document = parse_yaml(front, front_line - 1, front_index, yaml)
         body_span = Span(body_line, 1, body_line, 1, body_index, len(text))
     else:
-        document = parse_yaml(text)
+        document = parse_yaml(text, memo=yaml)
     for problem in document.problems:
         diagnostics.error(rel, problem.line, problem.column, problem.code, problem.message)
     if any(p.code in ("yaml-syntax", "yaml-too-deep") for p in document.problems):
@@ -487,11 +463,11 @@ def _describe(value: Any) -> str:
 
 
 def read_files(
-    content_dir: Path, root: Path, diagnostics: Diagnostics, remember: bool = False
+    content_dir: Path, root: Path, diagnostics: Diagnostics, memo: SourceMemo | None = None
 ) -> list[ContentFile]:
     """Every content file of the project, read but not parsed."""
     found = (
-        read_file(kind, path, root, diagnostics, remember)
+        read_file(kind, path, root, diagnostics, memo)
         for kind, path in discover(content_dir, root, diagnostics)
     )
     return [file for file in found if file is not None]
@@ -520,12 +496,14 @@ ASSET_SPECIAL = (
 )
 
 
-def parse_sources(files: list[ContentFile], diagnostics: Diagnostics) -> list[Source]:
+def parse_sources(
+    files: list[ContentFile], diagnostics: Diagnostics, memo: SourceMemo | None = None
+) -> list[Source]:
     """The files parsed; duplicate ids in a folder are errors."""
     sources: list[Source] = []
     seen: dict[tuple[str, str], str] = {}
     for file in files:
-        source = parse_file(file, diagnostics)
+        source = parse_file(file, diagnostics, memo)
         if source is None:
             continue
         key = (source.kind, source.id)

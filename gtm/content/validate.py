@@ -11,9 +11,10 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from gtm.content.model import KINDS, Artifact, Brand, Leaf, field_shapes, iter_leaves
-from gtm.content.sources import PerFile, Source, reported
+from gtm.content.sources import Source
 from gtm.content.yamldoc import PathKey
-from gtm.diagnostics import Diagnostic, Diagnostics, did_you_mean
+from gtm.diagnostics import Diagnostics, did_you_mean
+from gtm.memo import Reported, reported
 
 ITEM_NOUNS = {
     "features": "feature",
@@ -59,15 +60,19 @@ class Item:
         return (span.key_line, span.key_column) if key else (span.line, span.column)
 
 
-_VALIDATED: PerFile[tuple[Item | Brand | None, tuple[Diagnostic, ...]]] = PerFile()
+Validated = Reported[Item | Brand | None]
+"""Validation by file and digest, so `gtm serve` validates again only the files that changed."""
 
 
-def validate_source(source: Source, diagnostics: Diagnostics) -> Item | Brand | None:
+def validate_source(
+    source: Source, diagnostics: Diagnostics, memo: Validated | None = None
+) -> Item | Brand | None:
     """The typed artifact of a source, with its problems reported; a source that fails comes
-    back as an incomplete item so its references can still be checked. Kept by the file's
-    digest, so `gtm serve` validates again only the files that changed."""
+    back as an incomplete item so its references can still be checked."""
+    if memo is None:
+        return _validate(source, diagnostics)
     key = (source.kind, source.path, source.digest)
-    return reported(_VALIDATED, key, diagnostics, lambda found: _validate(source, found))
+    return reported(memo, key, diagnostics, lambda found: _validate(source, found))
 
 
 def _validate(source: Source, diagnostics: Diagnostics) -> Item | Brand | None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import yaml
@@ -173,46 +173,48 @@ def _short_tag(tag: str) -> str:
     return "!!" + tag.removeprefix("tag:yaml.org,2002:") if tag.startswith("tag:yaml") else tag
 
 
-def parse_yaml(text: str, line_offset: int = 0, index_offset: int = 0) -> YamlDocument:
+@dataclass
+class YamlMemo:
+    """Parsed documents by a digest of their text and place: those the last build parsed (from
+    the build cache, taken as they are used) and those of this run, for the next one."""
+
+    stored: dict[str, Any] = field(default_factory=dict)
+    made: dict[str, YamlDocument] = field(default_factory=dict)
+
+    @classmethod
+    def from_payload(cls, payload: Any) -> YamlMemo:
+        """The documents an earlier build parsed (`payload()`): a one-off build after a
+        one-file change then parses only that file. A payload of the wrong shape is ignored."""
+        return cls(stored=dict(payload) if isinstance(payload, dict) else {})
+
+    def payload(self) -> Iterator[tuple[str, list[Any]]]:
+        """Every document of this run as JSON data, one at a time as the cache file is
+        written."""
+        for key, document in self.made.items():
+            spans = [[list(path), *_span_numbers(span)] for path, span in document.spans.items()]
+            problems = [[p.line, p.column, p.code, p.message] for p in document.problems]
+            yield key, [document.data, spans, problems]
+
+
+MADE_LIMIT = 16_384
+"""The documents of this run kept for the cache; the sources that hold them are kept as long."""
+
+
+def parse_yaml(
+    text: str, line_offset: int = 0, index_offset: int = 0, memo: YamlMemo | None = None
+) -> YamlDocument:
     """Parses one YAML document; `line_offset` and `index_offset` place it inside a larger file.
-    A document an earlier build parsed (`use_stored_documents`) is taken as it was."""
+    A document an earlier build parsed (in the memo's `stored`) is taken as it was."""
+    if memo is None:
+        return _parse(text, line_offset, index_offset)
     key = hashlib.sha1(f"{line_offset}:{index_offset}:{text}".encode()).hexdigest()
-    document = _from_payload(_STORED.pop(key, None))
+    document = _from_payload(memo.stored.pop(key, None))
     if document is None:
         document = _parse(text, line_offset, index_offset)
-    if len(_MADE) >= MADE_LIMIT:
-        _MADE.clear()
-    _MADE[key] = document
+    if len(memo.made) >= MADE_LIMIT:
+        memo.made.clear()
+    memo.made[key] = document
     return document
-
-
-_STORED: dict[str, Any] = {}
-_MADE: dict[str, YamlDocument] = {}
-MADE_LIMIT = 16_384
-"""The documents of this process, for the cache; the sources that hold them are kept as long."""
-
-
-def use_stored_documents(payload: Any) -> None:
-    """Takes the documents an earlier build parsed, by digest of their text and place: a
-    one-off build after a one-file change then parses only that file. A payload of the wrong
-    shape is ignored."""
-    _STORED.clear()
-    if isinstance(payload, dict):
-        _STORED.update(payload)
-
-
-def forget_documents() -> None:
-    """Lets go of the documents kept for the cache once it is written."""
-    _MADE.clear()
-
-
-def stored_documents() -> Iterator[tuple[str, list[Any]]]:
-    """Every document of this run as JSON data, one at a time as the cache file is written,
-    for `use_stored_documents` in the next build."""
-    for key, document in _MADE.items():
-        spans = [[list(path), *_span_numbers(span)] for path, span in document.spans.items()]
-        problems = [[p.line, p.column, p.code, p.message] for p in document.problems]
-        yield key, [document.data, spans, problems]
 
 
 def _span_numbers(span: Span) -> tuple[int, ...]:

@@ -13,18 +13,15 @@ import webbrowser
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 
-from gtm.build import build_site
+from gtm.build import Memos, build_site
 from gtm.content.project import Project, RunOptions, open_project, run_options
-from gtm.content.sources import forget_reads
 from gtm.dev.server import DevServer, SiteState
-from gtm.dev.watch import Watcher
+from gtm.dev.watch import ChangeSet, Watcher
 from gtm.diagnostics import Diagnostic, Diagnostics, fails
 from gtm.errors import GtmError
 from gtm.publish.output import check_output_dir, update
 from gtm.render.documents import PdfBatch, make_collateral
-from gtm.render.pagecache import RenderCache
-from gtm.render.pages import CompiledTemplates
-from gtm.render.pdf import cancel_rendering
+from gtm.render.pdf import Renders
 from gtm.render.pdflibs import PdfLibraries, PdfUnavailable, find_pdf_libraries
 from gtm.workers import keep_out_of_collections
 
@@ -68,8 +65,10 @@ class DevSession:
         self.site: dict[str, bytes] = {}
         self.written: dict[str, bytes] | None = None
         self.builds = 0
-        self.kept = RenderCache()
-        self.compiled = CompiledTemplates()
+        self.memos = Memos()
+        """What the session's builds keep from one to the next: a save works out again only
+        what it changed."""
+        self.renders = Renders()
         self.serving = False
         self.find_libraries = find_libraries
         self.pdfs_possible: bool | None = None
@@ -81,9 +80,14 @@ class DevSession:
         shown = f"[{host}]" if ":" in str(host) else str(host)
         return f"http://{shown}:{port}/"
 
-    def rebuild(self) -> bool:
-        """One build; True when it went live. Whatever goes wrong, the server keeps serving
-        the last good build and says why, in the terminal and in every open page."""
+    def rebuild(self, change: ChangeSet | None = None) -> bool:
+        """One build after `change` (the first has none); True when it went live. Whatever
+        goes wrong, the server keeps serving the last good build and says why, in the terminal
+        and in every open page."""
+        if change is not None:
+            self.memos.sources.forget_reads(change.paths)
+            if change.config:
+                self.memos.forget_config()
         try:
             return self._rebuild()
         except GtmError as exc:
@@ -114,9 +118,7 @@ class DevSession:
         started = time.perf_counter()
         self.project = open_project(self.project.root, self.project.cache_root)
         options = self._options()
-        result = build_site(
-            self.project, options, defer_pdfs=True, kept=self.kept, compiled=self.compiled
-        )
+        result = build_site(self.project, options, defer_pdfs=True, session=self.memos)
         if fails(result.diagnostics, options.strict):
             shown = [d for d in result.diagnostics if d.severity == "error" or options.strict]
             self.state.failed(shown)
@@ -175,7 +177,12 @@ class DevSession:
         diagnostics = Diagnostics()
         try:
             results = make_collateral(
-                batch, self.project, options.jobs, diagnostics, find_libraries=self.find_libraries
+                batch,
+                self.project,
+                options.jobs,
+                diagnostics,
+                find_libraries=self.find_libraries,
+                running=self.renders,
             )
             with self.lock:
                 if build != self.builds:
@@ -213,8 +220,7 @@ class DevSession:
             while not stop.is_set():
                 change = self.watcher.next_change(timeout=0.1)
                 if change is not None:
-                    forget_reads(change.paths)
-                    self.rebuild()
+                    self.rebuild(change)
         finally:
             self.close()
 
@@ -222,7 +228,7 @@ class DevSession:
         """Stops watching and serving; a Ctrl-C during the first build, before the server
         loop started, must not wait for that loop to end."""
         self.watcher.stop()
-        cancel_rendering()
+        self.renders.cancel()
         if self.serving:
             self.server.shutdown()
         self.server.server_close()

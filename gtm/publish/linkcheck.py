@@ -8,8 +8,7 @@ import hashlib
 import html
 import re
 from collections.abc import Iterable, Mapping, Set
-from dataclasses import dataclass
-from functools import lru_cache
+from dataclasses import dataclass, field
 from typing import Any
 
 from gtm.render.pagecache import page_digest
@@ -27,11 +26,43 @@ class BrokenLink:
     reason: str
 
 
+@dataclass
+class FollowedLinks:
+    """For `gtm serve`: what each page links to, by its bytes; the pages whose every link led
+    somewhere, and the files and ids they were checked against. While those stay the same, such
+    a page is neither scanned nor followed again."""
+
+    scanned: dict[str, tuple[bytes, tuple[str, ...], frozenset[str]]] = field(default_factory=dict)
+    clean: dict[str, bytes] = field(default_factory=dict)
+    world: dict[str, object] = field(default_factory=dict)
+    destinations: dict[tuple[str, str], Destination] = field(default_factory=dict)
+    """Where each link leads from each page: the same links stand on thousands of pages."""
+
+    def destination(self, page: str, url: str) -> Destination:
+        key = (page, url)
+        if key not in self.destinations:
+            if len(self.destinations) >= 200_000:
+                self.destinations.clear()
+            self.destinations[key] = resolve_link(page, url)
+        return self.destinations[key]
+
+    def scan(self, path: str, data: bytes) -> tuple[tuple[str, ...], frozenset[str]]:
+        """`_scan`, kept until the page's bytes change."""
+        kept = self.scanned.get(path)
+        if kept is not None and (kept[0] is data or kept[0] == data):
+            return kept[1], kept[2]
+        found = _scan(data, {})
+        if len(self.scanned) > 50_000:
+            self.scanned.clear()
+        self.scanned[path] = (data, *found)
+        return found
+
+
 def broken_links(
     files: dict[str, bytes],
     promised: Set[str] = frozenset(),
     listed: Mapping[str, Iterable[str]] | None = None,
-    remember: bool = False,
+    remember: FollowedLinks | None = None,
     known: KnownLinks | None = None,
 ) -> list[BrokenLink]:
     """Every link in the HTML pages, and every URL `listed` by a file that is not HTML (the
@@ -46,8 +77,8 @@ def broken_links(
     for path, data in files.items():
         if not path.endswith(".html"):
             continue
-        if remember:
-            links[path], anchors[path] = _remembered_scan(path, data)
+        if remember is not None:
+            links[path], anchors[path] = remember.scan(path, data)
         elif known is not None:
             digests[path] = page_digest(data)
             links[path], anchors[path] = known.scan(path, digests[path], data, same)
@@ -57,15 +88,16 @@ def broken_links(
         links[path] = tuple(dict.fromkeys(urls))
     broken: list[BrokenLink] = []
     exists = files.keys() | promised
-    resolve = _destination if remember else resolve_link
-    same_world = remember and _WORLD.get("exists") == exists and _WORLD.get("anchors") == anchors
-    if not same_world:
-        _CLEAN.clear()
+    resolve = remember.destination if remember is not None else resolve_link
+    clean_pages = remember.clean if remember is not None else {}
+    world = remember.world if remember is not None else {}
+    if world.get("exists") != exists or world.get("anchors") != anchors:
+        clean_pages.clear()
     if known is not None:
         known.enter(exists, anchors)
     for page, urls in links.items():
         data = files[page] if page in anchors else None
-        clean = _CLEAN.get(page)
+        clean = clean_pages.get(page)
         if clean is not None and (clean is data or clean == data):
             continue
         if known is not None and known.clean(page, digests.get(page)):
@@ -76,12 +108,11 @@ def broken_links(
             if (reason := _problem(page, resolve(page, url), exists, anchors))
         ]
         broken.extend(found)
-        if remember and data is not None and not found:
-            _CLEAN[page] = data
+        if remember is not None and data is not None and not found:
+            clean_pages[page] = data
         if known is not None and page in digests and not found:
             known.clean_pages.add(page)
-    if remember:
-        _WORLD.update(exists=exists, anchors=anchors)
+    world.update(exists=exists, anchors=anchors)
     return broken
 
 
@@ -149,28 +180,6 @@ class KnownLinks:
         return known
 
 
-_CLEAN: dict[str, bytes] = {}
-_WORLD: dict[str, object] = {}
-"""For `gtm serve`: the pages whose every link led somewhere, by their bytes, and the files and
-ids they were checked against. While those stay the same, such a page is not checked again."""
-
-
-_SCANNED: dict[str, tuple[bytes, tuple[str, ...], frozenset[str]]] = {}
-
-
-def _remembered_scan(path: str, data: bytes) -> tuple[tuple[str, ...], frozenset[str]]:
-    """`_scan`, kept until the page's bytes change: `gtm serve` scans only the pages a save
-    changed."""
-    kept = _SCANNED.get(path)
-    if kept is not None and (kept[0] is data or kept[0] == data):
-        return kept[1], kept[2]
-    found = _scan(data, {})
-    if len(_SCANNED) > 50_000:
-        _SCANNED.clear()
-    _SCANNED[path] = (data, *found)
-    return found
-
-
 def _scan(data: bytes, same: dict[str, str]) -> tuple[tuple[str, ...], frozenset[str]]:
     """The distinct URLs and the ids of a page. Pages at one depth share most of their URLs,
     so equal texts are kept once through `same`."""
@@ -190,6 +199,3 @@ def _problem(
     page: str, destination: Destination, exists: Set[str], anchors: dict[str, frozenset[str]]
 ) -> str | None:
     return link_problem(page, destination, exists, lambda path: anchors.get(path, frozenset()))
-
-
-_destination = lru_cache(maxsize=200_000)(resolve_link)

@@ -10,11 +10,20 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from gtm.content.project import Project, program_digest
+from gtm.cache import program_digest
+from gtm.content.project import Project
 from gtm.content.sources import Source, locate
 from gtm.diagnostics import Diagnostics
 from gtm.render.pages import PlannedPage, Renderer
-from gtm.render.pdf import TOO_LARGE, UNAVAILABLE, PdfCache, PdfJob, PdfResult, render_documents
+from gtm.render.pdf import (
+    TOO_LARGE,
+    UNAVAILABLE,
+    PdfCache,
+    PdfJob,
+    PdfResult,
+    Renders,
+    render_documents,
+)
 from gtm.render.pdflibs import INSTALL_GUIDE, PdfLibraries, PdfUnavailable, find_pdf_libraries
 from gtm.site.routes import SALES_KIT, pdf_path
 from gtm.site.views import Entry, Portal
@@ -142,6 +151,7 @@ def make_collateral(
     diagnostics: Diagnostics,
     progress: Callable[[str, int, int], None] | None = None,
     find_libraries: Callable[[], PdfLibraries] = find_pdf_libraries,
+    running: Renders | None = None,
 ) -> list[PdfResult]:
     """The PDFs, from the cache or from worker processes; every refusal and failure becomes a
     diagnostic in the content file the document came from. Raises `PdfUnavailable` when
@@ -155,6 +165,7 @@ def make_collateral(
         PdfCache(project.cache_dir / "pdf", {**libraries.versions(), "gtm": program_digest()}),
         workers,
         (lambda done, total: progress("PDFs", done, total)) if progress else None,
+        running=running,
     )
     for result in results:
         if result.error is not None and result.error.startswith(UNAVAILABLE):

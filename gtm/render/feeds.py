@@ -5,13 +5,14 @@ from __future__ import annotations
 
 import json
 import re
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 from xml.sax.saxutils import escape
 
-from gtm.content.markdown import plain_text
+from gtm.content.markdown import MarkdownMemo, plain_text
 from gtm.content.model import KINDS, SINGULAR, Launch
-from gtm.content.sources import PerFile
 from gtm.content.validate import Item
+from gtm.memo import PerFile
 from gtm.site.views import Entry, Portal
 
 SEARCH_TEXT_LIMIT = 4000
@@ -21,29 +22,46 @@ CONTROL = re.compile(r"[\x00-\x08\x0a-\x1f\x7f]")
 SearchRecord = dict[str, object]
 
 
+@dataclass
+class FeedMemo:
+    """The data files of the last build of a `gtm serve` session: each entry's search record
+    and words, each record's JSON, and the calendar. A save makes new entries only for what it
+    changed, so the rest keep their records, and those their JSON."""
+
+    records: dict[int, tuple[Entry, bool, SearchRecord]] = field(default_factory=dict)
+    """By the entry's identity, with the entry itself, so the identity cannot be reused."""
+    encoded: dict[int, tuple[SearchRecord, bytes]] = field(default_factory=dict)
+    search_text: PerFile[str] = field(default_factory=PerFile)
+    calendar: dict[tuple[object, ...], bytes] = field(default_factory=dict)
+
+
 def search_records(
-    portal: Portal, remember: bool = False, known: dict[str, str] | None = None
+    portal: Portal,
+    memo: FeedMemo | None = None,
+    known: dict[str, str] | None = None,
+    markdown: MarkdownMemo | None = None,
 ) -> list[SearchRecord]:
     """One record per page a reader can land on; the search page ranks them in the browser.
-    `remember` keeps each entry's words for the next build of a `gtm serve` session; `known`
+    `memo` keeps each entry's words for the next build of a `gtm serve` session; `known`
     holds them by the digest of each entry's file for one-off builds, from the last build,
     and is left holding this one's."""
     records: list[SearchRecord] = []
     words: dict[str, str] = {}
     allow_html = portal.config.markdown.allow_html
-    last = dict(_RECORDS) if remember else {}
-    _RECORDS.clear()
+    last = dict(memo.records) if memo is not None else {}
+    if memo is not None:
+        memo.records.clear()
     for kind in KINDS:
         for entry in portal.kinds[kind]:
             kept = last.get(id(entry))
-            if kept is not None and kept[0] is entry and kept[1] == allow_html:
+            if memo is not None and kept is not None and kept[0] is entry and kept[1] == allow_html:
                 records.append(kept[2])
-                _RECORDS[id(entry)] = kept
+                memo.records[id(entry)] = kept
                 continue
             if known is None:
-                text = _search_text(entry, portal, remember)
+                text = _search_text(entry, portal, memo, markdown)
             else:
-                text = _known_text(entry, portal, known, words)
+                text = _known_text(entry, portal, known, words, markdown)
             record: SearchRecord = {
                 "title": entry.name,
                 "kind": SINGULAR[kind],
@@ -53,8 +71,8 @@ def search_records(
                 "url": entry.path,
             }
             records.append(record)
-            if remember:
-                _RECORDS[id(entry)] = (entry, allow_html, record)
+            if memo is not None:
+                memo.records[id(entry)] = (entry, allow_html, record)
     if known is not None:
         known.clear()
         known.update(words)
@@ -62,29 +80,36 @@ def search_records(
     return records
 
 
-def _known_text(entry: Entry, portal: Portal, known: dict[str, str], words: dict[str, str]) -> str:
+def _known_text(
+    entry: Entry,
+    portal: Portal,
+    known: dict[str, str],
+    words: dict[str, str],
+    markdown: MarkdownMemo | None,
+) -> str:
     allow_html = portal.config.markdown.allow_html
     item = portal.linked_site.known[(entry.kind, entry.id)]
     key = f"{entry.kind}:{item.source.digest}:{int(allow_html)}"
     text = known.get(key)
     if not isinstance(text, str):
-        text = _plain_text(item, allow_html)[:SEARCH_TEXT_LIMIT]
+        text = _plain_text(item, allow_html, markdown)[:SEARCH_TEXT_LIMIT]
     words[key] = text
     return text
 
 
-def search_index(records: list[SearchRecord], remember: bool = False) -> bytes:
-    """`search-index.json`: the records in a stable order, as compact UTF-8 JSON. `remember`
+def search_index(records: list[SearchRecord], memo: FeedMemo | None = None) -> bytes:
+    """`search-index.json`: the records in a stable order, as compact UTF-8 JSON. `memo`
     keeps each record's JSON for the next build of a `gtm serve` session."""
-    last = dict(_ENCODED) if remember else {}
-    _ENCODED.clear()
+    last = dict(memo.encoded) if memo is not None else {}
+    if memo is not None:
+        memo.encoded.clear()
     parts = [b"["]
     for index, record in enumerate(records):
         found = last.get(id(record))
         if found is None or found[0] is not record:
             found = (record, _json(record).encode("utf-8"))
-        if remember:
-            _ENCODED[id(record)] = found
+        if memo is not None:
+            memo.encoded[id(record)] = found
         parts += (b"," if index else b"", found[1])
     parts.append(b"]\n")
     return b"".join(parts)
@@ -94,13 +119,6 @@ def _json(record: SearchRecord) -> str:
     return json.dumps(record, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
 
 
-_RECORDS: dict[int, tuple[Entry, bool, SearchRecord]] = {}
-"""The search record of each entry of the last portal of a `gtm serve` session, by the entry's
-identity: a save makes new entries only for what it changed, so the rest keep their records,
-and those their JSON."""
-_ENCODED: dict[int, tuple[SearchRecord, bytes]] = {}
-
-
 def search_index_script(index: bytes) -> bytes:
     """The same index as a script, because browsers refuse `fetch` on pages opened from disk
     and a sales rep may well open the portal from a downloaded folder."""
@@ -108,23 +126,26 @@ def search_index_script(index: bytes) -> bytes:
     return b"".join((b"window.GTM_SEARCH_INDEX = ", memoryview(index)[:end], b";\n"))
 
 
-_SEARCH_TEXT: PerFile[str] = PerFile()
-
-
-def _search_text(entry: Entry, portal: Portal, remember: bool) -> str:
+def _search_text(
+    entry: Entry, portal: Portal, memo: FeedMemo | None, markdown: MarkdownMemo | None
+) -> str:
     """An entry's words for search; remembered by the digest of its file, a rebuild in
     `gtm serve` works out again only the entries whose files changed."""
     allow_html = portal.config.markdown.allow_html
     item = portal.linked_site.known[(entry.kind, entry.id)]
-    if not remember:
-        return _plain_text(item, allow_html)[:SEARCH_TEXT_LIMIT]
+    if memo is None:
+        return _plain_text(item, allow_html, markdown)[:SEARCH_TEXT_LIMIT]
     key = (entry.kind, item.source.digest, allow_html)
-    return _SEARCH_TEXT.get(key, lambda: _plain_text(item, allow_html)[:SEARCH_TEXT_LIMIT])
+    return memo.search_text.get(
+        key, lambda: _plain_text(item, allow_html, markdown)[:SEARCH_TEXT_LIMIT]
+    )
 
 
-def _plain_text(item: Item, allow_html: bool) -> str:
+def _plain_text(item: Item, allow_html: bool, markdown: MarkdownMemo | None) -> str:
     words = [
-        plain_text(str(leaf.value), allow_html) if leaf.shape.prose.markdown else str(leaf.value)
+        plain_text(str(leaf.value), allow_html, markdown)
+        if leaf.shape.prose.markdown
+        else str(leaf.value)
         for leaf in item.leaves
         if leaf.shape.prose is not None and leaf.path[0] not in ("name", "summary", "tags")
     ]
@@ -146,18 +167,17 @@ def sitemap(portal: Portal, paths: list[str]) -> bytes:
     return ("\n".join(lines) + "\n").encode("utf-8")
 
 
-def launches_calendar(portal: Portal) -> bytes:
+def launches_calendar(portal: Portal, memo: FeedMemo | None = None) -> bytes:
     """RFC 5545: each launch and each milestone as an all-day event with a stable UID. The
-    last calendar is kept, for a rebuild in `gtm serve` that changed no launch."""
+    last calendar is kept in `memo`, for a rebuild in `gtm serve` that changed no launch."""
+    if memo is None:
+        return _calendar(portal)
     launches = tuple((entry.id, entry.digest) for entry in portal.kinds["launches"])
     key = (portal.title, portal.today, launches)
-    if key not in _CALENDAR:
-        _CALENDAR.clear()
-        _CALENDAR[key] = _calendar(portal)
-    return _CALENDAR[key]
-
-
-_CALENDAR: dict[tuple[object, ...], bytes] = {}
+    if key not in memo.calendar:
+        memo.calendar.clear()
+        memo.calendar[key] = _calendar(portal)
+    return memo.calendar[key]
 
 
 def _calendar(portal: Portal) -> bytes:

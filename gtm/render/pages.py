@@ -26,7 +26,8 @@ from jinja2 import (
 from jinja2.bccache import Bucket
 from markupsafe import Markup
 
-from gtm.content.markdown import LinkTarget, Resolver, render_markdown
+from gtm.content.commonmark import LinkTarget, Resolver
+from gtm.content.markdown import MarkdownMemo, render_markdown
 from gtm.content.model import KINDS
 from gtm.diagnostics import Diagnostic, Diagnostics
 from gtm.render.pagecache import RenderCache
@@ -161,8 +162,10 @@ class Renderer:
         diagnostics: Diagnostics,
         env: Environment | None = None,
         pages: RenderCache | None = None,
+        markdown: MarkdownMemo | None = None,
     ) -> None:
         self.portal = portal
+        self.markdown = markdown
         self.pages = pages
         if pages is not None:
             pages.begin(portal, theme)
@@ -219,7 +222,8 @@ class Renderer:
         def md(text: str | None) -> Markup:
             if not text:
                 return Markup("")
-            return Markup(render_markdown(text, self._resolver(page.path, links), self.allow_html))
+            resolve = self._resolver(page.path, links)
+            return Markup(render_markdown(text, resolve, self.allow_html, self.markdown))
 
         context = {
             "site": self.portal,

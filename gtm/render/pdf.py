@@ -379,6 +379,20 @@ def _write_atomic(path: Path, data: bytes) -> None:
         raise
 
 
+class Renders:
+    """The PDF worker pools running now, so that `gtm serve` can stop them all at once when it
+    is stopped (Ctrl-C) while PDFs render in the background."""
+
+    def __init__(self) -> None:
+        self.pools: set[ProcessPoolExecutor] = set()
+
+    def cancel(self) -> None:
+        """Stops every render in progress at once."""
+        for executor in list(self.pools):
+            _kill(executor)
+            executor.shutdown(wait=False, cancel_futures=True)
+
+
 def render_documents(
     jobs: list[PdfJob],
     files: dict[str, str],
@@ -386,6 +400,7 @@ def render_documents(
     workers: int,
     progress: Callable[[int, int], None] | None = None,
     time_limit: float = TIME_LIMIT,
+    running: Renders | None = None,
 ) -> list[PdfResult]:
     """Every job's result in job order: cached ones first looked up, the rest rendered in
     `workers` processes (a pool of one still isolates a crash or a hang from the build)."""
@@ -400,7 +415,7 @@ def render_documents(
     done = len(results)
     if progress:
         progress(done, len(jobs))
-    for result in _render_all(todo, files, workers, time_limit):
+    for result in _render_all(todo, files, workers, time_limit, running or Renders()):
         results[result.path] = result
         done += 1
         if progress:
@@ -413,13 +428,13 @@ def render_documents(
 
 
 def _render_all(
-    jobs: list[PdfJob], files: dict[str, str], workers: int, time_limit: float
+    jobs: list[PdfJob], files: dict[str, str], workers: int, time_limit: float, running: Renders
 ) -> Iterator[PdfResult]:
     if not jobs:
         return
     workers = max(1, min(workers, len(jobs)))
     executor = ProcessPoolExecutor(max_workers=workers, mp_context=_process_context())
-    _RUNNING.add(executor)
+    running.pools.add(executor)
     futures: dict[Future[PdfResult], PdfJob] = {
         executor.submit(render_pdf, job, files, time_limit): job for job in jobs
     }
@@ -440,26 +455,16 @@ def _render_all(
         for future in pending:
             yield PdfResult(futures[future].path, error="rendering did not finish in time")
     finally:
-        _RUNNING.discard(executor)
+        running.pools.discard(executor)
         if pending:
             _kill(executor)
         executor.shutdown(wait=not pending, cancel_futures=True)
-
-
-_RUNNING: set[ProcessPoolExecutor] = set()
 
 
 def _kill(executor: ProcessPoolExecutor) -> None:
     processes = getattr(executor, "_processes", None) or {}
     for process in list(processes.values()):
         process.kill()
-
-
-def cancel_rendering() -> None:
-    """Stops every render in progress at once (Ctrl-C in `gtm serve`)."""
-    for executor in list(_RUNNING):
-        _kill(executor)
-        executor.shutdown(wait=False, cancel_futures=True)
 
 
 def _start_forkserver_off_the_working_folder() -> None:

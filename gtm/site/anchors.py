@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Set
 
-from gtm.content.markdown import anchor_ids
+from gtm.content.markdown import MarkdownMemo, anchor_ids
 from gtm.content.model import Launch, Messaging, Product
 from gtm.content.validate import Item
 from gtm.diagnostics import Diagnostics
@@ -97,7 +97,9 @@ PAGE_ANCHORS: dict[str, frozenset[str]] = {
 """The ids of the portal's own pages beyond `main`, the start of every page's content."""
 
 
-def page_anchors(item: Item, site: Site, allow_html: bool = False) -> frozenset[str]:
+def page_anchors(
+    item: Item, site: Site, allow_html: bool = False, markdown: MarkdownMemo | None = None
+) -> frozenset[str]:
     """The ids of an artifact's page: its sections, one per milestone, feature or pillar, and
     the headings and footnotes of its Markdown."""
     ids = {"main"}
@@ -110,12 +112,16 @@ def page_anchors(item: Item, site: Site, allow_html: bool = False) -> frozenset[
     elif isinstance(fields, Messaging):
         ids.update(f"pillar-{pillar.id}" for pillar in fields.pillars)
     for text in markdown_texts([item]):
-        ids.update(anchor_ids(text, allow_html))
+        ids.update(anchor_ids(text, allow_html, markdown))
     return frozenset(ids)
 
 
 def check_written_links(
-    site: Site, exists: Set[str], allow_html: bool, diagnostics: Diagnostics
+    site: Site,
+    exists: Set[str],
+    allow_html: bool,
+    diagnostics: Diagnostics,
+    markdown: MarkdownMemo | None = None,
 ) -> None:
     """Every link written in the Markdown of the shown items must lead to one of the files
     that `exists` in the build and, on a page, to one of its ids: `broken-link` where not."""
@@ -125,7 +131,9 @@ def check_written_links(
     def ids(path: str) -> frozenset[str]:
         if path not in known:
             item = pages.get(path)
-            found = page_anchors(item, site, allow_html) if item else PAGE_ANCHORS.get(path)
+            found = (
+                page_anchors(item, site, allow_html, markdown) if item else PAGE_ANCHORS.get(path)
+            )
             known[path] = found or frozenset({"main"})
         return known[path]
 

@@ -8,13 +8,14 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from urllib.parse import unquote
 
-from gtm.content.markdown import CODE, TextLinks, find_links, may_link, parse_link, scan_all
+from gtm.content.commonmark import CODE, TextLinks, parse_link
+from gtm.content.markdown import MarkdownMemo, find_links
 from gtm.content.model import KINDS, SINGULAR, Brand
 from gtm.content.project import RunOptions
-from gtm.content.sources import PerFile, reported
 from gtm.content.validate import Item
 from gtm.content.yamldoc import PathKey
-from gtm.diagnostics import Diagnostic, Diagnostics, did_you_mean
+from gtm.diagnostics import Diagnostics, did_you_mean
+from gtm.memo import PerFile, Reported, reported
 
 Key = tuple[str, str]
 
@@ -83,6 +84,15 @@ def shown(item: Item, options: RunOptions) -> bool:
     return not (options.audience == "public" and item.fields.visibility != "public")
 
 
+@dataclass
+class LinkMemo:
+    """What linking found in each file, by its digest: its Markdown texts, and its references
+    and links with the problems they have on their own."""
+
+    texts: PerFile[tuple[str, ...]] = field(default_factory=PerFile)
+    references: Reported[FileLinks] = field(default_factory=PerFile)
+
+
 def link_site(
     items: list[Item],
     brand: Brand | None,
@@ -90,19 +100,15 @@ def link_site(
     diagnostics: Diagnostics,
     unread: Iterable[Key] = (),
     allow_html: bool = False,
+    memo: LinkMemo | None = None,
+    markdown: MarkdownMemo | None = None,
 ) -> Site:
     """Resolves every reference and `gtm:` link; problems are reported, never raised. Items
     that failed validation are not part of the site, but their references are still checked.
     The `unread` files could not be read as content: they are reported already, and what
-    refers to them is not reported again."""
-    unlinked = (
-        item for item in items if (item.path, item.source.digest, allow_html) not in _REFERENCES
-    )
-    scan_all(
-        (text for text in markdown_texts(unlinked) if may_link(text, allow_html)),
-        allow_html,
-        jobs=options.jobs,
-    )
+    refers to them is not reported again. The links of Markdown come from the `markdown` memo,
+    which a build fills before it links."""
+    memo = memo if memo is not None else LinkMemo()
     known = {(item.kind, item.id): item for item in items if item.complete}
     ids_by_kind: dict[str, set[str]] = defaultdict(set)
     for item in items:
@@ -120,10 +126,10 @@ def link_site(
     for item in items:
         key = (item.path, item.source.digest, allow_html)
         found = reported(
-            _REFERENCES,
+            memo.references,
             key,
             diagnostics,
-            lambda problems, i=item: _file_links(i, problems, allow_html),
+            lambda problems, i=item: _file_links(i, problems, allow_html, markdown),
         )
         source = (item.kind, item.id)
         visible = item.complete and shown_items[item.kind].get(item.id) is item
@@ -166,17 +172,16 @@ def _check_page_ids(items: list[Item], diagnostics: Diagnostics) -> None:
             )
 
 
-def markdown_texts(items: Iterable[Item]) -> Iterator[str]:
-    """Every Markdown field and body of the items, for compiling them all at once."""
+def markdown_texts(
+    items: Iterable[Item], memo: PerFile[tuple[str, ...]] | None = None
+) -> Iterator[str]:
+    """Every Markdown field and body of the items, for compiling them all at once; kept by
+    each file's digest in `memo`."""
     for item in items:
-        yield from _markdown_texts(item)
+        yield from _markdown_texts(item, memo)
 
 
-_TEXTS: PerFile[tuple[str, ...]] = PerFile()
-_REFERENCES: PerFile[tuple[FileLinks, tuple[Diagnostic, ...]]] = PerFile()
-
-
-def _markdown_texts(item: Item) -> tuple[str, ...]:
+def _markdown_texts(item: Item, memo: PerFile[tuple[str, ...]] | None) -> tuple[str, ...]:
     def find() -> tuple[str, ...]:
         return tuple(
             leaf.value
@@ -186,10 +191,12 @@ def _markdown_texts(item: Item) -> tuple[str, ...]:
             and isinstance(leaf.value, str)
         )
 
-    return _TEXTS.get((item.path, item.source.digest), find)
+    return find() if memo is None else memo.get((item.path, item.source.digest), find)
 
 
-def _file_links(item: Item, diagnostics: Diagnostics, allow_html: bool = False) -> FileLinks:
+def _file_links(
+    item: Item, diagnostics: Diagnostics, allow_html: bool, markdown: MarkdownMemo | None
+) -> FileLinks:
     """Reference fields, and the links of every Markdown field and the body, in file order."""
     references: list[Reference] = []
     written: list[WrittenLink] = []
@@ -202,7 +209,7 @@ def _file_links(item: Item, diagnostics: Diagnostics, allow_html: bool = False) 
                 Reference(item, leaf.path, (leaf.shape.ref.kind, leaf.value), line, column)
             )
         elif leaf.shape.prose is not None and leaf.shape.prose.markdown:
-            found = find_links(leaf.value, allow_html)
+            found = find_links(leaf.value, allow_html, markdown)
             if found.gtm or found.local:
                 _links(item, leaf.path, found, diagnostics, references, written)
     return FileLinks(tuple(references), tuple(written))

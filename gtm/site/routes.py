@@ -8,7 +8,7 @@ from collections.abc import Callable, Iterable, Mapping, Set
 from functools import lru_cache
 from urllib.parse import unquote
 
-from gtm.content.markdown import EXTERNAL
+from gtm.content.commonmark import EXTERNAL
 from gtm.diagnostics import did_you_mean
 
 PDF_FOLDERS = {

@@ -12,9 +12,10 @@ from datetime import date
 
 from gtm.content.config import Config
 from gtm.content.model import Brand, Competitor, Launch, Messaging, Milestone, Product
-from gtm.content.sources import PerFile, blank, reported
+from gtm.content.sources import blank
 from gtm.content.validate import ITEM_NOUNS, Item
-from gtm.diagnostics import Diagnostic, Diagnostics, did_you_mean
+from gtm.diagnostics import Diagnostics, did_you_mean
+from gtm.memo import PerFile, Reported, reported
 from gtm.site.facts import days_since_review, overdue_milestones, tier_gap
 from gtm.site.link import Site
 
@@ -325,11 +326,19 @@ file digest: `gtm serve` runs them again only on the files that changed."""
 SITE_RULES: tuple[Rule, ...] = (check_message_house, check_tier, check_dates)
 RULES = ITEM_RULES + SITE_RULES
 
-_FOUND: PerFile[tuple[None, tuple[Diagnostic, ...]]] = PerFile()
+ItemFindings = Reported[None]
+"""What the item rules found in each file, by its digest and the brand's terms."""
 
 
-def run_checks(site: Site, config: Config, today: date, diagnostics: Diagnostics) -> None:
+def run_checks(
+    site: Site,
+    config: Config,
+    today: date,
+    diagnostics: Diagnostics,
+    memo: ItemFindings | None = None,
+) -> None:
     """Runs every rule on every validated item, shown in this build or not."""
+    memo = memo if memo is not None else PerFile()
     patterns = _brand_patterns(site.brand) if site.brand else ([], ())
     ctx = RuleContext(site, config, today, diagnostics, patterns)
     brand = hashlib.sha1(repr(site.brand).encode()).hexdigest()
@@ -340,6 +349,6 @@ def run_checks(site: Site, config: Config, today: date, diagnostics: Diagnostics
             for rule in ITEM_RULES:
                 rule(item, own)
 
-        reported(_FOUND, (item.path, item.source.digest, brand), diagnostics, item_rules)
+        reported(memo, (item.path, item.source.digest, brand), diagnostics, item_rules)
         for rule in SITE_RULES:
             rule(item, ctx)

@@ -250,11 +250,16 @@ class Portal:
 
 
 def make_portal(
-    site: Site, config: Config, today: date, audience: str, pdf: bool, remember: bool = False
+    site: Site,
+    config: Config,
+    today: date,
+    audience: str,
+    pdf: bool,
+    kept: KeptEntries | None = None,
 ) -> Portal:
-    """The portal of a linked site. With `remember` (`gtm serve`), the entries of the last
-    portal are taken again where nothing they show has changed."""
-    entries = _entries(site, config, today, pdf, _KEPT if remember else _KeptEntries())
+    """The portal of a linked site. The entries of the last portal `kept` (`gtm serve`) are
+    taken again where nothing they show has changed, and this portal's are kept there."""
+    entries = _entries(site, config, today, pdf, kept if kept is not None else KeptEntries())
     kinds: dict[str, tuple[Entry, ...]] = {}
     for kind in KINDS:
         shown = (entries[(kind, ident)] for ident in site.items[kind])
@@ -275,7 +280,7 @@ def make_portal(
 
 
 @dataclass
-class _KeptEntries:
+class KeptEntries:
     """The items and entries of the last portal, with the facts every entry was made on."""
 
     facts: tuple[object, ...] = ()
@@ -283,11 +288,8 @@ class _KeptEntries:
     entries: dict[Key, tuple[tuple[Key, ...], Entry]] = field(default_factory=dict)
 
 
-_KEPT = _KeptEntries()
-
-
 def _entries(
-    site: Site, config: Config, today: date, pdf: bool, kept: _KeptEntries
+    site: Site, config: Config, today: date, pdf: bool, kept: KeptEntries
 ) -> dict[Key, Entry]:
     """An entry shows its item and the names of the items that refer to it: it is made again
     when its item, the items referring to it, or any of those items changed since `kept`."""

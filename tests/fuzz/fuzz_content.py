@@ -16,7 +16,7 @@ import atheris
 with atheris.instrument_imports(include=["gtm"]):
     from gtm.content.markdown import find_gtm_links, plain_text, render_markdown
     from gtm.content.model import KINDS
-    from gtm.content.sources import _parse_source
+    from gtm.content.sources import parse_bytes
     from gtm.content.validate import validate_source
     from gtm.diagnostics import Diagnostics
 
@@ -30,7 +30,7 @@ def fuzz_loader(data: bytes) -> None:
     kind = KIND_LIST[data[0] % len(KIND_LIST)]
     suffix = ".md" if data[0] & 0x80 else ".yaml"
     name = f"fuzzed{suffix}"
-    source, _ = _parse_source(kind, f"content/{kind}/{name}", name, data[1:])
+    source = parse_bytes(kind, f"content/{kind}/{name}", name, data[1:], Diagnostics())
     if source is not None:
         validate_source(source, Diagnostics())
 

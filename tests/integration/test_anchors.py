@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from gtm.check import check_project
+from gtm.check import Checker
 from gtm.cli import main
 from gtm.content.project import open_project, run_options
 from gtm.site.anchors import PAGE_ANCHORS, page_anchors
@@ -47,7 +47,7 @@ def built(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFacto
 def test_every_artifact_page_has_exactly_the_anchors_check_knows(built: Path) -> None:
     project = open_project(built)
     options = run_options(project, pdf=False)
-    site = check_project(project, options).site
+    site = Checker(project, options).check().site
     pages = 0
     for item in site.all_items():
         html = (project.output_dir / item_path(item.kind, item.id)).read_text(encoding="utf-8")

@@ -21,7 +21,8 @@ from jinja2 import BaseLoader, ChoiceLoader, Environment, FileSystemLoader, Pref
 from jinja2.bccache import bc_magic
 
 from gtm.build import build_site
-from gtm.content.project import open_project, program_digest, run_options
+from gtm.cache import program_digest
+from gtm.content.project import open_project, run_options
 from gtm.dev.session import DevSession, Flags
 from gtm.render.pages import template_environment
 from gtm.render.pdf import PdfCache

@@ -12,12 +12,12 @@ from pathlib import Path
 
 import pytest
 
-from gtm.build import PAGES_CACHE, BuildResult, build_site
+from gtm.build import PAGES_CACHE, BuildResult, Memos, build_site
 from gtm.check import YAML_CACHE
-from gtm.content import sources, yamldoc
+from gtm.content import yamldoc
 from gtm.content.project import open_project, run_options
 from gtm.publish.output import publish
-from gtm.render.pagecache import RenderCache, page_digest
+from gtm.render.pagecache import page_digest
 from gtm.render.pages import CompiledTemplates
 
 Edit = Callable[[str], str]
@@ -59,11 +59,10 @@ def _recategorize(text: str) -> str:
 EDITS: tuple[Edit, ...] = (_words, _rename, _retarget, _summary_only, _make_stale, _recategorize)
 
 
-def _build(
-    root: Path, kept: RenderCache | None, compiled: CompiledTemplates | None = None
-) -> BuildResult:
+def _build(root: Path, session: Memos | None) -> BuildResult:
+    """A build of a `gtm serve` session, or a one-off one without `session`."""
     project = open_project(root)
-    return build_site(project, run_options(project, pdf=False), kept=kept, compiled=compiled)
+    return build_site(project, run_options(project, pdf=False), session=session)
 
 
 def _content_files(root: Path) -> list[Path]:
@@ -85,10 +84,11 @@ def example(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def test_a_kept_page_is_what_a_full_build_writes_after_any_edit(example: Path) -> None:
-    """The edits change content only, so both sides keep their compiled templates (each its
-    own store), as `gtm serve` does; what is compared is the pages."""
-    kept, templates, full_templates = RenderCache(), CompiledTemplates(), CompiledTemplates()
-    original = _build(example, kept, templates)
+    """The full build starts from nothing but its compiled templates (the edits change content
+    only, and compiling the theme for each would take most of the test); what is compared is
+    the pages."""
+    session, templates = Memos(), CompiledTemplates()
+    original = _build(example, session)
     assert original.files and not [d for d in original.diagnostics if d.severity == "error"]
     compared = reused = 0
     edits = [(path, edit) for path in _content_files(example) for edit in EDITS]
@@ -99,16 +99,16 @@ def test_a_kept_page_is_what_a_full_build_writes_after_any_edit(example: Path) -
             continue
         path.write_text(edited, encoding="utf-8")
         try:
-            incremental = _build(example, kept, templates)
-            reused += kept.reused
-            full = _build(example, None, full_templates)
+            incremental = _build(example, session)
+            reused += session.pages.reused
+            full = _build(example, Memos(templates=templates))
         finally:
             path.write_text(before, encoding="utf-8")
         assert incremental.diagnostics == full.diagnostics, path
         changed = sorted(k for k in full.files if full.files[k] != incremental.files.get(k))
         assert changed == [], f"{path.name}, {edit.__name__}: stale pages: {changed}"
         compared += 1
-        restored = _build(example, kept, templates)
+        restored = _build(example, session)
         assert restored.files == original.files, path
     assert compared >= 50
     assert reused > compared * 5, "the cache kept almost nothing: it is not working"
@@ -126,15 +126,16 @@ def test_an_edit_renders_again_the_pages_that_show_it_not_those_that_only_link_t
     )
     persona = example / "content" / "personas" / "sre-sam.yaml"
     before = persona.read_text(encoding="utf-8")
-    kept = RenderCache()
+    session = Memos()
+    kept = session.pages
     try:
-        _build(example, kept)
+        _build(example, session)
         linking_page, persona_page = (
             kept.pages["who-signs/index.html"],
             kept.pages["personas/sre-sam/index.html"],
         )
         persona.write_text(_summary_only(before), encoding="utf-8")
-        result = _build(example, kept)
+        result = _build(example, session)
     finally:
         persona.write_text(before, encoding="utf-8")
         linking.unlink()
@@ -144,8 +145,8 @@ def test_an_edit_renders_again_the_pages_that_show_it_not_those_that_only_link_t
 
 
 def test_a_theme_change_renders_every_page_again(example: Path) -> None:
-    kept = RenderCache()
-    _build(example, kept)
+    session = Memos()
+    _build(example, session)
     theme = example / "themes" / "default" / "templates"
     theme.mkdir(parents=True)
     from gtm.render.theme import builtin_themes
@@ -153,13 +154,13 @@ def test_a_theme_change_renders_every_page_again(example: Path) -> None:
     base = (builtin_themes() / "default" / "templates" / "base.html").read_text(encoding="utf-8")
     (theme / "base.html").write_text(base.replace("</body>", "<!-- new -->\n</body>"))
     try:
-        result = _build(example, kept)
+        result = _build(example, session)
     finally:
         (theme / "base.html").unlink()
         theme.rmdir()
         theme.parent.rmdir()
         theme.parent.parent.rmdir()
-    assert kept.reused == 0
+    assert session.pages.reused == 0
     html = [data for name, data in result.files.items() if name.endswith(".html")]
     assert html and all(b"<!-- new -->" in data for data in html)
 
@@ -177,8 +178,6 @@ def test_a_build_from_the_disk_cache_writes_what_a_fresh_build_does(
 ) -> None:
     project = tmp_path / "project"
     shutil.copytree(example, project)
-    monkeypatch.setattr(yamldoc, "_MADE", {})  # each build runs in a new process
-    monkeypatch.setattr(sources._PARSED, "found", {})
     first = _publish(project)
     assert first.reused == 0
     cache = open_project(project).cache_dir
@@ -194,7 +193,6 @@ def test_a_build_from_the_disk_cache_writes_what_a_fresh_build_does(
     monkeypatch.setattr(
         yamldoc, "_parse", lambda text, *at: parsed.append(text) or parse(text, *at)
     )
-    monkeypatch.setattr(sources._PARSED, "found", {})
     from_cache = _publish(project)
     assert len(parsed) == 1 and "Rewritten." in parsed[0], "only changed YAML is parsed again"
     assert 0 < from_cache.reused < from_cache.pages, "unchanged pages come from the output"

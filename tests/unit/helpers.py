@@ -7,7 +7,7 @@ import textwrap
 from datetime import date
 from pathlib import Path
 
-from gtm.check import CheckResult, check_project
+from gtm.check import Checker, CheckResult
 from gtm.content.config import Config
 from gtm.content.model import Brand
 from gtm.content.project import RunOptions, open_project, run_options
@@ -66,7 +66,7 @@ def competitor(name: str = "PageStorm") -> str:
 def check(root: Path, **flags: object) -> CheckResult:
     """The whole pipeline on a project folder, as `gtm check` runs it."""
     project = open_project(root)
-    return check_project(project, run_options(project, **flags))  # type: ignore[arg-type]
+    return Checker(project, run_options(project, **flags)).check()  # type: ignore[arg-type]
 
 
 def lines(result: CheckResult) -> list[str]:

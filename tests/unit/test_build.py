@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from gtm.check import check_project
+from gtm.check import Checker
 from gtm.content.model import Brand
 from gtm.content.project import open_project
 from tests.conftest import ROOT, MakeProject
@@ -65,7 +65,7 @@ def test_check_writes_nothing(make_project: MakeProject) -> None:
 
 
 def test_the_example_project_has_only_its_intended_warnings() -> None:
-    result = check_project(open_project(ROOT), options())
+    result = Checker(open_project(ROOT), options()).check()
     assert {d.severity for d in result.diagnostics} == {"warning"}
     assert len(result.diagnostics) == 4
 
@@ -78,10 +78,10 @@ def test_options_decide_what_the_site_shows(make_project: MakeProject) -> None:
         }
     )
     project = open_project(root)
-    public = check_project(project, options(audience="public"))
+    public = Checker(project, options(audience="public")).check()
     assert set(public.site.items["personas"]) == {"dana"}
     assert public.site.items["products"] == {}
-    drafts = check_project(project, options(audience="public", drafts=True))
+    drafts = Checker(project, options(audience="public", drafts=True)).check()
     assert set(drafts.site.items["personas"]) == {"dana", "dan"}
     assert lines(drafts) == []
 

@@ -7,9 +7,9 @@ import json
 
 import pytest
 
-from gtm.content.project import _write_json
+from gtm.cache import _write_json
 from gtm.publish import linkcheck
-from gtm.publish.linkcheck import KnownLinks, broken_links
+from gtm.publish.linkcheck import FollowedLinks, KnownLinks, broken_links
 from gtm.site.routes import resolve_link
 
 
@@ -102,9 +102,10 @@ def test_a_session_that_remembers_pages_sees_what_a_one_off_build_sees() -> None
     """`gtm serve` keeps each page's links between builds; a page whose bytes change is
     scanned again, so a link broken by the edit is caught on the next build."""
     files = {**FILES, "personas/index.html": page("dana/index.html#pains")}
-    assert broken_links(files, remember=True) == broken_links(files) == []
+    session = FollowedLinks()
+    assert broken_links(files, remember=session) == broken_links(files) == []
     edited = {**files, "personas/index.html": page("dana/index.html#pain")}
-    remembered = [(b.page, b.url) for b in broken_links(edited, remember=True)]
+    remembered = [(b.page, b.url) for b in broken_links(edited, remember=session)]
     assert remembered == [(b.page, b.url) for b in broken_links(edited)]
     assert remembered == [("personas/index.html", "dana/index.html#pain")]
 
@@ -115,22 +116,23 @@ def test_a_session_checks_an_unchanged_page_again_when_what_it_links_to_changes(
     brings back the links that now break."""
     linking = page("../dana/index.html#pains", "../../static/style.css")
     files = {**FILES, "personas/sam/index.html": linking}
-    assert broken_links(files, remember=True) == []
+    session = FollowedLinks()
+    assert broken_links(files, remember=session) == []
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(
             linkcheck, "_problem", lambda *a: pytest.fail("an unchanged page was followed")
         )
-        assert broken_links(dict(files), remember=True) == []
+        assert broken_links(dict(files), remember=session) == []
     lost_heading = {**files, "personas/dana/index.html": page(ids=("goals",))}
-    assert [(b.page, b.url) for b in broken_links(lost_heading, remember=True)] == [
+    assert [(b.page, b.url) for b in broken_links(lost_heading, remember=session)] == [
         ("personas/sam/index.html", "../dana/index.html#pains")
     ]
-    assert broken_links(files, remember=True) == []
+    assert broken_links(files, remember=session) == []
     no_style = {name: data for name, data in files.items() if name != "static/style.css"}
-    assert [(b.page, b.url) for b in broken_links(no_style, remember=True)] == [
+    assert [(b.page, b.url) for b in broken_links(no_style, remember=session)] == [
         ("personas/sam/index.html", "../../static/style.css")
     ]
-    assert broken_links(files, remember=True) == []
+    assert broken_links(files, remember=session) == []
 
 
 @pytest.mark.parametrize(

@@ -8,19 +8,21 @@ from pathlib import Path
 import pytest
 from markdown_it import MarkdownIt
 
-from gtm.content.markdown import (
+from gtm.content.commonmark import (
     LinkTarget,
     TextLinks,
-    _compile,
-    _scan_links,
-    anchor_ids,
-    find_gtm_links,
-    find_links,
-    forget_compiled,
+    compile_text,
     parse_link,
     parser,
     parser_for,
-    scan_all,
+    scan_text,
+)
+from gtm.content.markdown import (
+    MarkdownMemo,
+    MarkdownPass,
+    anchor_ids,
+    find_gtm_links,
+    find_links,
 )
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -123,17 +125,19 @@ def test_scanning_finds_exactly_the_links_compiling_finds(allow_html: bool) -> N
     texts = TRICKY + [_markdown_of(path) for path in content]
     assert sum("gtm:" in text for text in texts) > 10
     for text in texts:
-        assert _scan_links(text, allow_html) == _compile(text, allow_html).found, text[:80]
+        assert scan_text(text, allow_html) == compile_text(text, allow_html).found, text[:80]
 
 
-def test_scan_all_in_workers_matches_one_by_one() -> None:
+def test_a_scan_in_workers_finds_what_one_process_finds() -> None:
     texts = [f"{text}\n\n{'filler words ' * 2000}" for text in TRICKY]
-    forget_compiled()
-    assert scan_all(texts, jobs=2) == len(texts)
-    assert scan_all(texts, jobs=2) == 0
-    found = [find_gtm_links(text) for text in texts]
-    forget_compiled()
-    assert found == [_compile(text, False).links for text in texts]
+    memo = MarkdownMemo()
+    for expected in (len(texts), 0):
+        with MarkdownPass(memo, compile=False, jobs=2) as scan:
+            scan.give(texts)
+            assert scan.finish() == expected
+    found = [find_gtm_links(text, memo=memo) for text in texts]
+    assert memo.compiled == {}
+    assert found == [compile_text(text, False).links for text in texts]
     assert found[0] == ("gtm:personas/x", "gtm:personas/x")  # labels ignore case
 
 

@@ -15,7 +15,7 @@ from markdown_it import MarkdownIt
 from mdit_py_plugins import anchors
 from mdit_py_plugins.anchors import anchors_plugin
 
-from gtm.content.markdown import _compile, parser, parser_for, slugify
+from gtm.content.commonmark import compile_text, parser, parser_for, slugify
 from gtm.content.sources import read_sources
 from gtm.content.validate import Item, validate_source
 from gtm.diagnostics import Diagnostics
@@ -73,7 +73,7 @@ def ids(html: str) -> list[str]:
     ],
 )
 def test_ids_are_the_plugins(text: str, expected: list[str]) -> None:
-    html = _compile(text, False).html
+    html = compile_text(text, False).html
     assert ids(html) == expected
     assert html == as_plugin_renders(text)
 
@@ -85,11 +85,11 @@ def test_the_plugins_quadratic_search_is_not_used(monkeypatch: pytest.MonkeyPatc
         raise AssertionError("the anchors plugin's unique_slug was called")
 
     monkeypatch.setattr(anchors.index, "unique_slug", refuse)
-    assert ids(_compile("## a\n\n" * 3 + "## b\n", False).html) == ["a", "a-1", "a-2", "b"]
+    assert ids(compile_text("## a\n\n" * 3 + "## b\n", False).html) == ["a", "a-1", "a-2", "b"]
 
 
 def test_many_identical_headings_get_every_suffix_once() -> None:
-    html = _compile("## a\n\n" * 5000, False).html
+    html = compile_text("## a\n\n" * 5000, False).html
     assert ids(html) == ["a", *(f"a-{n}" for n in range(1, 5000))]
 
 
@@ -105,7 +105,7 @@ LINES = st.one_of(
 @settings(max_examples=300, deadline=None, database=None)
 @given(st.lists(LINES, max_size=30).map("\n".join))
 def test_ids_match_the_plugin_and_are_unique(text: str) -> None:
-    html = _compile(text, False).html
+    html = compile_text(text, False).html
     assert html == as_plugin_renders(text)
     found = ids(html)
     assert len(found) == len(set(found))
@@ -114,7 +114,7 @@ def test_ids_match_the_plugin_and_are_unique(text: str) -> None:
 @settings(max_examples=200, deadline=None, database=None)
 @given(st.text(max_size=200))
 def test_any_text_gets_the_plugins_html(text: str) -> None:
-    assert _compile(text, False).html == as_plugin_renders(text)
+    assert compile_text(text, False).html == as_plugin_renders(text)
 
 
 def example_texts() -> Iterator[str]:
@@ -130,4 +130,4 @@ def test_every_markdown_text_of_the_example_gets_the_plugins_html() -> None:
     assert sum(1 for text in texts if "\n## " in text) > 5
     for text in texts:
         for allow_html in (False, True):
-            assert _compile(text, allow_html).html == as_plugin_renders(text, allow_html)
+            assert compile_text(text, allow_html).html == as_plugin_renders(text, allow_html)

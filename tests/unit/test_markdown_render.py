@@ -7,15 +7,8 @@ import os
 import pytest
 
 from gtm.content import markdown
-from gtm.content.markdown import (
-    CompiledMarkdown,
-    LinkTarget,
-    _compile,
-    _Workers,
-    compile_markdown,
-    render_markdown,
-    resolve_links,
-)
+from gtm.content.commonmark import CompiledMarkdown, LinkTarget, compile_text, resolve_links
+from gtm.content.markdown import MarkdownMemo, _Workers, compile_markdown, render_markdown
 
 
 def resolve(target: LinkTarget) -> str | None:
@@ -87,7 +80,8 @@ def test_plain_text_keeps_the_words_and_drops_the_markup() -> None:
 
 def test_a_text_is_parsed_once_and_its_links_filled_in_per_page() -> None:
     text = 'See [Dana](gtm:personas/devops-dana#pains "her pains") and [x](gtm:personas/secret).'
-    compiled = compile_markdown(text)
+    memo = MarkdownMemo()
+    compiled = compile_markdown(text, memo=memo)
     assert compiled.links == ("gtm:personas/devops-dana#pains", "gtm:personas/secret")
     assert 'href="gtm:personas/devops-dana#pains"' in compiled.html
     html = resolve_links(compiled.html, resolve)
@@ -95,7 +89,7 @@ def test_a_text_is_parsed_once_and_its_links_filled_in_per_page() -> None:
         '<a href="../../personas/devops-dana/index.html#pains" title="her pains">Dana</a>' in html
     )
     assert "and x." in html and "gtm:" not in html
-    assert compile_markdown(text) is compiled
+    assert compile_markdown(text, memo=memo) is compiled
 
 
 def test_a_resolved_address_is_escaped_in_its_attribute() -> None:
@@ -104,7 +98,7 @@ def test_a_resolved_address_is_escaped_in_its_attribute() -> None:
 
 
 def _compiled_where(text: str, allow_html: bool) -> tuple[int, CompiledMarkdown]:
-    return os.getpid(), _compile(text, allow_html)
+    return os.getpid(), compile_text(text, allow_html)
 
 
 def test_workers_compile_exactly_what_one_process_does(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -122,6 +116,6 @@ def test_workers_compile_exactly_what_one_process_does(monkeypatch: pytest.Monke
         workers.give({str(n): text for n, text in enumerate(texts) if n < 10})
         workers.give({str(n): text for n, text in enumerate(texts) if n >= 10})
         done = workers.results()
-    assert [done[str(n)][1] for n in range(len(texts))] == [_compile(t, False) for t in texts]
+    assert [done[str(n)][1] for n in range(len(texts))] == [compile_text(t, False) for t in texts]
     assert os.getpid() not in {pid for pid, _ in done.values()}
     assert done["3"][1].links == ("gtm:pages/p3",)

@@ -14,12 +14,12 @@ from pathlib import Path
 
 import pytest
 
+from gtm.cache import program_digest
 from gtm.content.project import (
     Project,
     cache_folder_name,
     find_root,
     open_project,
-    program_digest,
     run_options,
     source_date_epoch,
     today,
@@ -176,17 +176,17 @@ def test_a_content_folder_outside_the_project_is_refused(tmp_path: Path) -> None
 def test_a_cache_file_reads_back_what_was_written(tmp_path: Path, payload: object) -> None:
     (tmp_path / "gtm.toml").write_text("")
     project = open_project(tmp_path)
-    project.write_cache("some.json", payload)
-    assert project.read_cache("some.json") == payload
+    project.cache.write("some.json", payload)
+    assert project.cache.read("some.json") == payload
     assert [p.name for p in project.cache_dir.iterdir()] == ["some.json"]
 
 
 def test_a_cache_that_cannot_be_written_is_left_out(tmp_path: Path) -> None:
     (tmp_path / "gtm.toml").write_text("")
     project = open_project(tmp_path)
-    project.write_cache("some.json", {"good": 1})
-    project.write_cache("some.json", {"bad": object()})
-    assert project.read_cache("some.json") == {"good": 1}
+    project.cache.write("some.json", {"good": 1})
+    project.cache.write("some.json", {"bad": object()})
+    assert project.cache.read("some.json") == {"good": 1}
     assert [p.name for p in project.cache_dir.iterdir()] == ["some.json"]
 
 
@@ -293,9 +293,9 @@ def test_a_cache_restored_into_another_folder_is_read(tmp_path: Path) -> None:
     """A CI cache comes back as new files in a new folder: still this program's, still read."""
     root = _project(tmp_path / "project")
     written = open_project(root, tmp_path / "run-1")
-    written.write_cache("some.json", {"a": 1})
+    written.cache.write("some.json", {"a": 1})
     shutil.copytree(tmp_path / "run-1", tmp_path / "run-2")
-    assert open_project(root, tmp_path / "run-2").read_cache("some.json") == {"a": 1}
+    assert open_project(root, tmp_path / "run-2").cache.read("some.json") == {"a": 1}
 
 
 @pytest.mark.parametrize(
@@ -317,19 +317,19 @@ def test_a_corrupt_or_foreign_cache_file_is_ignored(tmp_path: Path, text: str) -
     project = open_project(_project(tmp_path / "project"))
     project.cache_dir.mkdir(parents=True)
     (project.cache_dir / "some.json").write_text(text, encoding="utf-8", errors="surrogateescape")
-    assert project.read_cache("some.json") is None
-    project.write_cache("some.json", {"a": 1})
-    assert project.read_cache("some.json") == {"a": 1}
+    assert project.cache.read("some.json") is None
+    project.cache.write("some.json", {"a": 1})
+    assert project.cache.read("some.json") == {"a": 1}
 
 
 def test_a_cache_file_of_another_gtm_is_ignored(tmp_path: Path) -> None:
     project = open_project(_project(tmp_path / "project"))
-    project.write_cache("some.json", {"a": 1})
+    project.cache.write("some.json", {"a": 1})
     path = project.cache_dir / "some.json"
     stored = json.loads(path.read_text(encoding="utf-8"))
     assert stored["key"] == program_digest()
     path.write_text(json.dumps({**stored, "key": "0" * 32}), encoding="utf-8")
-    assert project.read_cache("some.json") is None
+    assert project.cache.read("some.json") is None
 
 
 def test_the_program_digest_reads_gtms_modules_from_a_zip_too(tmp_path: Path) -> None:
@@ -340,7 +340,7 @@ def test_the_program_digest_reads_gtms_modules_from_a_zip_too(tmp_path: Path) ->
     with zipfile.ZipFile(archive, "w") as zipped:
         for path in sorted((folder / "gtm").rglob("*")):
             zipped.write(path, path.relative_to(folder).as_posix())
-    code = "import gtm.content.project as p; print(p.program_digest(), p.__file__)"
+    code = "import gtm.cache as p; print(p.program_digest(), p.__file__)"
 
     def digest(where: Path) -> tuple[str, str]:
         result = subprocess.run(
@@ -366,6 +366,6 @@ def test_a_cache_folder_that_cannot_be_made_only_costs_time(tmp_path: Path) -> N
     blocker = tmp_path / "a-file"
     blocker.write_text("not a folder")
     project = open_project(_project(tmp_path / "project"), blocker / "caches")
-    project.write_cache("some.json", {"a": 1})
-    assert project.read_cache("some.json") is None
+    project.cache.write("some.json", {"a": 1})
+    assert project.cache.read("some.json") is None
     assert blocker.read_text() == "not a folder"

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from gtm.build import BuildResult, build_site
+from gtm.build import BuildResult, Memos, build_site
 from gtm.content.project import open_project, run_options
 from gtm.render.pagecache import RenderCache
 from gtm.site.views import EVERYTHING, make_portal, recording_reads
@@ -24,7 +24,12 @@ differentiators: [routes by service]
 
 def _build(root: Path, kept: RenderCache) -> BuildResult:
     project = open_project(root)
-    return build_site(project, run_options(project, pdf=False), kept=kept)
+    return build_site(project, run_options(project, pdf=False), session=_session(kept))
+
+
+def _session(kept: RenderCache, sessions: dict[int, Memos] = {}) -> Memos:  # noqa: B006
+    """One session per page cache, as `gtm serve` keeps one for its life."""
+    return sessions.setdefault(id(kept), Memos(pages=kept))
 
 
 def test_a_theme_that_shows_only_a_statement_follows_the_product(

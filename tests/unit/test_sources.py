@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from gtm.content.sources import MAX_FILE_BYTES, discover, forget_reads, read_files, read_sources
+from gtm.content.sources import MAX_FILE_BYTES, SourceMemo, discover, read_files, read_sources
 from gtm.diagnostics import Diagnostics
 from tests.unit.helpers import formatted, read, write
 
@@ -308,9 +308,10 @@ def test_serve_reads_again_only_what_changed_or_was_reported_changed(
 ) -> None:
     content = project_files(tmp_path, ["content/personas/a.yaml", "content/personas/b.yaml"])
     path = content / "personas/a.yaml"
+    session = SourceMemo(reads={})
 
     def names() -> list[str]:
-        files = read_files(content, tmp_path, Diagnostics(), remember=True)
+        files = read_files(content, tmp_path, Diagnostics(), session)
         return [file.raw.decode().splitlines()[0] for file in files]
 
     assert names() == ["name: Dana", "name: Dana"]
@@ -321,7 +322,7 @@ def test_serve_reads_again_only_what_changed_or_was_reported_changed(
     monkeypatch.setattr(os, "lstat", lambda name: last if name == str(path) else real_lstat(name))
     path.write_text(PERSONA_YAML.replace("Dana", "Kim Li"), encoding="utf-8")
     assert names()[0] == "name: Samuel"  # the same size and times, as within one clock tick
-    forget_reads([content / "personas"])
+    session.forget_reads([content / "personas"])
     assert names()[0] == "name: Kim Li"
 
 

@@ -18,9 +18,8 @@ from gtm.cli import main
 from gtm.content import yamldoc, yamlmistakes
 from gtm.content.yamldoc import (
     MAX_DEPTH,
+    YamlMemo,
     parse_yaml,
-    stored_documents,
-    use_stored_documents,
 )
 from gtm.content.yamlmistakes import explain_syntax_error
 
@@ -572,13 +571,13 @@ def test_documents_an_earlier_build_parsed_come_back_exactly_without_parsing(
         "a: 1\na: 2\nb: &x 3\n",
         "key: [unclosed\n",
     ]
-    monkeypatch.setattr(yamldoc, "_MADE", {})
-    first = [parse_yaml(text, line_offset=3, index_offset=40) for text in texts]
-    payload = json.loads(json.dumps(dict(stored_documents())))
+    memo = YamlMemo()
+    first = [parse_yaml(text, 3, 40, memo) for text in texts]
+    payload = json.loads(json.dumps(dict(memo.payload())))
     assert len(payload) == len(texts)
-    use_stored_documents(payload)
+    stored = YamlMemo.from_payload(payload)
     monkeypatch.setattr(yamldoc, "_parse", _never)
-    again = [parse_yaml(text, line_offset=3, index_offset=40) for text in texts]
+    again = [parse_yaml(text, 3, 40, stored) for text in texts]
     assert again == first
     assert [p.code for p in again[1].problems] == ["yaml-duplicate-key", "yaml-anchor"]
 
@@ -586,13 +585,13 @@ def test_documents_an_earlier_build_parsed_come_back_exactly_without_parsing(
 def test_a_stored_document_of_the_wrong_shape_is_parsed_again(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    monkeypatch.setattr(yamldoc, "_MADE", {})
-    first = parse_yaml("name: Dana\n")
-    [(key, stored)] = list(stored_documents())
+    memo = YamlMemo()
+    first = parse_yaml("name: Dana\n", memo=memo)
+    [(key, stored)] = list(memo.payload())
     stored[1][0][1] = "one"
-    use_stored_documents({key: stored, "other": "nonsense"})
-    assert parse_yaml("name: Dana\n") == first
-    use_stored_documents(None)
+    again = YamlMemo.from_payload({key: stored, "other": "nonsense"})
+    assert parse_yaml("name: Dana\n", memo=again) == first
+    assert YamlMemo.from_payload(None).stored == {}
 
 
 def _never(*args: object) -> object:
