@@ -29,13 +29,12 @@ from pydantic_core import PydanticUndefined  # noqa: E402
 
 from gtm.content import config as gtm_config  # noqa: E402
 from gtm.content import model  # noqa: E402
+from gtm.content.kinds import KINDS  # noqa: E402
 from gtm.content.sources import MAX_FILE_BYTES  # noqa: E402
 from gtm.content.yamldoc import MAX_DEPTH  # noqa: E402
-from gtm.render.documents import DOCUMENT_LABELS  # noqa: E402
 from gtm.site.anchors import SECTION_ANCHORS  # noqa: E402
 from gtm.site.link import RESERVED_PAGE_IDS  # noqa: E402
 from gtm.site.routes import SALES_KIT, item_path, list_path, pdf_path  # noqa: E402
-from gtm.site.views import KIND_TITLES  # noqa: E402
 
 TARGET = ROOT / "docs" / "content-model.md"
 STARTER = ROOT / "gtm" / "starter"
@@ -440,6 +439,8 @@ PDFs, one per artifact of these kinds (and the sales kit):
 folder (a `CNAME`, a `robots.txt`) are kept, and gtm never overwrites them.
 """
 
+DOCUMENTS = {name: kind.document for name, kind in KINDS.items() if kind.document}
+
 PDF_CONTENTS = {
     "competitors": "their pitch, quick dismiss, why we win with proof, strengths and "
     "weaknesses, landmines, objection handling, wins, owner and last review; designed for one "
@@ -489,7 +490,7 @@ def render() -> str:
         VALUES.format(depth=MAX_DEPTH, size=_size(MAX_FILE_BYTES)),
         _common_fields(),
         _kinds_overview(),
-        *(_kind_section(kind) for kind in model.KINDS),
+        *(_kind_section(kind) for kind in KINDS),
         VISIBILITY,
         REFERENCES,
         _anchors_section(),
@@ -522,7 +523,7 @@ def documented_models() -> list[type[BaseModel]]:
     """Every model whose fields this page documents: the kinds, their records, the brand file
     and the configuration tables."""
     found: list[type[BaseModel]] = [model.Artifact]
-    for kind_model in [*model.KINDS.values(), model.Brand]:
+    for kind_model in [*(kind.model for kind in KINDS.values()), model.Brand]:
         found.extend(m for m in _with_records(kind_model) if m not in found)
     found.extend(m for m in _config_tables() if m not in found)
     return found
@@ -591,7 +592,7 @@ def type_text(annotation: Any) -> str:
             return type_text(base)
         for marker in markers:
             if isinstance(marker, model.Ref):
-                singular = model.SINGULAR[marker.kind]
+                singular = KINDS[marker.kind].singular
                 return f"[{singular}](#{marker.kind}) id"
         for marker in markers:
             if isinstance(marker, BeforeValidator):
@@ -694,17 +695,17 @@ def _common_fields() -> str:
 
 def _kinds_overview() -> str:
     rows = ["| kind | folder | in the portal | page of one | PDF |", "|---|---|---|---|---|"]
-    for kind in model.KINDS:
+    for kind in KINDS:
         pdf = pdf_path(kind, "<id>")
         rows.append(
-            f"| [{model.SINGULAR[kind]}](#{kind}) | `content/{kind}/` | {KIND_TITLES[kind]} "
+            f"| [{KINDS[kind].singular}](#{kind}) | `content/{kind}/` | {KINDS[kind].title} "
             f"| `{item_path(kind, '<id>')}` | {f'`{pdf}`' if pdf else ''} |"
         )
     return "## Kinds\n\n" + "\n".join(rows) + "\n"
 
 
 def _kind_section(kind: str) -> str:
-    owner = model.KINDS[kind]
+    owner = KINDS[kind].model
     parts = [f"### {kind}", KIND_INTROS[kind]]
     names = own_fields(owner)
     if names:
@@ -820,8 +821,8 @@ def _outputs_section() -> str:
     pages = [
         ("the home page: products, upcoming launches, battlecards, guides, health", "index.html"),
         *(
-            (f"{KIND_TITLES[kind]}: the list, and one page per artifact", _kind_paths(kind))
-            for kind in model.KINDS
+            (f"{KINDS[kind].title}: the list, and one page per artifact", _kind_paths(kind))
+            for kind in KINDS
         ),
         (
             "GTM health: stale artifacts, overdue milestones, tier gaps, personas with no "
@@ -842,8 +843,8 @@ def _outputs_section() -> str:
         for what, paths in pages
     )
     pdf_rows = [
-        f"| {DOCUMENT_LABELS[kind]} | `{pdf_path(kind, '<id>')}` | {PDF_CONTENTS[kind]} |"
-        for kind in DOCUMENT_LABELS
+        f"| {document.label} | `{pdf_path(kind, '<id>')}` | {PDF_CONTENTS[kind]} |"
+        for kind, document in DOCUMENTS.items()
     ]
     pdf_rows.append(
         f"| Sales kit | `{SALES_KIT}` | a cover, a table of contents with page numbers, every "

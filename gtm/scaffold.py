@@ -15,36 +15,25 @@ from pydantic import BaseModel
 from pydantic.fields import FieldInfo
 from pydantic_core import PydanticUndefined
 
-from gtm.content.model import KINDS, SINGULAR, SLUG, Record, field_shapes, slug_for
+from gtm.content.kinds import KINDS, Kind
+from gtm.content.model import SLUG, Record, field_shapes, slug_for
 from gtm.content.project import Project
 from gtm.diagnostics import did_you_mean
 from gtm.errors import UsageError
 from gtm.site.link import RESERVED_PAGE_IDS
 
-MARKDOWN_KINDS = ("launches", "pages")
-KIND_ALIASES = {
-    **{kind: kind for kind in KINDS},
-    "product": "products",
-    "persona": "personas",
-    "competitor": "competitors",
-    "battlecard": "competitors",
-    "battlecards": "competitors",
-    "launch": "launches",
-    "launch-plan": "launches",
-    "launch-plans": "launches",
-    "launch-brief": "launches",
-    "launch-briefs": "launches",
-    "page": "pages",
-    "guide": "pages",
-    "guides": "pages",
-    "persona-one-pager": "personas",
-    "persona-one-pagers": "personas",
-    "message-house": "messaging",
-    "message-houses": "messaging",
-    "messaging-guide": "messaging",
-    "messaging-guides": "messaging",
-}
-"""Every name the portal and the PDFs use for a kind, singular and plural."""
+
+def _words(kind: Kind) -> set[str]:
+    """Every name the portal and the PDFs use for a kind, singular and plural, as `gtm new`
+    takes it (lower case, `-` between words)."""
+    names = {kind.name, kind.singular, kind.label, kind.title, *kind.words}
+    if kind.document is not None:
+        names.add(kind.document.label)
+    names |= {f"{name}s" for name in names if not name.endswith("s")}
+    return {"-".join(name.lower().split()) for name in names}
+
+
+KIND_ALIASES = {word: name for name, kind in KINDS.items() for word in sorted(_words(kind))}
 
 
 def starter() -> Traversable:
@@ -145,7 +134,7 @@ def new_artifact(project: Project, word: str, ident: str, today: date) -> Path:
     for suffix in (".yaml", ".yml", ".md"):
         if (folder / f"{ident}{suffix}").exists():
             raise UsageError(f"{kind}/{ident}{suffix} already exists: choose another id")
-    suffix = ".md" if kind in MARKDOWN_KINDS else ".yaml"
+    suffix = ".md" if KINDS[kind].markdown else ".yaml"
     path = folder / f"{ident}{suffix}"
     text = artifact_template(project, kind, ident, today)
     blocked = _not_a_folder({folder})
@@ -161,13 +150,13 @@ def new_artifact(project: Project, word: str, ident: str, today: date) -> Path:
 
 def artifact_template(project: Project, kind: str, ident: str, today: date) -> str:
     template = _Template(project, today)
-    fields = template.lines(KINDS[kind], ident, indent="", skip_body=kind in MARKDOWN_KINDS)
+    fields = template.lines(KINDS[kind].model, ident, indent="", skip_body=KINDS[kind].markdown)
     header = [
-        f"# A new {SINGULAR[kind]}: every field is listed with what it is for.",
+        f"# A new {KINDS[kind].singular}: every field is listed with what it is for.",
         "# Required fields have placeholders to replace; leave the others empty or delete them.",
         "# It starts as a draft, so builds leave it out until you set status: approved.",
     ]
-    if kind not in MARKDOWN_KINDS and (project.root / "schemas" / f"{kind}.schema.json").exists():
+    if not KINDS[kind].markdown and (project.root / "schemas" / f"{kind}.schema.json").exists():
         header.insert(0, f"# yaml-language-server: $schema=../../schemas/{kind}.schema.json")
     if kind == "pages":
         return "---\n" + "\n".join(header + fields) + "\n---\n\nTODO: write the page in Markdown.\n"
@@ -231,7 +220,7 @@ class _Template:
         if ref_kind is not None:
             folder = self.project.content_dir / ref_kind
             ids = sorted(p.stem for p in folder.glob("*") if p.suffix in (".yaml", ".yml", ".md"))
-            return ids[0] if ids else f"TODO-{SINGULAR[ref_kind].replace(' ', '-')}-id"
+            return ids[0] if ids else f"TODO-{KINDS[ref_kind].singular.replace(' ', '-')}-id"
         choices = _choices(info.annotation)
         if choices:
             return str(choices[-1] if name == "tier" else choices[0])

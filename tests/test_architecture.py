@@ -18,6 +18,7 @@ LAYERS = [
             "content.yamldoc",
             "content.config",
             "content.model",
+            "content.kinds",
             "content.project",
             "content.sources",
             "content.validate",

@@ -332,27 +332,6 @@ class Brand(Record):
     banned: list[Text] = Field(default_factory=list)
 
 
-KINDS: dict[str, type[Artifact]] = {
-    "products": Product,
-    "personas": Persona,
-    "competitors": Competitor,
-    "positioning": Positioning,
-    "messaging": Messaging,
-    "launches": Launch,
-    "pages": Page,
-}
-
-SINGULAR = {
-    "products": "product",
-    "personas": "persona",
-    "competitors": "competitor",
-    "positioning": "positioning",
-    "messaging": "message house",
-    "launches": "launch",
-    "pages": "page",
-}
-
-
 @dataclass(frozen=True)
 class FieldShape:
     """What a field holds, read once from its annotation: the markers and the record type."""

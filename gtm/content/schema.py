@@ -10,7 +10,8 @@ from typing import Any
 from pydantic import BaseModel
 
 from gtm.content.config import Config
-from gtm.content.model import KINDS, Brand
+from gtm.content.kinds import KINDS
+from gtm.content.model import Brand
 from gtm.errors import UsageError
 
 DRAFT_07 = "http://json-schema.org/draft-07/schema#"
@@ -43,7 +44,7 @@ def _allows_null(prop: dict[str, Any]) -> bool:
 
 
 def kind_schema(kind: str) -> dict[str, Any]:
-    schema = to_draft_07(KINDS[kind], f"gtm {kind}")
+    schema = to_draft_07(KINDS[kind].model, f"gtm {kind}")
     _allow_empty(schema)
     if kind == "pages":
         properties = schema["properties"]

@@ -14,7 +14,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from gtm.content.model import KINDS, SLUG, slug_for
+from gtm.content.kinds import KINDS
+from gtm.content.model import SLUG, slug_for
 from gtm.content.project import is_within
 from gtm.content.yamldoc import PathKey, Span, YamlMemo, parse_yaml
 from gtm.diagnostics import Diagnostics, bad_byte_position, did_you_mean

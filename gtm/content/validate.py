@@ -10,7 +10,8 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from gtm.content.model import KINDS, Artifact, Brand, Leaf, field_shapes, iter_leaves
+from gtm.content.kinds import KINDS
+from gtm.content.model import Artifact, Brand, Leaf, field_shapes, iter_leaves
 from gtm.content.sources import Source
 from gtm.content.yamldoc import PathKey
 from gtm.diagnostics import Diagnostics, did_you_mean
@@ -92,7 +93,7 @@ def _validate(source: Source, diagnostics: Diagnostics) -> Item | Brand | None:
         else:
             data["name"] = data.pop("title")
             empty.discard(("name",))
-    model: type[BaseModel] = Brand if source.kind == "brand" else KINDS[source.kind]
+    model: type[BaseModel] = Brand if source.kind == "brand" else KINDS[source.kind].model
     try:
         fields = model.model_validate(data)
     except ValidationError as exc:

@@ -11,6 +11,7 @@ from datetime import datetime
 from pathlib import Path
 
 from gtm.cache import program_digest
+from gtm.content.kinds import KINDS
 from gtm.content.project import Project
 from gtm.content.sources import Source, locate
 from gtm.diagnostics import Diagnostics
@@ -25,21 +26,9 @@ from gtm.render.pdf import (
     render_documents,
 )
 from gtm.render.pdflibs import INSTALL_GUIDE, PdfLibraries, PdfUnavailable, find_pdf_libraries
-from gtm.site.routes import SALES_KIT, pdf_path
+from gtm.site.routes import SALES_KIT
 from gtm.site.views import Entry, Portal
 
-PRINT_TEMPLATES = {
-    "competitors": "print/battlecard.html",
-    "launches": "print/launch-brief.html",
-    "personas": "print/persona.html",
-    "messaging": "print/messaging.html",
-}
-DOCUMENT_LABELS = {
-    "competitors": "Battlecard",
-    "launches": "Launch brief",
-    "personas": "Persona one-pager",
-    "messaging": "Messaging guide",
-}
 SALES_KIT_TEMPLATE = "print/sales-kit.html"
 # The kit is drawn as if it sat one folder deeper, beside the battlecards, so relative links
 # in the Markdown it gathers resolve exactly as they do in the single documents.
@@ -76,13 +65,14 @@ def plan_documents(portal: Portal, created: datetime) -> list[PlannedDocument]:
     page_size = portal.config.pdf.page_size
     internal = portal.audience == "internal"
     documents: list[PlannedDocument] = []
-    for kind, template in PRINT_TEMPLATES.items():
-        for entry in portal.kinds[kind]:
-            path = pdf_path(kind, entry.id)
-            assert path is not None
-            doc = _doc(entry, stamp, internal, page_size)
+    for name, kind in KINDS.items():
+        if kind.document is None:
+            continue
+        for entry in portal.kinds[name]:
+            path = kind.document.path(entry.id)
+            doc = _doc(entry, kind.document.label, stamp, internal, page_size)
             context = {"entry": entry, "doc": doc}
-            page = PlannedPage(path, template, doc.title, context)
+            page = PlannedPage(path, kind.document.template, doc.title, context)
             documents.append(PlannedDocument(path, page, (entry.source_path,), doc))
     cards, personas = portal.kinds["competitors"], portal.kinds["personas"]
     kit = (*cards, *personas)
@@ -104,8 +94,7 @@ def plan_documents(portal: Portal, created: datetime) -> list[PlannedDocument]:
     return documents
 
 
-def _doc(entry: Entry, stamp: str, internal: bool, page_size: str) -> PrintDoc:
-    label = DOCUMENT_LABELS[entry.kind]
+def _doc(entry: Entry, label: str, stamp: str, internal: bool, page_size: str) -> PrintDoc:
     fields = entry.fields
     return PrintDoc(
         title=f"{label}: {entry.name}",

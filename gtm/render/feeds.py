@@ -9,8 +9,9 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from xml.sax.saxutils import escape
 
+from gtm.content.kinds import KINDS
 from gtm.content.markdown import MarkdownMemo, plain_text
-from gtm.content.model import KINDS, SINGULAR, Launch
+from gtm.content.model import Launch
 from gtm.content.validate import Item
 from gtm.memo import PerFile
 from gtm.site.views import Entry, Portal
@@ -64,7 +65,7 @@ def search_records(
                 text = _known_text(entry, portal, known, words, markdown)
             record: SearchRecord = {
                 "title": entry.name,
-                "kind": SINGULAR[kind],
+                "kind": KINDS[kind].singular,
                 "summary": entry.summary or "",
                 "tags": list(entry.fields.tags),
                 "text": text,

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from gtm.content.model import KINDS
+from gtm.content.kinds import KINDS
 from gtm.render.theme import Theme
 from gtm.site.views import EVERYTHING, Key, Portal
 

@@ -27,24 +27,14 @@ from jinja2.bccache import Bucket
 from markupsafe import Markup
 
 from gtm.content.commonmark import LinkTarget, Resolver
+from gtm.content.kinds import KINDS
 from gtm.content.markdown import MarkdownMemo, render_markdown
-from gtm.content.model import KINDS
 from gtm.diagnostics import Diagnostic, Diagnostics
 from gtm.render.pagecache import RenderCache
 from gtm.render.theme import Theme
-from gtm.site.routes import item_path, list_path, relative_url
-from gtm.site.views import KIND_TITLES, Key, Portal, recording_reads
+from gtm.site.routes import HOME, PORTAL_PAGES, relative_url
+from gtm.site.views import Key, Portal, recording_reads
 from gtm.workers import ForkPool
-
-KIND_TEMPLATES = {
-    "products": "product.html",
-    "personas": "persona.html",
-    "competitors": "competitor.html",
-    "positioning": "positioning.html",
-    "messaging": "messaging.html",
-    "launches": "launch.html",
-    "pages": "page.html",
-}
 
 
 @dataclass(frozen=True)
@@ -65,40 +55,26 @@ class PlannedPage:
 
 def plan_pages(portal: Portal) -> list[PlannedPage]:
     """Every HTML page of the portal, in a stable order."""
-    pages = [PlannedPage("index.html", "index.html", portal.title)]
-    for kind in KINDS:
-        entries = portal.kinds[kind]
-        if kind == "launches":
-            pages.append(
-                PlannedPage(
-                    list_path(kind),
-                    "launches.html",
-                    "Launches",
-                    {"entries": entries, "title": "Launches"},
-                )
-            )
-        else:
-            title = KIND_TITLES[kind]
-            context = {"kind": kind, "entries": entries, "title": title}
-            pages.append(PlannedPage(list_path(kind), "list.html", title, context))
-        template = KIND_TEMPLATES[kind]
-        for entry in entries:
-            path = item_path(kind, entry.id)
-            pages.append(PlannedPage(path, template, entry.name, {"entry": entry}))
-    pdfs = portal.pdfs()
-    pages += [
-        PlannedPage("health/index.html", "health.html", "GTM health"),
-        PlannedPage("search/index.html", "search.html", "Search"),
-        PlannedPage("downloads/index.html", "downloads.html", "Downloads", {"entries": pdfs}),
-        PlannedPage("404.html", "404.html", "Page not found"),
-    ]
+    pages = [PlannedPage(HOME, "index.html", portal.title)]
+    for name, kind in KINDS.items():
+        entries = portal.kinds[name]
+        context = {"kind": name, "entries": entries, "title": kind.title}
+        pages.append(PlannedPage(kind.list_path(), kind.list_template, kind.title, context))
+        pages += (
+            PlannedPage(kind.page_path(entry.id), kind.template, entry.name, {"entry": entry})
+            for entry in entries
+        )
+    downloads = {"downloads/index.html": {"entries": portal.pdfs()}}
+    for path, (template, title) in PORTAL_PAGES.items():
+        pages.append(PlannedPage(path, template, title, downloads.get(path, {})))
     return pages
 
 
 PAGE_TEMPLATES = (
-    *KIND_TEMPLATES.values(),
-    *("index.html", "list.html", "launches.html", "health.html", "search.html"),
-    *("downloads.html", "404.html"),
+    *sorted({kind.template for kind in KINDS.values()}),
+    *sorted({kind.list_template for kind in KINDS.values()}),
+    "index.html",
+    *(template for template, _ in PORTAL_PAGES.values()),
 )
 
 

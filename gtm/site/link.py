@@ -9,8 +9,9 @@ from dataclasses import dataclass, field
 from urllib.parse import unquote
 
 from gtm.content.commonmark import CODE, TextLinks, parse_link
+from gtm.content.kinds import KINDS
 from gtm.content.markdown import MarkdownMemo, find_links
-from gtm.content.model import KINDS, SINGULAR, Brand
+from gtm.content.model import Brand
 from gtm.content.project import RunOptions
 from gtm.content.validate import Item
 from gtm.content.yamldoc import PathKey
@@ -275,7 +276,7 @@ def _report_unknown(
         code, what = "unknown-link", f"link 'gtm:{kind}/{ident}': "
     else:
         code, what = "unknown-reference", ""
-    message = f"{what}{SINGULAR[kind]} '{ident}' does not exist{hint}"
+    message = f"{what}{KINDS[kind].singular} '{ident}' does not exist{hint}"
     diagnostics.error(item.path, reference.line, reference.column, code, message)
 
 
@@ -294,5 +295,5 @@ def _report_left_out(
         reference.line,
         reference.column,
         code,
-        f"{SINGULAR[kind]} '{ident}' {why}: this build shows only its name",
+        f"{KINDS[kind].singular} '{ident}' {why}: this build shows only its name",
     )

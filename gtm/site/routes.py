@@ -9,24 +9,20 @@ from functools import lru_cache
 from urllib.parse import unquote
 
 from gtm.content.commonmark import EXTERNAL
+from gtm.content.kinds import KINDS
 from gtm.diagnostics import did_you_mean
 
-PDF_FOLDERS = {
-    "competitors": "battlecards",
-    "launches": "launch-briefs",
-    "personas": "personas",
-    "messaging": "messaging",
-}
 SALES_KIT = "pdf/sales-kit.pdf"
 SALES_KIT_KINDS = ("competitors", "personas")
-PORTAL_PAGES = (
-    "index.html",
-    "health/index.html",
-    "search/index.html",
-    "downloads/index.html",
-    "404.html",
-)
-"""The portal's own pages, beside one page per artifact and one list page per kind."""
+HOME = "index.html"
+PORTAL_PAGES = {
+    "health/index.html": ("health.html", "GTM health"),
+    "search/index.html": ("search.html", "Search"),
+    "downloads/index.html": ("downloads.html", "Downloads"),
+    "404.html": ("404.html", "Page not found"),
+}
+"""The portal's own pages beside the home page, one page per artifact and one list page per
+kind: output path → (template, title)."""
 DATA_FILES = ("launches.ics", "sitemap.xml", "search-index.json", "search-index.js")
 OUT_OF_PORTAL = "leads out of the portal"
 FRAME_ANCHORS = frozenset({"main", "site-search-q", "backlinks-title"})
@@ -36,17 +32,16 @@ to a missing heading meant."""
 
 def item_path(kind: str, ident: str) -> str:
     """`personas/devops-dana/index.html`; pages live at the top: `faq/index.html`."""
-    return f"{ident}/index.html" if kind == "pages" else f"{kind}/{ident}/index.html"
+    return KINDS[kind].page_path(ident)
 
 
 def list_path(kind: str) -> str:
-    return f"{kind}/index.html"
+    return KINDS[kind].list_path()
 
 
 def pdf_path(kind: str, ident: str) -> str | None:
     """Where an artifact's PDF goes, or None for kinds that have none."""
-    folder = PDF_FOLDERS.get(kind)
-    return f"pdf/{folder}/{ident}.pdf" if folder else None
+    return KINDS[kind].pdf_path(ident)
 
 
 def relative_url(from_path: str, to_path: str) -> str:
@@ -75,7 +70,7 @@ def _relative(folder: str, target: str) -> str:
 def portal_paths(ids: Mapping[str, Iterable[str]], pdf: bool) -> set[str]:
     """Every page, data file and PDF a build with the artifacts `ids` (kind → ids shown)
     writes, without the theme's static files and the project's assets."""
-    paths = {*PORTAL_PAGES, *DATA_FILES}
+    paths = {HOME, *PORTAL_PAGES, *DATA_FILES}
     for kind, idents in ids.items():
         paths.add(list_path(kind))
         for ident in idents:

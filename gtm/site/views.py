@@ -13,7 +13,8 @@ from datetime import date
 from functools import cached_property
 
 from gtm.content.config import Config
-from gtm.content.model import KINDS, Artifact, Launch, Milestone, Page, Positioning
+from gtm.content.kinds import KINDS
+from gtm.content.model import Artifact, Launch, Milestone, Page, Positioning
 from gtm.content.validate import Item
 from gtm.site.facts import (
     Health,
@@ -29,24 +30,9 @@ from gtm.site.facts import (
 from gtm.site.link import Site
 from gtm.site.routes import item_path, list_path, pdf_path
 
-KIND_LABELS = {
-    "products": "Product",
-    "personas": "Persona",
-    "competitors": "Battlecard",
-    "positioning": "Positioning",
-    "messaging": "Message house",
-    "launches": "Launch",
-    "pages": "Guide",
-}
-KIND_TITLES = {
-    "products": "Products",
-    "personas": "Personas",
-    "competitors": "Battlecards",
-    "positioning": "Positioning",
-    "messaging": "Messaging",
-    "launches": "Launches",
-    "pages": "Guides",
-}
+KIND_LABELS = {name: kind.label for name, kind in KINDS.items()}
+"""How a reader names one artifact of each kind ("Battlecard" for a competitor)."""
+KIND_TITLES = {name: kind.title for name, kind in KINDS.items()}
 
 
 @dataclass(frozen=True)

@@ -14,8 +14,8 @@ import sys
 import atheris
 
 with atheris.instrument_imports(include=["gtm"]):
+    from gtm.content.kinds import KINDS
     from gtm.content.markdown import find_gtm_links, plain_text, render_markdown
-    from gtm.content.model import KINDS
     from gtm.content.sources import parse_bytes
     from gtm.content.validate import validate_source
     from gtm.diagnostics import Diagnostics

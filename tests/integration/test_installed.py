@@ -27,7 +27,7 @@ from pathlib import Path
 import pytest
 
 from gtm import __version__
-from gtm.content.model import KINDS
+from gtm.content.kinds import KINDS
 from tests.conftest import EXAMPLE_EPOCH, ROOT
 
 pytestmark = pytest.mark.installed

@@ -29,8 +29,11 @@ from pydantic import BaseModel
 from pypdf import PdfReader
 from pypdf.generic import Destination
 
-from gtm.content.model import KINDS, FieldShape, field_shapes
+from gtm.content.kinds import KINDS
+from gtm.content.model import FieldShape, field_shapes
 from tests.conftest import MakeProject, RunGtm
+
+MODELS = {name: kind.model for name, kind in KINDS.items()}
 
 # ---------------------------------------------------------------------------------------------
 # The project, generated from the model
@@ -99,7 +102,7 @@ class LeakProject:
 
     def files(self) -> dict[str, str]:
         files = {"gtm.toml": '[site]\ntitle = "Leak test"\nbase_url = "https://leak.example/"\n'}
-        for kind, model in KINDS.items():
+        for kind, model in MODELS.items():
             plan = [(ident(kind, state), state, 0) for state in STATES]
             if kind in ALT_KINDS:
                 plan.append((f"zalt-{kind}", "pub", 1))
@@ -417,7 +420,7 @@ def test_the_generator_fills_every_prose_field_of_every_kind() -> None:
             for c in project.canaries
             if c.state == state
         }
-        expected = {(kind, path) for kind, model in KINDS.items() for path in prose_paths(model)}
+        expected = {(kind, path) for kind, model in MODELS.items() for path in prose_paths(model)}
         assert expected == planted, sorted(expected ^ planted)
     tokens = [c.token for c in project.canaries]
     assert len(set(tokens)) == len(tokens)

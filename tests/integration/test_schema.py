@@ -14,7 +14,7 @@ import pytest
 import yaml
 from jsonschema import Draft7Validator
 
-from gtm.content.model import KINDS
+from gtm.content.kinds import KINDS
 from tests.conftest import ROOT, MakeProject, RunGtm
 
 CONTENT = ROOT / "content"

@@ -30,9 +30,12 @@ from playwright.sync_api import Browser, Dialog, Route
 from pydantic import BaseModel
 from pydantic.fields import FieldInfo
 
-from gtm.content.model import KINDS, FieldShape, field_shapes
+from gtm.content.kinds import KINDS
+from gtm.content.model import FieldShape, field_shapes
 from gtm.render.theme import BUILTIN_NAME, builtin_themes
 from tests.conftest import MakeProject, RunGtm, chromium, serve_folder
+
+MODELS = {name: kind.model for name, kind in KINDS.items()}
 
 # ---------------------------------------------------------------------------------------------
 # Payloads
@@ -187,7 +190,7 @@ class HostileProject:
             ),
             "content/assets/logo.svg": LOGO,
         }
-        for kind, model in KINDS.items():
+        for kind, model in MODELS.items():
             for ident, full in ((full_id(kind), True), (min_id(kind), False)):
                 data = self.record(model, kind, ident, (), full, 0)
                 suffix = "md" if kind in MD_KINDS else "yaml"
@@ -286,7 +289,7 @@ def scalar(model: type[BaseModel], shape: FieldShape, index: int) -> Any:
 def record_fields() -> dict[type[BaseModel], str]:
     """Each record type and the list field that holds it (`Milestone` → `milestones`)."""
     found: dict[type[BaseModel], str] = {}
-    pending: list[type[BaseModel]] = list(KINDS.values())
+    pending: list[type[BaseModel]] = list(MODELS.values())
     while pending:
         for shape in field_shapes(pending.pop()):
             if shape.record is not None:
@@ -522,7 +525,7 @@ def test_the_generator_attacks_every_prose_field_of_every_kind() -> None:
     project = HostileProject()
     project.files()
     attacked = {(p.kind, tuple(k for k in p.path if isinstance(k, str))) for p in project.planted}
-    expected = {(kind, path) for kind, model in KINDS.items() for path in prose_paths(model)}
+    expected = {(kind, path) for kind, model in MODELS.items() for path in prose_paths(model)}
     assert expected <= attacked, sorted(expected - attacked)
     markers = [p.marker for p in project.planted]
     assert len(set(markers)) == len(markers)

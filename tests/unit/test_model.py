@@ -8,8 +8,8 @@ from datetime import date
 import pytest
 from pydantic import ValidationError
 
+from gtm.content.kinds import KINDS
 from gtm.content.model import (
-    KINDS,
     RECORD_ID,
     SLUG,
     Brand,

@@ -7,13 +7,12 @@ from pathlib import Path
 
 import pytest
 
-from gtm.content.model import KINDS
+from gtm.content.kinds import KINDS
 from gtm.content.project import open_project
 from gtm.content.sources import read_source
 from gtm.content.validate import Item, validate_source
 from gtm.diagnostics import Diagnostics
 from gtm.errors import UsageError
-from gtm.render.documents import DOCUMENT_LABELS
 from gtm.scaffold import (
     KIND_ALIASES,
     init_project,
@@ -193,7 +192,8 @@ def test_kind_words(word: str, kind: str) -> None:
 
 def test_every_name_the_portal_and_the_pdfs_use_is_a_kind_word() -> None:
     """A marketer types what the portal shows: `gtm new battlecard`, `gtm new guides`."""
-    names = [*KIND_LABELS.items(), *KIND_TITLES.items(), *DOCUMENT_LABELS.items()]
+    documents = {name: kind.document.label for name, kind in KINDS.items() if kind.document}
+    names = [*KIND_LABELS.items(), *KIND_TITLES.items(), *documents.items()]
     for kind, name in names:
         assert resolve_kind(name) == kind, name
         assert resolve_kind(name.lower().replace(" ", "-")) == kind, name

@@ -11,7 +11,8 @@ from click.testing import CliRunner
 from jsonschema import Draft7Validator
 
 from gtm.cli import main
-from gtm.content.model import KINDS, Persona
+from gtm.content.kinds import KINDS
+from gtm.content.model import Persona
 from gtm.content.schema import DRAFT_07, all_schemas, kind_schema, write_schemas
 
 SCHEMAS = all_schemas()
