@@ -37,6 +37,7 @@ from gtm.render.pages import (
     template_environment,
 )
 from gtm.render.pdf import PdfResult
+from gtm.site.link import Site
 from gtm.site.views import KeptEntries, Portal, make_portal
 from gtm.workers import return_freed_memory
 
@@ -134,9 +135,11 @@ class Builder(Checker):
         files = self._render(renderer, pages)
         files.update(self._data_files(portal, pages))
         servable = self._servable(checked, diagnostics, files)
-        documents, batch = self._collateral(portal, renderer, servable, diagnostics, defer_pdfs)
+        documents, batch = self._collateral(
+            portal, checked.site, renderer, servable, diagnostics, defer_pdfs
+        )
         files.update((d.path, d.data) for d in documents if d.data is not None)
-        records = self._search(portal, diagnostics, files)
+        records = self._search(portal, checked.site, diagnostics, files)
         if not fails(diagnostics.sorted(), strict=False):
             promised = {job.path for job in batch.jobs} if batch else set()
             listed = {"search-index.json": [str(record["url"]) for record in records]}
@@ -203,6 +206,7 @@ class Builder(Checker):
     def _collateral(
         self,
         portal: Portal,
+        site: Site,
         renderer: Renderer,
         servable: dict[str, Path],
         diagnostics: Diagnostics,
@@ -213,28 +217,28 @@ class Builder(Checker):
         if not options.pdf or fails(diagnostics.sorted(), strict=False):
             return [], None
         stamp = options.stamp or datetime.combine(options.today, time(), UTC)
-        batch = prepare_collateral(portal, renderer, servable, stamp)
+        batch = prepare_collateral(portal, site, renderer, servable, stamp)
         if defer:
             return [], batch
         documents = make_collateral(batch, self.project, options.jobs, diagnostics, self.progress)
         return documents, None
 
     def _search(
-        self, portal: Portal, diagnostics: Diagnostics, files: dict[str, bytes]
+        self, portal: Portal, site: Site, diagnostics: Diagnostics, files: dict[str, bytes]
     ) -> list[SearchRecord]:
         """The search index into `files`. A one-off build takes each entry's words from the
         build cache when its file is unchanged, and leaves this build's there; before that, it
         lets go of its Markdown, which it needs no more: room for the last steps."""
         memos = self.memos
         if self.cache is None:
-            records = search_records(portal, memos.feeds, markdown=memos.markdown)
+            records = search_records(portal, site, memos.feeds, markdown=memos.markdown)
         else:
             if not fails(diagnostics.sorted(), strict=False):
                 self.cache.write(MARKDOWN_CACHE, memos.markdown.payload())
             payload = self.cache.read(SEARCH_CACHE)
             stored = payload.items() if isinstance(payload, dict) else ()
             known = {str(key): text for key, text in stored if isinstance(text, str)}
-            records = search_records(portal, known=known, markdown=memos.markdown)
+            records = search_records(portal, site, known=known, markdown=memos.markdown)
             self.cache.write(SEARCH_CACHE, known)
             memos.markdown.forget()
             return_freed_memory()

@@ -26,6 +26,7 @@ from gtm.render.pdf import (
     render_documents,
 )
 from gtm.render.pdflibs import INSTALL_GUIDE, PdfLibraries, PdfUnavailable, find_pdf_libraries
+from gtm.site.link import Site
 from gtm.site.routes import SALES_KIT
 from gtm.site.views import Entry, Portal
 
@@ -119,10 +120,14 @@ class PdfBatch:
 
 
 def prepare_collateral(
-    portal: Portal, renderer: Renderer, servable: dict[str, Path], created: datetime
+    portal: Portal,
+    site: Site,
+    renderer: Renderer,
+    servable: dict[str, Path],
+    created: datetime,
 ) -> PdfBatch:
     """Print HTML for every planned document; a template error is already a diagnostic."""
-    sources = {item.path: item.source for item in portal.linked_site.all_items()}
+    sources = {item.path: item.source for item in site.all_items()}
     jobs: list[PdfJob] = []
     owners: dict[str, list[Source]] = {}
     for document in plan_documents(portal, created):

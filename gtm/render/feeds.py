@@ -14,6 +14,7 @@ from gtm.content.markdown import MarkdownMemo, plain_text
 from gtm.content.model import Launch
 from gtm.content.validate import Item
 from gtm.memo import PerFile
+from gtm.site.link import Site
 from gtm.site.views import Entry, Portal
 
 SEARCH_TEXT_LIMIT = 4000
@@ -38,6 +39,7 @@ class FeedMemo:
 
 def search_records(
     portal: Portal,
+    site: Site,
     memo: FeedMemo | None = None,
     known: dict[str, str] | None = None,
     markdown: MarkdownMemo | None = None,
@@ -60,9 +62,9 @@ def search_records(
                 memo.records[id(entry)] = kept
                 continue
             if known is None:
-                text = _search_text(entry, portal, memo, markdown)
+                text = _search_text(entry, portal, site, memo, markdown)
             else:
-                text = _known_text(entry, portal, known, words, markdown)
+                text = _known_text(entry, portal, site, known, words, markdown)
             record: SearchRecord = {
                 "title": entry.name,
                 "kind": KINDS[kind].singular,
@@ -84,12 +86,13 @@ def search_records(
 def _known_text(
     entry: Entry,
     portal: Portal,
+    site: Site,
     known: dict[str, str],
     words: dict[str, str],
     markdown: MarkdownMemo | None,
 ) -> str:
     allow_html = portal.config.markdown.allow_html
-    item = portal.linked_site.known[(entry.kind, entry.id)]
+    item = site.known[(entry.kind, entry.id)]
     key = f"{entry.kind}:{item.source.digest}:{int(allow_html)}"
     text = known.get(key)
     if not isinstance(text, str):
@@ -128,12 +131,16 @@ def search_index_script(index: bytes) -> bytes:
 
 
 def _search_text(
-    entry: Entry, portal: Portal, memo: FeedMemo | None, markdown: MarkdownMemo | None
+    entry: Entry,
+    portal: Portal,
+    site: Site,
+    memo: FeedMemo | None,
+    markdown: MarkdownMemo | None,
 ) -> str:
     """An entry's words for search; remembered by the digest of its file, a rebuild in
     `gtm serve` works out again only the entries whose files changed."""
     allow_html = portal.config.markdown.allow_html
-    item = portal.linked_site.known[(entry.kind, entry.id)]
+    item = site.known[(entry.kind, entry.id)]
     if memo is None:
         return _plain_text(item, allow_html, markdown)[:SEARCH_TEXT_LIMIT]
     key = (entry.kind, item.source.digest, allow_html)

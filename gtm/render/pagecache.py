@@ -133,9 +133,8 @@ def site_shape(portal: Portal, theme: Theme) -> str:
         portal.today,
         portal.audience,
         portal.health_problems,
-        repr(portal.linked_site.brand),
+        portal.shape,
         [(e.kind, e.id, e.name, e.path, e.pdf) for k in KINDS for e in portal.kinds[k]],
-        sorted((key, item.fields.name) for key, item in portal.linked_site.known.items()),
     ]
     digest = hashlib.blake2b(repr(parts).encode(), digest_size=16)
     for folder in theme.template_dirs:

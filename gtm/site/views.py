@@ -126,7 +126,10 @@ class LaunchFacts:
 
 @dataclass(frozen=True)
 class Portal:
-    """The whole build as templates see it."""
+    """The whole build as templates see it, and all of it they can reach: the entries the build
+    shows, and of an artifact it leaves out (a draft, or an internal one in a public build) only
+    its name, and only where a shown one refers to it. Nothing here leads back to the linked
+    site, so no template can print what the audience must not see."""
 
     title: str
     language: str
@@ -136,16 +139,14 @@ class Portal:
     today: date
     kinds: dict[str, tuple[Entry, ...]]
     health_facts: Health
-    linked_site: Site
-    """The linked site; the portal's own lookups use it and record what they read."""
     config: Config
-
-    @property
-    def site(self) -> Site:
-        """The linked site for a theme that wants it: reading it may show anything, so a page
-        that does renders again on every change."""
-        _record(EVERYTHING)
-        return self.linked_site
+    names: dict[Key, str]
+    """The name of every artifact a shown one refers to, left out or not."""
+    statements: dict[Key, str]
+    """The positioning statement of each shown positioning, written or generated."""
+    shape: str
+    """A digest of what every page may show beyond the entries (the brand's rules, the names
+    of every artifact): when it changes, every page is rendered again."""
 
     @property
     def health(self) -> Health:
@@ -186,8 +187,7 @@ class Portal:
         entry = self.entry(kind, ident)
         if entry is not None:
             return Link(entry.name, entry.path)
-        item = self.linked_site.known.get((kind, ident))
-        return Link(item.fields.name if item else ident, None)
+        return Link(self.names.get((kind, ident), ident), None)
 
     def entry_of(self, item: Item) -> Entry | None:
         return self.entry(item.kind, item.id)
@@ -195,10 +195,10 @@ class Portal:
     def statement(self, entry: Entry) -> str:
         """A generated statement names its product's category: reading it reads the product."""
         _record((entry.kind, entry.id))
-        item = self.linked_site.known[(entry.kind, entry.id)]
-        if isinstance(item.fields, Positioning):
-            _record(("products", item.fields.product))
-        return positioning_statement(item, self.linked_site)
+        fields = entry.fields
+        if isinstance(fields, Positioning):
+            _record(("products", fields.product))
+        return self.statements.get((entry.kind, entry.id), "")
 
     def launch_facts(self, entry: Entry) -> LaunchFacts:
         launch = entry.fields
@@ -260,9 +260,32 @@ def make_portal(
         today=today,
         kinds=kinds,
         health_facts=health(site, config, today),
-        linked_site=site,
         config=config,
+        names=_referred_names(site),
+        statements={
+            (item.kind, item.id): positioning_statement(item, site)
+            for item in site.items["positioning"].values()
+        },
+        shape=_shape(site),
     )
+
+
+def _referred_names(site: Site) -> dict[Key, str]:
+    """The names of the artifacts the shown ones refer to: all a page may say of one left out."""
+    names: dict[Key, str] = {}
+    for reference in site.references:
+        source = reference.source
+        if site.get(source.kind, source.id) is source:
+            names[reference.target] = site.known[reference.target].fields.name
+    return names
+
+
+def _shape(site: Site) -> str:
+    """A digest of the brand's rules and of every artifact's name, shown or not: nothing of
+    either can be read back from it."""
+    names = sorted((key, item.fields.name) for key, item in site.known.items())
+    text = repr((repr(site.brand), names))
+    return hashlib.blake2b(text.encode(), digest_size=16).hexdigest()
 
 
 @dataclass

@@ -555,3 +555,62 @@ def key_in(path: str, ids: dict[str, State]) -> str | None:
     found = [key for key in ids if re.search(rf"(^|/){re.escape(key)}(/|\.pdf$|-mil|$)", path)]
     assert len(found) <= 1, (path, found)
     return found[0] if found else None
+
+
+PROBE = """\
+{%- macro probe(value, depth) -%}
+{%- if depth >= 5 or value is string or value is number or value is none -%}{{ value|pprint }}
+{%- else -%}
+{%- if value is mapping -%}
+{%- for key in value %}{{ probe(key, depth + 1) }}{{ probe(value[key], depth + 1) }}{% endfor -%}
+{%- elif value is iterable -%}
+{%- for item in value %}{{ probe(item, depth + 1) }}{% endfor -%}
+{%- endif -%}
+{%- for name in value.__class__.__dir__(value) if not name.startswith(("_", "model_")) -%}
+{%- set found = value|attr(name) -%}
+{%- if found is callable and name in ZERO_ARGUMENTS -%}{{ probe(found(), depth + 1) }}
+{%- elif found is not callable -%}{{ probe(found, depth + 1) }}{%- endif -%}
+{%- endfor -%}
+{%- endif -%}
+{%- endmacro -%}
+{%- set ZERO_ARGUMENTS = ["pdfs", "upcoming_launches", "recently_reviewed", "items", "values"] -%}
+<!doctype html><html><body><main id="main">
+{{ probe(site, 0) }}
+{%- if entry is defined %}{{ probe(entry, 0) }}{% endif %}
+{%- for kind, entries in site.kinds.items() %}{% for other in entries -%}
+{{ probe(site.link(kind, other.id), 0) }}{% endfor %}{% endfor %}
+</main></body></html>
+"""
+"""A theme that prints every value it can reach from what a page receives, attributes and
+zero-argument methods included, to a depth past anything a real theme goes."""
+
+
+def test_a_theme_that_prints_everything_it_reaches_prints_nothing_left_out(
+    make_project: MakeProject, run_gtm: RunGtm
+) -> None:
+    """The audience boundary is a type: whatever a public build hands templates holds no
+    left-out artifact beyond the name a shown one refers to (and its id, which the shown one's
+    own fields hold), so no theme, however it probes, can print one's content."""
+    project = LeakProject()
+    files = project.files()
+    files["gtm.toml"] += '[build]\ntheme = "probe"\n'
+    for kind in KINDS.values():
+        files[f"themes/probe/templates/{kind.template}"] = PROBE
+    files["themes/probe/templates/index.html"] = PROBE
+    root = make_project(files, minimal=False)
+    result = run_gtm("build", "--audience", "public", "--no-pdf", project=root)
+    assert result.exit_code == 0, result.output
+    output = root / "output"
+    home = (output / "index.html").read_text(encoding="utf-8")
+    assert "KeptEntries" not in home and "Entry(" in home and len(home) > 100_000  # it probed
+    tokens = [c.token for c in project.canaries]
+    findings = read_output(output, tokens)
+    printed = [
+        f"{canary.ident} {canary.path} {canary.token} in {where}"
+        for canary in project.canaries
+        if not canary.is_name and project.states[canary.ident] != "pub"
+        for where, _ in sorted(findings.seen.get(canary.token, ()))
+    ]
+    assert printed == []
+    shown = [c.token for c in project.canaries if project.states[c.ident] == "pub"]
+    assert all(token in findings.seen for token in shown), "the probe missed shown content"

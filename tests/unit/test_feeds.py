@@ -42,8 +42,9 @@ def test_long_ascii_lines_fill_every_line_to_75_octets() -> None:
 
 def _records(root: Path, known: dict[str, str] | None) -> list[SearchRecord]:
     config = open_project(root).config
-    portal = make_portal(check(root).site, config, options().today, "internal", False)
-    return search_records(portal, known=known)
+    site = check(root).site
+    portal = make_portal(site, config, options().today, "internal", False)
+    return search_records(portal, site, known=known)
 
 
 def test_search_words_kept_between_builds_follow_every_edit(make_project: MakeProject) -> None:

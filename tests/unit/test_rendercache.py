@@ -86,8 +86,5 @@ def test_reading_the_health_of_the_site_reads_everything(make_project: MakeProje
         _ = portal.health
     assert reads == {EVERYTHING}
     with recording_reads() as reads:
-        _ = portal.site
-    assert reads == {EVERYTHING}
-    with recording_reads() as reads:
         _ = portal.link("personas", "dana"), portal.entry("personas", "dana")
     assert reads == set()
