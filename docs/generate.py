@@ -29,8 +29,9 @@ from pydantic_core import PydanticUndefined  # noqa: E402
 
 from gtm.content import config as gtm_config  # noqa: E402
 from gtm.content import model  # noqa: E402
+from gtm.content.fields import field_shapes  # noqa: E402
 from gtm.content.kinds import KINDS  # noqa: E402
-from gtm.content.sources import MAX_FILE_BYTES  # noqa: E402
+from gtm.content.reading import MAX_FILE_BYTES  # noqa: E402
 from gtm.content.yamldoc import MAX_DEPTH  # noqa: E402
 from gtm.site.anchors import SECTION_ANCHORS  # noqa: E402
 from gtm.site.link import RESERVED_PAGE_IDS  # noqa: E402
@@ -559,7 +560,7 @@ def unused_meanings() -> list[str]:
 
 def _with_records(owner: type[BaseModel]) -> list[type[BaseModel]]:
     found = [owner]
-    for shape in model.field_shapes(owner):
+    for shape in field_shapes(owner):
         if shape.record is not None:
             found.extend(m for m in _with_records(shape.record) if m not in found)
     return found
@@ -651,7 +652,7 @@ def rules_text(owner: type[BaseModel], name: str) -> str:
     floor = next((m.ge for m in info.metadata if isinstance(m, Ge)), None)
     if floor is not None:
         rules.append(f"at least {floor}")
-    shape = next((s for s in model.field_shapes(owner) if s.name == name), None)
+    shape = next((s for s in field_shapes(owner) if s.name == name), None)
     if shape is not None and shape.words is not None:
         each = "each " if shape.is_list else ""
         rules.append(f"{each}≤ {shape.words.limit} words")
@@ -675,7 +676,7 @@ def _field_table(owner: type[BaseModel], names: list[str]) -> str:
 def _records(owner: type[BaseModel]) -> list[str]:
     """A table for each list of records of a model, in field order."""
     blocks = []
-    for shape in model.field_shapes(owner):
+    for shape in field_shapes(owner):
         if shape.record is not None:
             table = _field_table(shape.record, own_fields(shape.record))
             blocks.append(f"Each item of `{shape.name}`:\n\n{table}")

@@ -10,14 +10,8 @@ from gtm.content.commonmark import may_link
 from gtm.content.markdown import MarkdownMemo, MarkdownPass
 from gtm.content.model import Brand
 from gtm.content.project import Project, RunOptions
-from gtm.content.sources import (
-    ContentFile,
-    SourceMemo,
-    discover,
-    find_assets,
-    parse_sources,
-    read_file,
-)
+from gtm.content.reading import ContentFile, discover, find_assets, read_file
+from gtm.content.sources import SourceMemo, parse_sources
 from gtm.content.validate import Item, Validated, validate_source
 from gtm.content.yamldoc import YamlMemo
 from gtm.diagnostics import Diagnostic, Diagnostics
@@ -127,7 +121,8 @@ class Checker:
             diagnostics.warning(project.relative(link), 1, 1, "theme-link", THEME_LINK)
         listed = discover(project.content_dir, project.root, diagnostics)
         found = (
-            read_file(kind, path, project.root, diagnostics, memos.sources) for kind, path in listed
+            read_file(kind, path, project.root, diagnostics, memos.sources.reads)
+            for kind, path in listed
         )
         files = [file for file in found if file is not None]
         assets = find_assets(project.content_dir, project.root, diagnostics)

@@ -8,7 +8,7 @@ import time
 from collections.abc import Callable, Sequence
 from functools import wraps
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -17,6 +17,9 @@ from gtm.content.project import Project, RunOptions, open_project, run_options, 
 from gtm.diagnostics import Diagnostic, fails, printable, summary, to_json
 from gtm.errors import GtmError
 from gtm.workers import tune_collector
+
+if TYPE_CHECKING:
+    from gtm.build import BuildResult
 
 SEVERITY_COLORS = {"error": "red", "warning": "yellow"}
 
@@ -211,7 +214,8 @@ def build(
 ) -> None:
     """Check the project, then render the portal and the PDFs into the output folder."""
     from gtm.build import build_site
-    from gtm.publish.output import check_output_dir, publish
+    from gtm.publish.output import publish
+    from gtm.publish.paths import check_output_dir
 
     started = time.perf_counter()
     project, options = _open(
@@ -242,24 +246,26 @@ def build(
         sys.exit(1)
     waiting = None if quiet else lambda line: click.echo(f"gtm: {line}", err=True)
     published = publish(project.output_dir, result.files, waiting)
-    elapsed = time.perf_counter() - started
     extra = ""
     if not quiet:
-        pdfs = ""
-        if result.documents:
-            cached = sum(1 for d in result.documents if d.cached)
-            pdfs = f", {len(result.documents)} PDFs ({cached} unchanged)"
-        extra = (
-            f"; built {result.pages} pages{pdfs}, {published.written} files "
-            f"into {project.relative(project.output_dir)}/ in {elapsed:.2f} s"
-        )
-        if verbose:
-            fresh = result.pages - result.reused
-            click.echo(f"  pages: {fresh} rendered, {result.reused} unchanged", err=True)
-            for document in result.documents:
-                how = "unchanged" if document.cached else f"{document.seconds:.2f} s"
-                click.echo(f"  {document.path}: {how}", err=True)
+        where = project.relative(project.output_dir)
+        extra = _built(result, published.written, where, time.perf_counter() - started, verbose)
     report(result.diagnostics, output_format, quiet, extra)
+
+
+def _built(result: BuildResult, written: int, where: str, seconds: float, verbose: bool) -> str:
+    """What follows the summary line of a build; with `verbose`, each page count and PDF first."""
+    pdfs = ""
+    if result.documents:
+        cached = sum(1 for d in result.documents if d.cached)
+        pdfs = f", {len(result.documents)} PDFs ({cached} unchanged)"
+    if verbose:
+        fresh = result.pages - result.reused
+        click.echo(f"  pages: {fresh} rendered, {result.reused} unchanged", err=True)
+        for document in result.documents:
+            how = "unchanged" if document.cached else f"{document.seconds:.2f} s"
+            click.echo(f"  {document.path}: {how}", err=True)
+    return f"; built {result.pages} pages{pdfs}, {written} files into {where}/ in {seconds:.2f} s"
 
 
 @main.command()

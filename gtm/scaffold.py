@@ -15,8 +15,9 @@ from pydantic import BaseModel
 from pydantic.fields import FieldInfo
 from pydantic_core import PydanticUndefined
 
+from gtm.content.fields import field_shapes
 from gtm.content.kinds import KINDS, Kind
-from gtm.content.model import SLUG, Record, field_shapes, slug_for
+from gtm.content.model import SLUG, Record, slug_for
 from gtm.content.project import Project
 from gtm.diagnostics import did_you_mean
 from gtm.errors import UsageError

@@ -7,28 +7,24 @@ import bisect
 import hashlib
 import os
 import re
-import stat
 from array import array
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from gtm.content.kinds import KINDS
 from gtm.content.model import SLUG, slug_for
-from gtm.content.project import is_within
-from gtm.content.yamldoc import PathKey, Span, YamlMemo, parse_yaml
-from gtm.diagnostics import Diagnostics, bad_byte_position, did_you_mean
-from gtm.files import regular_files
+from gtm.content.reading import (
+    ContentFile,
+    Reads,
+    decode_text,
+    read_file,
+    read_files,
+    split_front_matter,
+)
+from gtm.content.yamldoc import PathKey, Span, YamlDocument, YamlMemo, parse_yaml
+from gtm.diagnostics import Diagnostics
 from gtm.memo import PerFile, Reported, reported
-
-MAX_FILE_BYTES = 1024 * 1024
-CONTENT_SUFFIXES = (".yaml", ".yml", ".md")
-BRAND_FILES = ("brand.yaml", "brand.yml")
-ASSETS_DIR = "assets"
-FRONT_MATTER = re.compile(r"^---[ \t]*$")
-FRONT_MATTER_END = re.compile(r"^(---|\.\.\.)[ \t]*$")
-
 
 Mask = re.Pattern[str] | None
 Needle = re.Pattern[str] | str
@@ -136,96 +132,6 @@ def blank(mask: re.Pattern[str], text: str) -> str:
     return mask.sub(lambda m: " " * len(m.group()), text)
 
 
-def discover(content_dir: Path, root: Path, diagnostics: Diagnostics) -> list[tuple[str, Path]]:
-    """(kind, file) for every content file in sorted order; stray files are warnings."""
-    if not content_dir.is_dir():
-        diagnostics.error(
-            _rel(content_dir, root), 1, 1, "content-missing", "the content folder does not exist"
-        )
-        return []
-    found: list[tuple[str, Path]] = []
-    for entry in sorted(content_dir.iterdir()):
-        if is_ignored(entry.name):
-            continue
-        rel = _rel(entry, root)
-        if entry.is_dir():
-            if entry.name in KINDS:
-                found.extend((entry.name, f) for f in _kind_files(entry, root, diagnostics))
-            elif entry.name != ASSETS_DIR:
-                hint = did_you_mean(entry.name, [*KINDS, ASSETS_DIR])
-                diagnostics.warning(
-                    rel, 1, 1, "unknown-folder", f"folder '{entry.name}' is not read{hint}"
-                )
-        elif entry.name in BRAND_FILES:
-            found.append(("brand", entry))
-        else:
-            diagnostics.warning(
-                rel, 1, 1, "unknown-file", "not read: content files belong in a kind folder"
-            )
-    return found
-
-
-def _kind_files(folder: Path, root: Path, diagnostics: Diagnostics) -> list[Path]:
-    files = []
-    with os.scandir(folder) as scan:
-        entries = sorted(scan, key=lambda entry: entry.name)
-    for entry in entries:
-        if is_ignored(entry.name):
-            continue
-        if entry.is_file() and entry.name.endswith(CONTENT_SUFFIXES):
-            files.append(folder / entry.name)
-        else:
-            diagnostics.warning(
-                _rel(folder / entry.name, root),
-                1,
-                1,
-                "unknown-file",
-                "not read: a content file is a .yaml, .yml or .md file directly in its folder",
-            )
-    return files
-
-
-def is_ignored(name: str) -> bool:
-    """Hidden files and the temporary files editors leave beside the ones being edited."""
-    return (
-        name.startswith((".", "#", "~$"))
-        or name.endswith(("~", ".swp", ".swx", ".tmp", ".bak"))
-        or name in ("__pycache__", "4913")
-    )
-
-
-def _rel(path: Path, root: Path) -> str:
-    text, top = str(path), str(root)
-    if text.startswith(top) and text[len(top) : len(top) + 1] == os.sep:
-        return text[len(top) + 1 :].replace(os.sep, "/")
-    try:
-        return path.relative_to(root).as_posix()
-    except ValueError:
-        return path.as_posix()
-
-
-@dataclass(frozen=True)
-class ContentFile:
-    """One content file as read from disk: its bytes and their digest, not parsed yet."""
-
-    kind: str
-    path: Path
-    rel: str
-    raw: bytes
-    digest: str
-
-    def markdown_body(self) -> str | None:
-        """The body of a `.md` file as its source will hold it, found without parsing the
-        fields, so that its Markdown can be worked on while they are parsed."""
-        if self.path.suffix != ".md":
-            return None
-        ignored = Diagnostics()
-        text = _decode(self.raw, self.rel, ignored)
-        split = _split_front_matter(text, self.rel, ignored) if text is not None else None
-        body = text[split[4] :] if text is not None and split is not None else ""
-        return body if body.strip() else None
-
-
 @dataclass
 class SourceMemo:
     """What reading and parsing found, for the next build of the same session: each parse by
@@ -234,7 +140,7 @@ class SourceMemo:
 
     parsed: Reported[Source | None] = field(default_factory=lambda: PerFile(limit=16_384))
     yaml: YamlMemo = field(default_factory=YamlMemo)
-    reads: dict[str, tuple[tuple[int, ...], ContentFile]] | None = None
+    reads: Reads | None = None
 
     def forget_reads(self, paths: Iterable[Path]) -> None:
         """Reads the given files, or the files in the given folders, again next time, whatever
@@ -246,49 +152,6 @@ class SourceMemo:
             under = changed + os.sep
             for name in [name for name in self.reads if name == changed or name.startswith(under)]:
                 del self.reads[name]
-
-
-def read_file(
-    kind: str, path: Path, root: Path, diagnostics: Diagnostics, memo: SourceMemo | None = None
-) -> ContentFile | None:
-    """Reads one content file; None when it cannot be read as content at all. The file sits in
-    a kind folder of a content folder that `open_project` found inside the project, so only a
-    link on the way can lead out, and only then is the whole path resolved. A file whose size,
-    times and inode are those of its last read in the memo's `reads` is not read again."""
-    name = str(path)
-    reads = memo.reads if memo is not None else None
-    try:
-        status = os.lstat(name)
-        if stat.S_ISLNK(status.st_mode) or os.path.islink(os.path.dirname(name)):
-            if not is_within(path, root):
-                message = "is a link to a file outside the project: not read"
-                diagnostics.error(_rel(path, root), 1, 1, "outside-project", message)
-                return None
-            status = os.stat(name)
-        signature = (status.st_ino, status.st_size, status.st_mtime_ns, status.st_ctime_ns)
-        last = reads.get(name) if reads is not None else None
-        if last is not None and last[0] == signature and last[1].kind == kind:
-            return last[1]
-        raw = path.read_bytes() if status.st_size <= MAX_FILE_BYTES else b""
-    except OSError as exc:
-        diagnostics.error(_rel(path, root), 1, 1, "unreadable", f"cannot be read: {exc.strerror}")
-        return None
-    rel = _rel(path, root)
-    size = max(status.st_size, len(raw))
-    if size > MAX_FILE_BYTES:
-        diagnostics.error(
-            rel, 1, 1, "file-too-large", f"is {size:,} bytes; a content file may be at most 1 MiB"
-        )
-        return None
-    file = ContentFile(kind, path, rel, raw, hashlib.sha256(raw).hexdigest())
-    if reads is not None:
-        if len(reads) >= READS_LIMIT:
-            reads.clear()
-        reads[name] = (signature, file)
-    return file
-
-
-READS_LIMIT = 16_384
 
 
 def parse_file(
@@ -331,27 +194,26 @@ def _parse(
     diagnostics: Diagnostics,
     yaml: YamlMemo | None,
 ) -> Source | None:
-    ident = path.stem
-    text = _decode(raw, rel, diagnostics)
+    text = decode_text(raw, rel, diagnostics)
     if text is None:
         return None
     if not text.strip():
         diagnostics.error(rel, 1, 1, "file-empty", "the file is empty")
         return None
-    if kind != "brand" and not SLUG.match(ident):
+    if kind != "brand" and not SLUG.match(path.stem):
         diagnostics.error(
             rel,
             1,
             1,
             "bad-id",
             f"'{path.name}' is not a valid file name: use lower-case letters, digits and '-' "
-            f"(like '{slug_for(ident)}{path.suffix}')",
+            f"(like '{slug_for(path.stem)}{path.suffix}')",
         )
     line_starts = array("I", [0])
     line_starts.extend(m.end() for m in re.finditer("\n", text))
     body_span = None
     if path.suffix == ".md":
-        split = _split_front_matter(text, rel, diagnostics)
+        split = split_front_matter(text, rel, diagnostics)
         if split is None:
             return None
         front, front_line, front_index, body_line, body_index = split
@@ -359,100 +221,55 @@ def _parse(
         body_span = Span(body_line, 1, body_line, 1, body_index, len(text))
     else:
         document = parse_yaml(text, memo=yaml)
+    data = _fields(document, rel, path.suffix == ".md", diagnostics)
+    if data is None:
+        return None
+    body = ""
+    if body_span is not None:
+        body = _body(text, body_span, data, document, rel, diagnostics)
+        if body:
+            data, text = {**data, "body": body}, text[: body_span.start]
+    return Source(
+        rel, kind, path.stem, text, data, document.spans, digest, body_span, line_starts, body
+    )
+
+
+def _fields(
+    document: YamlDocument, rel: str, markdown: bool, diagnostics: Diagnostics
+) -> dict[str, Any] | None:
+    """The document's fields, with its problems reported; None when it holds no fields to
+    read (a syntax error, or a list or a text where fields belong)."""
     for problem in document.problems:
         diagnostics.error(rel, problem.line, problem.column, problem.code, problem.message)
     if any(p.code in ("yaml-syntax", "yaml-too-deep") for p in document.problems):
         return None
     data = document.data
-    if data is None and path.suffix == ".md" and not document.problems:
+    if data is None and markdown and not document.problems:
         data = {}
-    if not isinstance(data, dict):
-        if not document.problems:
-            where = document.spans.get((), Span(1, 1, 1, 1, 0, 0))
-            diagnostics.error(
-                rel,
-                where.line,
-                where.column,
-                "not-a-mapping",
-                "expected fields ('name: …' lines), found " + _describe(data),
-            )
-        return None
-    if body_span is not None:
-        body = text[body_span.start :]
-        if "body" in data:
-            span = document.spans[("body",)]
-            diagnostics.error(
-                rel,
-                span.key_line,
-                span.key_column,
-                "body-twice",
-                "'body' is given in the front matter and after it: keep one",
-            )
-        if body.strip():
-            data = {**data, "body": body}
-            text = text[: body_span.start]
-        else:
-            body = ""
-    else:
-        body = ""
-    return Source(
-        rel, kind, ident, text, data, document.spans, digest, body_span, line_starts, tail=body
-    )
-
-
-def _decode(raw: bytes, rel: str, diagnostics: Diagnostics) -> str | None:
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line, column = bad_byte_position(raw, exc)
-        diagnostics.error(
-            rel,
-            line,
-            column,
-            "encoding",
-            f"is not UTF-8 text (byte 0x{raw[exc.start]:02x}): save the file as UTF-8",
-        )
-        return None
-    if "\x00" in text:
-        index = text.index("\x00")
-        line = text.count("\n", 0, index) + 1
-        column = index - text.rfind("\n", 0, index)
-        diagnostics.error(
-            rel, line, column, "encoding", "contains a NUL character: not a text file"
-        )
-        return None
-    return text.replace("\r\n", "\n")
-
-
-def _split_front_matter(
-    text: str, rel: str, diagnostics: Diagnostics
-) -> tuple[str, int, int, int, int] | None:
-    """(front matter, its first line, its offset, body line, body offset) of a .md file."""
-    lines = text.split("\n")
-    if not FRONT_MATTER.match(lines[0]):
-        diagnostics.error(
-            rel,
-            1,
-            1,
-            "front-matter-missing",
-            "a .md file starts with a '---' line, its fields, and another '---' line",
-        )
-        return None
-    offset = len(lines[0]) + 1
-    front_start = offset
-    for number, line in enumerate(lines[1:], start=2):
-        if FRONT_MATTER_END.match(line):
-            body_index = min(offset + len(line) + 1, len(text))
-            return text[front_start:offset], 2, front_start, number + 1, body_index
-        offset += len(line) + 1
-    diagnostics.error(
-        rel,
-        1,
-        1,
-        "front-matter-unclosed",
-        "the front matter is not closed: add a '---' line after the fields",
-    )
+    if isinstance(data, dict):
+        return data
+    if not document.problems:
+        where = document.spans.get((), Span(1, 1, 1, 1, 0, 0))
+        message = "expected fields ('name: …' lines), found " + _describe(data)
+        diagnostics.error(rel, where.line, where.column, "not-a-mapping", message)
     return None
+
+
+def _body(
+    text: str,
+    body_span: Span,
+    data: dict[str, Any],
+    document: YamlDocument,
+    rel: str,
+    diagnostics: Diagnostics,
+) -> str:
+    """The Markdown after a front matter, or "" when there is none to speak of."""
+    body = text[body_span.start :]
+    if "body" in data:
+        span = document.spans[("body",)]
+        message = "'body' is given in the front matter and after it: keep one"
+        diagnostics.error(rel, span.key_line, span.key_column, "body-twice", message)
+    return body if body.strip() else ""
 
 
 def _describe(value: Any) -> str:
@@ -461,40 +278,6 @@ def _describe(value: Any) -> str:
     if isinstance(value, list):
         return "a list"
     return f"the text '{str(value)[:40]}'"
-
-
-def read_files(
-    content_dir: Path, root: Path, diagnostics: Diagnostics, memo: SourceMemo | None = None
-) -> list[ContentFile]:
-    """Every content file of the project, read but not parsed."""
-    found = (
-        read_file(kind, path, root, diagnostics, memo)
-        for kind, path in discover(content_dir, root, diagnostics)
-    )
-    return [file for file in found if file is not None]
-
-
-def find_assets(content_dir: Path, root: Path, diagnostics: Diagnostics) -> dict[str, Path]:
-    """`content/assets/` by output path: regular files only, found without following a link.
-    A link, and a pipe, socket or device, is a warning and is left out."""
-    walk = regular_files(content_dir / ASSETS_DIR)
-    for path in walk.links:
-        diagnostics.warning(_rel(path, root), 1, 1, "asset-link", ASSET_LINK)
-    for path in walk.special:
-        diagnostics.warning(_rel(path, root), 1, 1, "asset-special", ASSET_SPECIAL)
-    for path, why in walk.unreadable:
-        message = f"cannot be read ({why}): its files are not published"
-        diagnostics.warning(_rel(path, root), 1, 1, "unreadable", message)
-    return {f"{ASSETS_DIR}/{name}": path for name, path in walk.files.items()}
-
-
-ASSET_LINK = (
-    "is a link: gtm publishes only real files from content/assets/; copy the file here instead"
-)
-ASSET_SPECIAL = (
-    "is not a regular file (a pipe, socket or device): gtm publishes only real files from "
-    "content/assets/"
-)
 
 
 def parse_sources(

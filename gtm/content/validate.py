@@ -10,8 +10,9 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
+from gtm.content.fields import Leaf, field_shapes, iter_leaves
 from gtm.content.kinds import KINDS
-from gtm.content.model import Artifact, Brand, Leaf, field_shapes, iter_leaves
+from gtm.content.model import Artifact, Brand
 from gtm.content.sources import Source
 from gtm.content.yamldoc import PathKey
 from gtm.diagnostics import Diagnostics, did_you_mean
@@ -133,69 +134,51 @@ def _report(
     diagnostics: Diagnostics,
 ) -> None:
     loc = _source_path(source, tuple(error["loc"]))
-    kind = error["type"]
     span = source.span(loc)
-    line, column = span.line, span.column
-    name = _label(loc)
-    value = error.get("input")
+    code, message, at_key = _explain(source, model, error, loc, empty)
+    line, column = (span.key_line, span.key_column) if at_key else (span.line, span.column)
+    diagnostics.error(source.path, line, column, code, message)
+
+
+def _explain(
+    source: Source, model: type[BaseModel], error: Any, loc: PathKey, empty: set[PathKey]
+) -> tuple[str, str, bool]:
+    """A pydantic error in words: its code, its message, and whether it is placed at the key
+    (an unknown or empty field, a list's length) rather than at the value."""
+    kind, value, name = error["type"], error.get("input"), _label(loc)
     if kind == "missing":
-        owner = _owner(loc)
         if loc in empty:
-            message = f"{owner}'{loc[-1]}' is empty"
-            line, column = span.key_line, span.key_column
-        else:
-            message = f"{owner}missing required field '{loc[-1]}'"
-        diagnostics.error(source.path, line, column, "missing-field", message)
-    elif kind == "extra_forbidden":
-        present = set(_mapping_at(source.data, loc[:-1]))
-        known = [f.name for f in field_shapes(_model_at(model, loc[:-1]))]
-        if source.kind == "pages" and len(loc) == 1:
-            known.append("title")
-        unused = [name for name in known if name not in present]
-        hint = did_you_mean(str(loc[-1]), unused) or did_you_mean(str(loc[-1]), known)
-        diagnostics.error(
-            source.path,
-            span.key_line,
-            span.key_column,
-            "unknown-field",
-            f"{_owner(loc)}unknown field '{loc[-1]}'{hint}",
-        )
-    elif kind == "literal_error":
-        choices = re.findall(r"'([^']*)'", error["ctx"]["expected"]) or re.findall(
-            r"\d+", error["ctx"]["expected"]
-        )
+            return "missing-field", f"{_owner(loc)}'{loc[-1]}' is empty", True
+        return "missing-field", f"{_owner(loc)}missing required field '{loc[-1]}'", False
+    if kind == "extra_forbidden":
+        return "unknown-field", _unknown_field(source, model, loc), True
+    if kind == "literal_error":
+        expected = error["ctx"]["expected"]
+        choices = re.findall(r"'([^']*)'", expected) or re.findall(r"\d+", expected)
         hint = did_you_mean(str(value), choices)
-        diagnostics.error(
-            source.path,
-            line,
-            column,
-            "invalid-choice",
-            f"{name} '{_show(value)}' is not one of: {', '.join(choices)}{hint}",
-        )
-    elif kind in ("too_short", "too_long"):
+        message = f"{name} '{_show(value)}' is not one of: {', '.join(choices)}{hint}"
+        return "invalid-choice", message, False
+    if kind in ("too_short", "too_long"):
         ctx = error["ctx"]
-        actual = ctx["actual_length"]
         if kind == "too_short":
             rule = f"needs at least {ctx['min_length']}"
         else:
             rule = f"may have at most {ctx['max_length']}"
-        diagnostics.error(
-            source.path,
-            span.key_line,
-            span.key_column,
-            "list-length",
-            f"{name} {rule} (has {actual})",
-        )
-    elif kind.startswith("gtm_"):
-        diagnostics.error(source.path, line, column, "invalid-value", f"{name} {error['msg']}")
-    else:
-        diagnostics.error(
-            source.path,
-            line,
-            column,
-            "invalid-type",
-            f"{name} should be {_expected(kind)}, not {_describe(value)}",
-        )
+        return "list-length", f"{name} {rule} (has {ctx['actual_length']})", True
+    if kind.startswith("gtm_"):
+        return "invalid-value", f"{name} {error['msg']}", False
+    return "invalid-type", f"{name} should be {_expected(kind)}, not {_describe(value)}", False
+
+
+def _unknown_field(source: Source, model: type[BaseModel], loc: PathKey) -> str:
+    """An unknown field, with the closest field not given yet (else the closest of all)."""
+    present = set(_mapping_at(source.data, loc[:-1]))
+    known = [f.name for f in field_shapes(_model_at(model, loc[:-1]))]
+    if source.kind == "pages" and len(loc) == 1:
+        known.append("title")
+    unused = [name for name in known if name not in present]
+    hint = did_you_mean(str(loc[-1]), unused) or did_you_mean(str(loc[-1]), known)
+    return f"{_owner(loc)}unknown field '{loc[-1]}'{hint}"
 
 
 def _source_path(source: Source, loc: tuple[Any, ...]) -> PathKey:

@@ -24,7 +24,7 @@ from urllib.parse import unquote, urlsplit
 
 from gtm.diagnostics import Diagnostic
 from gtm.errors import ProjectError, UsageError
-from gtm.publish.output import safe_output_path
+from gtm.publish.paths import safe_output_path
 
 CLIENT_PATH = "/__gtm__/client.js"
 EVENTS_PATH = "/__gtm__/events"

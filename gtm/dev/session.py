@@ -19,10 +19,11 @@ from gtm.dev.server import DevServer, SiteState
 from gtm.dev.watch import ChangeSet, Watcher
 from gtm.diagnostics import Diagnostic, Diagnostics, fails
 from gtm.errors import GtmError
-from gtm.publish.output import check_output_dir, update
+from gtm.publish.output import update
+from gtm.publish.paths import check_output_dir
 from gtm.render.documents import PdfBatch, make_collateral
-from gtm.render.pdf import Renders
 from gtm.render.pdflibs import PdfLibraries, PdfUnavailable, find_pdf_libraries
+from gtm.render.pdfworkers import Renders
 from gtm.workers import keep_out_of_collections
 
 

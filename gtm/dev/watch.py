@@ -25,7 +25,7 @@ from watchdog.observers import Observer
 
 from gtm.content.config import CONFIG_FILE
 from gtm.content.project import Project, is_within
-from gtm.content.sources import is_ignored
+from gtm.content.reading import is_ignored
 
 QUIET = 0.03
 """Seconds without a new event that end a burst of saves."""

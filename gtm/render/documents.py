@@ -15,17 +15,11 @@ from gtm.content.kinds import KINDS
 from gtm.content.project import Project
 from gtm.content.sources import Source, locate
 from gtm.diagnostics import Diagnostics
+from gtm.render.images import TOO_LARGE
 from gtm.render.pages import PlannedPage, Renderer
-from gtm.render.pdf import (
-    TOO_LARGE,
-    UNAVAILABLE,
-    PdfCache,
-    PdfJob,
-    PdfResult,
-    Renders,
-    render_documents,
-)
+from gtm.render.pdf import UNAVAILABLE, PdfCache, PdfJob, PdfResult
 from gtm.render.pdflibs import INSTALL_GUIDE, PdfLibraries, PdfUnavailable, find_pdf_libraries
+from gtm.render.pdfworkers import Renders, render_documents
 from gtm.site.link import Site
 from gtm.site.routes import SALES_KIT
 from gtm.site.views import Entry, Portal

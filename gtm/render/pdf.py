@@ -6,20 +6,16 @@ beforehand whether it can start."""
 from __future__ import annotations
 
 import hashlib
-import io
 import json
 import logging
 import mimetypes
-import multiprocessing
 import os
 import posixpath
 import signal
 import sys
 import threading
 import time
-import warnings
-from collections.abc import Callable, Iterator, Mapping
-from concurrent.futures import Future, ProcessPoolExecutor, wait
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -27,6 +23,7 @@ from typing import Any
 from urllib.parse import unquote, urlsplit
 
 from gtm.files import read_regular_file
+from gtm.render.images import oversized_image
 
 ROOT_URL = "file:///__gtm__/"
 """Where a document believes it lives: relative URLs resolve under this root, and the fetcher
@@ -108,96 +105,6 @@ class Confinement:
         why = "a PDF carries no attachments" if self.closed else OUTSIDE
         if (shown, why) not in self.refused:
             self.refused.append((shown, why))
-
-
-TOO_LARGE = "too large for a PDF"
-"""In the reason an image was refused: `documents` reports those as `pdf-image`."""
-
-
-def oversized_image(data: bytes, media_type: str = "") -> str | None:
-    """Why an image is too large to draw, or None: WeasyPrint leaves out, without a word, an
-    image that Pillow's decompression-bomb guard stops, so gtm refuses any over Pillow's limit
-    itself and says why. The size comes from the header; no pixel is decoded. Pillow is asked
-    only about files named as raster images in a format `image_size` does not read."""
-    try:
-        from PIL import Image
-    except ImportError:
-        return None
-    limit = Image.MAX_IMAGE_PIXELS
-    if not limit:
-        return None
-    advice = f"{TOO_LARGE}: use one under {limit // 1_000_000} megapixels"
-    size = image_size(data)
-    if size is None:
-        if not media_type.startswith("image/") or media_type == "image/svg+xml":
-            return None
-        try:
-            with warnings.catch_warnings():
-                warnings.simplefilter("ignore")
-                with Image.open(io.BytesIO(data)) as image:
-                    size = image.size
-        except Image.DecompressionBombError:
-            return f"is more than {2 * limit // 1_000_000} megapixels, {advice}"
-        except Exception:  # not an image Pillow can read; WeasyPrint will say no more
-            return None
-    width, height = size
-    if width * height <= limit:
-        return None
-    return f"is {width:,}×{height:,} pixels, {advice}"
-
-
-def image_size(data: bytes) -> tuple[int, int] | None:
-    """Width and height from the header of a PNG, GIF, JPEG or WebP image, or None for any
-    other data. Pillow's `Image.open` refuses to tell the size of an image over twice its
-    limit, which is exactly the size a warning needs to give."""
-    if data.startswith(b"\x89PNG\r\n\x1a\n") and data[12:16] == b"IHDR" and len(data) >= 24:
-        return int.from_bytes(data[16:20], "big"), int.from_bytes(data[20:24], "big")
-    if data[:6] in (b"GIF87a", b"GIF89a") and len(data) >= 10:
-        return int.from_bytes(data[6:8], "little"), int.from_bytes(data[8:10], "little")
-    if data.startswith(b"\xff\xd8"):
-        return _jpeg_size(data)
-    if data[:4] == b"RIFF" and data[8:12] == b"WEBP":
-        return _webp_size(data)
-    return None
-
-
-def _jpeg_size(data: bytes) -> tuple[int, int] | None:
-    """The size in a JPEG's start-of-frame segment, found by walking the segments before it."""
-    index = 2
-    while index + 4 <= len(data):
-        if data[index] != 0xFF:
-            return None
-        marker = data[index + 1]
-        if marker == 0xFF:  # fill byte
-            index += 1
-            continue
-        if marker in (0x01, *range(0xD0, 0xD9)):  # markers without a length
-            index += 2
-            continue
-        length = int.from_bytes(data[index + 2 : index + 4], "big")
-        if 0xC0 <= marker <= 0xCF and marker not in (0xC4, 0xC8, 0xCC):
-            if index + 9 > len(data):
-                return None
-            height = int.from_bytes(data[index + 5 : index + 7], "big")
-            width = int.from_bytes(data[index + 7 : index + 9], "big")
-            return width, height
-        index += 2 + length
-    return None
-
-
-def _webp_size(data: bytes) -> tuple[int, int] | None:
-    """The canvas size of a lossy (VP8), lossless (VP8L) or extended (VP8X) WebP image."""
-    chunk = data[12:16]
-    if chunk == b"VP8X" and len(data) >= 30:
-        width = int.from_bytes(data[24:27], "little") + 1
-        return width, int.from_bytes(data[27:30], "little") + 1
-    if chunk == b"VP8L" and len(data) >= 25 and data[20] == 0x2F:
-        bits = int.from_bytes(data[21:25], "little")
-        return (bits & 0x3FFF) + 1, ((bits >> 14) & 0x3FFF) + 1
-    if chunk == b"VP8 " and len(data) >= 30 and data[23:26] == b"\x9d\x01\x2a":
-        width = int.from_bytes(data[26:28], "little") & 0x3FFF
-        return width, int.from_bytes(data[28:30], "little") & 0x3FFF
-    return None
 
 
 def _fetcher(confinement: Confinement) -> Any:
@@ -377,120 +284,3 @@ def _write_atomic(path: Path, data: bytes) -> None:
         with suppress(OSError):
             temporary.unlink(missing_ok=True)
         raise
-
-
-class Renders:
-    """The PDF worker pools running now, so that `gtm serve` can stop them all at once when it
-    is stopped (Ctrl-C) while PDFs render in the background."""
-
-    def __init__(self) -> None:
-        self.pools: set[ProcessPoolExecutor] = set()
-
-    def cancel(self) -> None:
-        """Stops every render in progress at once."""
-        for executor in list(self.pools):
-            _kill(executor)
-            executor.shutdown(wait=False, cancel_futures=True)
-
-
-def render_documents(
-    jobs: list[PdfJob],
-    files: dict[str, str],
-    cache: PdfCache | None,
-    workers: int,
-    progress: Callable[[int, int], None] | None = None,
-    time_limit: float = TIME_LIMIT,
-    running: Renders | None = None,
-) -> list[PdfResult]:
-    """Every job's result in job order: cached ones first looked up, the rest rendered in
-    `workers` processes (a pool of one still isolates a crash or a hang from the build)."""
-    results: dict[str, PdfResult] = {}
-    todo: list[PdfJob] = []
-    for job in jobs:
-        hit = cache.get(job, files) if cache else None
-        if hit is not None:
-            results[job.path] = hit
-        else:
-            todo.append(job)
-    done = len(results)
-    if progress:
-        progress(done, len(jobs))
-    for result in _render_all(todo, files, workers, time_limit, running or Renders()):
-        results[result.path] = result
-        done += 1
-        if progress:
-            progress(done, len(jobs))
-    if cache:
-        for job in todo:
-            cache.put(job, results[job.path])
-        cache.prune({cache.key(job) for job in jobs}, spare=2 * len(jobs))
-    return [results[job.path] for job in jobs]
-
-
-def _render_all(
-    jobs: list[PdfJob], files: dict[str, str], workers: int, time_limit: float, running: Renders
-) -> Iterator[PdfResult]:
-    if not jobs:
-        return
-    workers = max(1, min(workers, len(jobs)))
-    executor = ProcessPoolExecutor(max_workers=workers, mp_context=_process_context())
-    running.pools.add(executor)
-    futures: dict[Future[PdfResult], PdfJob] = {
-        executor.submit(render_pdf, job, files, time_limit): job for job in jobs
-    }
-    # A worker stuck in C code ignores its alarm; past this deadline the pool is torn down.
-    deadline = time.monotonic() + time_limit * (len(jobs) / workers + 1) + 10
-    pending = set(futures)
-    try:
-        while pending:
-            finished, pending = wait(pending, timeout=max(0.0, deadline - time.monotonic()))
-            if not finished:
-                break
-            for future in finished:
-                job = futures[future]
-                try:
-                    yield future.result()
-                except Exception as exc:  # A worker that died (a crash in a C library).
-                    yield PdfResult(job.path, error=f"the PDF worker stopped: {exc}")
-        for future in pending:
-            yield PdfResult(futures[future].path, error="rendering did not finish in time")
-    finally:
-        running.pools.discard(executor)
-        if pending:
-            _kill(executor)
-        executor.shutdown(wait=not pending, cancel_futures=True)
-
-
-def _kill(executor: ProcessPoolExecutor) -> None:
-    processes = getattr(executor, "_processes", None) or {}
-    for process in list(processes.values()):
-        process.kill()
-
-
-def _start_forkserver_off_the_working_folder() -> None:
-    """The fork server starts as `python -c ...`, which puts the working folder first on its
-    sys.path before it preloads WeasyPrint and gtm.render.pdf (Python 3.11 ignores the sys.path
-    it is handed), so a folder called weasyprint/ or gtm/ where gtm runs would be imported
-    instead. PYTHONSAFEPATH keeps it off there, and so off every worker forked from it."""
-    from multiprocessing import forkserver
-
-    before = os.environ.get("PYTHONSAFEPATH")
-    os.environ["PYTHONSAFEPATH"] = "1"
-    try:
-        forkserver.ensure_running()
-    finally:
-        if before is None:
-            del os.environ["PYTHONSAFEPATH"]
-        else:
-            os.environ["PYTHONSAFEPATH"] = before
-
-
-def _process_context() -> multiprocessing.context.BaseContext:
-    """forkserver where there is one: workers start from a clean process that has WeasyPrint
-    loaded already, which is quick and safe even when the caller runs threads (gtm serve)."""
-    if "forkserver" in multiprocessing.get_all_start_methods():
-        context = multiprocessing.get_context("forkserver")
-        context.set_forkserver_preload(["weasyprint", "gtm.render.pdf"])
-        _start_forkserver_off_the_working_folder()
-        return context
-    return multiprocessing.get_context("spawn")

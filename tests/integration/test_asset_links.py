@@ -12,7 +12,7 @@ import pytest
 from click.testing import CliRunner
 
 from gtm.cli import main
-from gtm.content.sources import find_assets
+from gtm.content.reading import find_assets
 from gtm.diagnostics import Diagnostics
 from tests.conftest import MakeProject, RunGtm
 

@@ -31,8 +31,8 @@ def test_example_fails_under_strict(run_gtm: RunGtm) -> None:
 
 
 def test_example_uses_every_field_of_every_kind() -> None:
+    from gtm.content.fields import field_shapes
     from gtm.content.kinds import KINDS
-    from gtm.content.model import field_shapes
     from gtm.content.sources import read_sources
     from gtm.diagnostics import Diagnostics
 

@@ -438,7 +438,7 @@ def test_two_builds_at_once_both_succeed_and_leave_one_whole_site(example_projec
 
 
 def test_a_build_waits_while_another_publishes_and_says_so(example_project: Path) -> None:
-    from gtm.publish.output import output_lock
+    from gtm.publish.lock import output_lock
 
     root = example_project
     output = root / "output"
@@ -478,7 +478,7 @@ def test_a_build_killed_while_publishing_does_not_stop_the_next(example_project:
             "-c",
             "import os, sys, time\n"
             "from pathlib import Path\n"
-            "from gtm.publish.output import output_lock\n"
+            "from gtm.publish.lock import output_lock\n"
             "out = Path(sys.argv[1])\n"
             "with output_lock(out):\n"
             "    staging = out.with_name(f'.output.staging-{os.getpid()}-0123abcd')\n"

@@ -29,8 +29,8 @@ from pydantic import BaseModel
 from pypdf import PdfReader
 from pypdf.generic import Destination
 
+from gtm.content.fields import FieldShape, field_shapes
 from gtm.content.kinds import KINDS
-from gtm.content.model import FieldShape, field_shapes
 from tests.conftest import MakeProject, RunGtm
 
 MODELS = {name: kind.model for name, kind in KINDS.items()}

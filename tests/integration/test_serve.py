@@ -346,7 +346,7 @@ def test_serve_never_writes_through_a_linked_folder_in_the_output(running: Runni
 def test_serve_waits_for_a_build_that_is_publishing(
     running: Running, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    from gtm.publish.output import output_lock
+    from gtm.publish.lock import output_lock
 
     printed = ""
     with output_lock(running.root / "output"):

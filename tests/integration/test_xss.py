@@ -30,8 +30,8 @@ from playwright.sync_api import Browser, Dialog, Route
 from pydantic import BaseModel
 from pydantic.fields import FieldInfo
 
+from gtm.content.fields import FieldShape, field_shapes
 from gtm.content.kinds import KINDS
-from gtm.content.model import FieldShape, field_shapes
 from gtm.render.theme import BUILTIN_NAME, builtin_themes
 from tests.conftest import MakeProject, RunGtm, chromium, serve_folder
 

@@ -15,8 +15,9 @@ import pytest
 from pydantic import BaseModel
 
 from gtm.content.config import Config
+from gtm.content.fields import field_shapes
 from gtm.content.kinds import KINDS
-from gtm.content.model import Artifact, Brand, field_shapes
+from gtm.content.model import Artifact, Brand
 from gtm.site.views import Portal
 
 ROOT = Path(__file__).resolve().parent.parent.parent

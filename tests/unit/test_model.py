@@ -8,6 +8,7 @@ from datetime import date
 import pytest
 from pydantic import ValidationError
 
+from gtm.content.fields import field_shapes, iter_leaves
 from gtm.content.kinds import KINDS
 from gtm.content.model import (
     RECORD_ID,
@@ -22,8 +23,6 @@ from gtm.content.model import (
     Persona,
     Positioning,
     Product,
-    field_shapes,
-    iter_leaves,
 )
 
 

@@ -11,7 +11,8 @@ from pathlib import Path
 import pytest
 
 from gtm.errors import ProjectError
-from gtm.publish.output import MANIFEST, check_output_dir, publish, read_manifest, update
+from gtm.publish.output import publish, update
+from gtm.publish.paths import MANIFEST, check_output_dir, read_manifest
 from tests.conftest import MakeProject, RunGtm
 
 
@@ -181,14 +182,14 @@ def test_update_refuses_to_replace_a_file_it_did_not_write(tmp_path: Path) -> No
 def test_the_path_check_refuses_names_that_leave_the_output_folder(
     tmp_path: Path, name: str
 ) -> None:
-    from gtm.publish.output import safe_output_path
+    from gtm.publish.paths import safe_output_path
 
     with pytest.raises(ProjectError, match="refusing"):
         safe_output_path(tmp_path / "output", name)
 
 
 def test_the_path_check_refuses_a_link_anywhere_on_the_way(tmp_path: Path) -> None:
-    from gtm.publish.output import safe_output_path
+    from gtm.publish.paths import safe_output_path
 
     out, elsewhere = tmp_path / "output", tmp_path / "elsewhere"
     (out / "personas").mkdir(parents=True)
@@ -282,7 +283,7 @@ DEAD_PID = 2**22 + 1
 
 
 def test_a_second_writer_waits_for_the_first_and_says_whom_it_waits_for(tmp_path: Path) -> None:
-    from gtm.publish.output import output_lock
+    from gtm.publish.lock import output_lock
 
     out = tmp_path / "output"
     told: list[str] = []
@@ -310,12 +311,12 @@ def test_a_second_writer_waits_for_the_first_and_says_whom_it_waits_for(tmp_path
 def test_a_writer_gives_up_after_the_bound_and_changes_nothing(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import gtm.publish.output
+    import gtm.publish.lock
 
     out = tmp_path / "output"
     publish(out, {"index.html": b"v1"})
-    monkeypatch.setattr(gtm.publish.output, "LOCK_WAIT", 0.2)
-    with gtm.publish.output.output_lock(out):
+    monkeypatch.setattr(gtm.publish.lock, "LOCK_WAIT", 0.2)
+    with gtm.publish.lock.output_lock(out):
         with pytest.raises(ProjectError, match=r"gave up after waiting 0 s for another gtm build"):
             publish(out, {"index.html": b"v2"})
         with pytest.raises(ProjectError, match=rf"output/ \(pid {os.getpid()}\)"):
@@ -327,11 +328,11 @@ def test_a_writer_gives_up_after_the_bound_and_changes_nothing(
 def test_a_lock_left_by_a_dead_process_does_not_stop_the_next_build(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, flock: bool
 ) -> None:
-    import gtm.publish.output
+    import gtm.publish.lock
 
     if not flock:  # as on Windows: the lock is a file created only if absent
-        monkeypatch.setattr(gtm.publish.output, "fcntl", None)
-    monkeypatch.setattr(gtm.publish.output, "LOCK_WAIT", 5.0)
+        monkeypatch.setattr(gtm.publish.lock, "fcntl", None)
+    monkeypatch.setattr(gtm.publish.lock, "LOCK_WAIT", 5.0)
     out = tmp_path / "output"
     (tmp_path / ".output.lock").write_text(f"{DEAD_PID}\n")
     publish(out, {"index.html": b"v1"})
@@ -342,10 +343,10 @@ def test_a_lock_left_by_a_dead_process_does_not_stop_the_next_build(
 def test_without_flock_a_live_holder_is_waited_for(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import gtm.publish.output
+    import gtm.publish.lock
 
-    monkeypatch.setattr(gtm.publish.output, "fcntl", None)
-    monkeypatch.setattr(gtm.publish.output, "LOCK_WAIT", 0.2)
+    monkeypatch.setattr(gtm.publish.lock, "fcntl", None)
+    monkeypatch.setattr(gtm.publish.lock, "LOCK_WAIT", 0.2)
     (tmp_path / ".output.lock").write_text(f"{os.getppid()}\n")
     with pytest.raises(ProjectError, match=rf"output/ \(pid {os.getppid()}\)"):
         publish(tmp_path / "output", {"index.html": b"v1"})

@@ -11,8 +11,9 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from gtm.render.pdf import OUTSIDE, PdfCache, PdfJob, render_documents, render_pdf
+from gtm.render.pdf import OUTSIDE, PdfCache, PdfJob, render_pdf
 from gtm.render.pdflibs import SHAPING_PACKAGES
+from gtm.render.pdfworkers import render_documents
 
 LOGO = (
     '<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10">'

@@ -12,15 +12,8 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from gtm.render.pdf import (
-    ROOT_URL,
-    TOO_LARGE,
-    Confinement,
-    PdfJob,
-    image_size,
-    oversized_image,
-    render_pdf,
-)
+from gtm.render.images import TOO_LARGE, image_size, oversized_image
+from gtm.render.pdf import ROOT_URL, Confinement, PdfJob, render_pdf
 
 LIMIT = Image.MAX_IMAGE_PIXELS
 assert LIMIT is not None

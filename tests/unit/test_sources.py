@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from gtm.content.sources import MAX_FILE_BYTES, SourceMemo, discover, read_files, read_sources
+from gtm.content.reading import MAX_FILE_BYTES, discover, read_files
+from gtm.content.sources import SourceMemo, read_sources
 from gtm.diagnostics import Diagnostics
 from tests.unit.helpers import formatted, read, write
 
@@ -311,7 +312,7 @@ def test_serve_reads_again_only_what_changed_or_was_reported_changed(
     session = SourceMemo(reads={})
 
     def names() -> list[str]:
-        files = read_files(content, tmp_path, Diagnostics(), session)
+        files = read_files(content, tmp_path, Diagnostics(), session.reads)
         return [file.raw.decode().splitlines()[0] for file in files]
 
     assert names() == ["name: Dana", "name: Dana"]

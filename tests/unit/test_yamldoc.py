@@ -15,7 +15,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from gtm.cli import main
-from gtm.content import yamldoc, yamlmistakes
+from gtm.content import yamldoc, yamlfailure
 from gtm.content.yamldoc import (
     MAX_DEPTH,
     YamlMemo,
@@ -506,7 +506,7 @@ def test_explain_syntax_error_places_the_problem_in_the_file() -> None:
 
 
 def test_a_file_that_parses_is_never_explained(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(yamlmistakes._Failure, "tokens", property(_never))
+    monkeypatch.setattr(yamlfailure.Failure, "tokens", property(_never))
     monkeypatch.setattr(yamldoc, "explain_syntax_error", _never)
     assert parse_yaml("name: Dana\ngoals: [a, b]\nsummary: 'Fast: really'\n").problems == ()
 
