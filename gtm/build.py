@@ -120,7 +120,7 @@ class Builder(Checker):
         config = self.project.config
         kept = memos.entries if self.cache is None else None
         portal = make_portal(
-            checked.site, config, options.today, options.audience, options.pdf, kept
+            checked.site, config, options.today, options.audience, options.pdf, kept, checked.facts
         )
         renderer = Renderer(
             checked.theme,

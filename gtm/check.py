@@ -18,6 +18,7 @@ from gtm.diagnostics import Diagnostic, Diagnostics
 from gtm.memo import PerFile
 from gtm.render.theme import Theme, load_theme
 from gtm.site.anchors import check_written_links
+from gtm.site.facts import Facts, derive_facts
 from gtm.site.link import LinkMemo, Site, link_site, markdown_texts
 from gtm.site.routes import portal_paths
 from gtm.site.rules import ItemFindings, run_checks
@@ -58,6 +59,8 @@ class CheckResult:
     diagnostics: list[Diagnostic]
     files: int
     theme: Theme
+    facts: Facts
+    """What the build derives from the content and the date, once, for every stage."""
     assets: dict[str, Path] = field(default_factory=dict)
     """The files of `content/assets/`, by output path."""
 
@@ -159,10 +162,13 @@ class Checker:
             memos.links,
             memos.markdown,
         )
-        run_checks(site, self.project.config, options.today, diagnostics, memos.rules)
+        config = self.project.config
+        facts = derive_facts(site, config, options.today)
+        run_checks(site, config, options.today, diagnostics, memos.rules, facts)
         exists = _build_files(site, options, loaded.theme, loaded.assets)
         check_written_links(site, exists, self.allow_html, diagnostics, memos.markdown)
-        return CheckResult(site, diagnostics.sorted(), loaded.files, loaded.theme, loaded.assets)
+        found = diagnostics.sorted()
+        return CheckResult(site, found, loaded.files, loaded.theme, facts, loaded.assets)
 
     def _bodies(self, files: list[ContentFile], compiling: bool) -> list[str]:
         bodies = (body for file in files if (body := file.markdown_body()) is not None)

@@ -1,5 +1,6 @@
-"""Facts computed from the site: positioning statements, launch readiness, overdue milestones,
-staleness, tier gaps and GTM health. Pure functions of (site, config, today)."""
+"""What is derived from the content and the date, computed once per build in `derive_facts` and
+read everywhere: staleness, launch readiness, overdue milestones and tier gaps (by the rules,
+the pages, the PDFs and the health page), positioning statements and GTM health."""
 
 from __future__ import annotations
 
@@ -91,11 +92,6 @@ def days_since_review(item: Item, today: date) -> int | None:
     return None if reviewed is None else (today - reviewed).days
 
 
-def is_stale(item: Item, today: date, freshness_days: int) -> bool:
-    days = days_since_review(item, today)
-    return days is not None and days > freshness_days
-
-
 @dataclass(frozen=True)
 class TierGap:
     """What a launch lacks that its tier's rule in gtm.toml asks for."""
@@ -114,6 +110,39 @@ def tier_gap(launch: Launch, config: Config) -> TierGap:
         channels=tuple(c for c in rule.channels if c.lower() not in have_channels),
         assets=tuple(a for a in rule.assets if a.lower() not in have_assets),
     )
+
+
+@dataclass(frozen=True)
+class ItemFacts:
+    """What one artifact's fields and today make of it."""
+
+    days_since_review: int | None
+    stale: bool
+    """Reviewed longer ago than `build.freshness_days`."""
+    readiness: float | None = None
+    overdue: tuple[Milestone, ...] = ()
+    gap: TierGap = TierGap((), ())
+
+
+Facts = dict[tuple[str, str], ItemFacts]
+"""Every validated artifact's facts, by (kind, id)."""
+
+
+def derive_facts(site: Site, config: Config, today: date) -> Facts:
+    """The facts of every validated artifact, shown in this build or not."""
+    facts: Facts = {}
+    for key, item in site.known.items():
+        days = days_since_review(item, today)
+        stale = days is not None and days > config.build.freshness_days
+        fields = item.fields
+        if isinstance(fields, Launch):
+            overdue = tuple(overdue_milestones(fields, today))
+            facts[key] = ItemFacts(
+                days, stale, readiness(fields), overdue, tier_gap(fields, config)
+            )
+        else:
+            facts[key] = ItemFacts(days, stale)
+    return facts
 
 
 @dataclass(frozen=True)
@@ -137,7 +166,8 @@ class Health:
         )
 
 
-def health(site: Site, config: Config, today: date) -> Health:
+def health(site: Site, facts: Facts) -> Health:
+    """What needs attention among the artifacts the build shows."""
     items = list(site.all_items())
     messaged = {
         pm.persona
@@ -145,13 +175,15 @@ def health(site: Site, config: Config, today: date) -> Health:
         if isinstance(item.fields, Messaging)
         for pm in item.fields.persona_messages
     }
-    launches = [(i, i.fields) for i in site.items["launches"].values()]
-    launches = [(i, f) for i, f in launches if isinstance(f, Launch)]
-    gaps = [(i, tier_gap(f, config)) for i, f in launches]
-    overdue = [(i, m) for i, f in launches for m in overdue_milestones(f, today)]
+    launches = [facts[(item.kind, item.id)] for item in site.items["launches"].values()]
+    launch_items = list(site.items["launches"].values())
     return Health(
-        stale=tuple(i for i in items if is_stale(i, today, config.build.freshness_days)),
-        overdue=tuple(overdue),
+        stale=tuple(i for i in items if facts[(i.kind, i.id)].stale),
+        overdue=tuple(
+            (item, milestone)
+            for item, found in zip(launch_items, launches, strict=True)
+            for milestone in found.overdue
+        ),
         personas_without_message=tuple(
             i
             for i in site.items["personas"].values()
@@ -162,5 +194,9 @@ def health(site: Site, config: Config, today: date) -> Health:
             for i in site.items["competitors"].values()
             if isinstance(i.fields, Competitor) and not i.fields.objections
         ),
-        tier_gaps=tuple((i, g) for i, g in gaps if g.channels or g.assets),
+        tier_gaps=tuple(
+            (item, found.gap)
+            for item, found in zip(launch_items, launches, strict=True)
+            if found.gap.channels or found.gap.assets
+        ),
     )

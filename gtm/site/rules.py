@@ -7,7 +7,7 @@ from __future__ import annotations
 import hashlib
 import re
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 
 from gtm.content.config import Config
@@ -16,7 +16,7 @@ from gtm.content.sources import blank
 from gtm.content.validate import ITEM_NOUNS, Item
 from gtm.diagnostics import Diagnostics, did_you_mean
 from gtm.memo import PerFile, Reported, reported
-from gtm.site.facts import days_since_review, overdue_milestones, tier_gap
+from gtm.site.facts import Facts, derive_facts
 from gtm.site.link import Site
 
 URLISH = re.compile(r"\S+://\S+|\S+@\S+\.\w+|`[^`\n]*`|\b[\w-]+(?:\.[\w-]+)*\.[a-z]{2,}\b(?:/\S*)?")
@@ -34,6 +34,7 @@ class RuleContext:
     today: date
     diagnostics: Diagnostics
     brand_patterns: BrandPatterns = ([], ())
+    facts: Facts = field(default_factory=dict)
 
     def error(self, item: Item, where: tuple[int, int], code: str, message: str) -> None:
         self.diagnostics.error(item.path, where[0], where[1], code, message)
@@ -196,7 +197,7 @@ def check_tier(item: Item, ctx: RuleContext) -> None:
     launch = item.fields
     if not isinstance(launch, Launch) or launch.state == "cancelled":
         return
-    gap = tier_gap(launch, ctx.config)
+    gap = ctx.facts[(item.kind, item.id)].gap
     rule = f"[launch.tiers.{launch.tier}]"
     for channel in gap.channels:
         where = item.at(("channels",), key=True) if launch.channels else item.at(("tier",))
@@ -217,9 +218,9 @@ def check_tier(item: Item, ctx: RuleContext) -> None:
 
 
 def check_dates(item: Item, ctx: RuleContext) -> None:
-    days = days_since_review(item, ctx.today)
-    limit = ctx.config.build.freshness_days
-    if days is not None and days > limit:
+    facts = ctx.facts[(item.kind, item.id)]
+    days, limit = facts.days_since_review, ctx.config.build.freshness_days
+    if facts.stale:
         ctx.warning(
             item,
             item.at(("reviewed",)),
@@ -227,7 +228,7 @@ def check_dates(item: Item, ctx: RuleContext) -> None:
             f"last reviewed {days} days ago (limit {limit}): review it and update 'reviewed'",
         )
     if isinstance(item.fields, Launch):
-        overdue = {id(m) for m in overdue_milestones(item.fields, ctx.today)}
+        overdue = {id(m) for m in facts.overdue}
         for index, milestone in enumerate(item.fields.milestones):
             if id(milestone) in overdue:
                 ctx.warning(
@@ -336,11 +337,14 @@ def run_checks(
     today: date,
     diagnostics: Diagnostics,
     memo: ItemFindings | None = None,
+    facts: Facts | None = None,
 ) -> None:
-    """Runs every rule on every validated item, shown in this build or not."""
+    """Runs every rule on every validated item, shown in this build or not; `facts` are the
+    build's derived facts (`derive_facts`), worked out here when not given."""
     memo = memo if memo is not None else PerFile()
+    facts = facts if facts is not None else derive_facts(site, config, today)
     patterns = _brand_patterns(site.brand) if site.brand else ([], ())
-    ctx = RuleContext(site, config, today, diagnostics, patterns)
+    ctx = RuleContext(site, config, today, diagnostics, patterns, facts)
     brand = hashlib.sha1(repr(site.brand).encode()).hexdigest()
     for item in site.known.values():
 

@@ -14,18 +14,15 @@ from functools import cached_property
 
 from gtm.content.config import Config
 from gtm.content.kinds import KINDS
-from gtm.content.model import Artifact, Launch, Milestone, Page, Positioning
+from gtm.content.model import Artifact, Launch, Page, Positioning
 from gtm.content.validate import Item
 from gtm.site.facts import (
+    Facts,
     Health,
-    TierGap,
-    days_since_review,
+    ItemFacts,
+    derive_facts,
     health,
-    is_stale,
-    overdue_milestones,
     positioning_statement,
-    readiness,
-    tier_gap,
 )
 from gtm.site.link import Site
 from gtm.site.routes import item_path, list_path, pdf_path
@@ -73,8 +70,7 @@ class EntryContent:
 
     fields: Artifact
     backlinks: tuple[Link, ...]
-    stale: bool
-    days_since_review: int | None
+    facts: ItemFacts
 
 
 @dataclass(frozen=True)
@@ -105,23 +101,22 @@ class Entry:
         return self._read().backlinks
 
     @property
+    def facts(self) -> ItemFacts:
+        """What the build derived from it: staleness; for a launch, readiness, overdue
+        milestones and tier gap."""
+        return self._read().facts
+
+    @property
     def stale(self) -> bool:
-        return self._read().stale
+        return self.facts.stale
 
     @property
     def days_since_review(self) -> int | None:
-        return self._read().days_since_review
+        return self.facts.days_since_review
 
     @property
     def summary(self) -> str | None:
         return self._read().fields.summary
-
-
-@dataclass(frozen=True)
-class LaunchFacts:
-    readiness: float | None
-    overdue: tuple[Milestone, ...]
-    gap: TierGap
 
 
 @dataclass(frozen=True)
@@ -200,14 +195,9 @@ class Portal:
             _record(("products", fields.product))
         return self.statements.get((entry.kind, entry.id), "")
 
-    def launch_facts(self, entry: Entry) -> LaunchFacts:
-        launch = entry.fields
-        assert isinstance(launch, Launch)
-        return LaunchFacts(
-            readiness=readiness(launch),
-            overdue=tuple(overdue_milestones(launch, self.today)),
-            gap=tier_gap(launch, self.config),
-        )
+    def launch_facts(self, entry: Entry) -> ItemFacts:
+        """A launch's readiness, overdue milestones and tier gap (its `facts`)."""
+        return entry.facts
 
     def upcoming_launches(self) -> list[Entry]:
         launches = [e for e in self.kinds["launches"] if isinstance(e.fields, Launch)]
@@ -242,10 +232,13 @@ def make_portal(
     audience: str,
     pdf: bool,
     kept: KeptEntries | None = None,
+    facts: Facts | None = None,
 ) -> Portal:
     """The portal of a linked site. The entries of the last portal `kept` (`gtm serve`) are
     taken again where nothing they show has changed, and this portal's are kept there."""
-    entries = _entries(site, config, today, pdf, kept if kept is not None else KeptEntries())
+    facts = facts if facts is not None else derive_facts(site, config, today)
+    kept = kept if kept is not None else KeptEntries()
+    entries = _entries(site, config, today, pdf, kept, facts)
     kinds: dict[str, tuple[Entry, ...]] = {}
     for kind in KINDS:
         shown = (entries[(kind, ident)] for ident in site.items[kind])
@@ -259,7 +252,7 @@ def make_portal(
         audience=audience,
         today=today,
         kinds=kinds,
-        health_facts=health(site, config, today),
+        health_facts=health(site, facts),
         config=config,
         names=_referred_names(site),
         statements={
@@ -298,16 +291,16 @@ class KeptEntries:
 
 
 def _entries(
-    site: Site, config: Config, today: date, pdf: bool, kept: KeptEntries
+    site: Site, config: Config, today: date, pdf: bool, kept: KeptEntries, facts: Facts
 ) -> dict[Key, Entry]:
     """An entry shows its item and the names of the items that refer to it: it is made again
     when its item, the items referring to it, or any of those items changed since `kept`."""
-    facts = (today, config.build.freshness_days, pdf)
+    shared = (today, config.build.freshness_days, pdf)
     items = {(item.kind, item.id): item for item in site.all_items()}
     changed = {
         key for key in items.keys() | kept.items.keys() if items.get(key) is not kept.items.get(key)
     }
-    last = kept.entries if kept.facts == facts else {}
+    last = kept.entries if kept.facts == shared else {}
     made: dict[Key, tuple[tuple[Key, ...], Entry]] = {}
     for key, item in items.items():
         sources = site.backlinks.get(key, ())
@@ -318,22 +311,20 @@ def _entries(
             or found[0] != sources
             or not changed.isdisjoint(sources)
         ):
-            found = (sources, _entry(item, site, config, today, pdf))
+            found = (sources, _entry(item, site, facts[key], pdf))
         made[key] = found
-    kept.facts, kept.items, kept.entries = facts, items, made
+    kept.facts, kept.items, kept.entries = shared, items, made
     return {key: entry for key, (_, entry) in made.items()}
 
 
-def _entry(item: Item, site: Site, config: Config, today: date, pdf: bool) -> Entry:
+def _entry(item: Item, site: Site, facts: ItemFacts, pdf: bool) -> Entry:
     backlinks = []
     for kind, ident in site.backlinks.get((item.kind, item.id), ()):
         source = site.get(kind, ident)
         if source is not None:
             backlinks.append(Link(source.fields.name, item_path(kind, ident)))
     ordered = tuple(sorted(backlinks, key=lambda link: link.name.lower()))
-    stale = is_stale(item, today, config.build.freshness_days)
-    days = days_since_review(item, today)
-    facts = repr((item.source.digest, [(link.name, link.path) for link in ordered], stale, days))
+    shows = repr((item.source.digest, [(link.name, link.path) for link in ordered], facts))
     return Entry(
         kind=item.kind,
         id=item.id,
@@ -341,8 +332,8 @@ def _entry(item: Item, site: Site, config: Config, today: date, pdf: bool) -> En
         path=item_path(item.kind, item.id),
         pdf=pdf_path(item.kind, item.id) if pdf else None,
         source_path=item.path,
-        digest=hashlib.blake2b(facts.encode(), digest_size=16).hexdigest(),
-        _content=EntryContent(item.fields, ordered, stale, days),
+        digest=hashlib.blake2b(shows.encode(), digest_size=16).hexdigest(),
+        _content=EntryContent(item.fields, ordered, facts),
     )
 
 

@@ -10,9 +10,9 @@ import pytest
 from gtm.content.config import Config, TierRule
 from gtm.content.model import Launch
 from gtm.site.facts import (
+    derive_facts,
     display_name,
     health,
-    is_stale,
     join_names,
     overdue_milestones,
     positioning_statement,
@@ -196,11 +196,12 @@ def test_staleness_boundary(make_project: MakeProject) -> None:
         }
     )
     result = check(root)
-    fresh = result.site.known[("personas", "fresh")]
-    stale = result.site.known[("personas", "stale")]
-    assert not is_stale(fresh, TODAY, 90)
-    assert is_stale(stale, TODAY, 90)
-    assert not is_stale(result.site.known[("products", "relay")], TODAY, 90)
+    facts = derive_facts(result.site, Config(), TODAY)
+    assert result.facts == facts, "the check derives the facts once, for every stage"
+    assert not facts[("personas", "fresh")].stale
+    assert facts[("personas", "stale")].stale
+    assert facts[("personas", "stale")].days_since_review == 91
+    assert not facts[("products", "relay")].stale
 
 
 def test_health_lists(make_project: MakeProject) -> None:
@@ -228,7 +229,7 @@ def test_health_lists(make_project: MakeProject) -> None:
         }
     )
     result = check(root)
-    report = health(result.site, Config(), TODAY)
+    report = health(result.site, derive_facts(result.site, Config(), TODAY))
     assert [i.id for i in report.stale] == ["sam"]
     assert [(i.id, m.id) for i, m in report.overdue] == [("relay", "a")]
     assert sorted(i.id for i in report.personas_without_message) == ["sam"]
@@ -246,5 +247,5 @@ def test_health_uses_the_configured_freshness(make_project: MakeProject, freshne
     root = make_project({"content/personas/sam.yaml": persona("Sam") + "reviewed: 2026-01-01\n"})
     result = check(root)
     config = Config.model_validate({"build": {"freshness_days": freshness}})
-    stale = [i.id for i in health(result.site, config, TODAY).stale]
+    stale = [i.id for i in health(result.site, derive_facts(result.site, config, TODAY)).stale]
     assert stale == (["sam"] if (TODAY - date(2026, 1, 1)).days > freshness else [])

@@ -20,7 +20,7 @@ from gtm.scaffold import (
     resolve_kind,
     starter_files,
 )
-from gtm.site.facts import health
+from gtm.site.facts import derive_facts, health
 from gtm.site.views import KIND_LABELS, KIND_TITLES
 from tests.unit.helpers import TODAY, check
 
@@ -209,7 +209,7 @@ def test_a_new_project_needs_no_attention(started: Path) -> None:
     """A fresh project checks clean and its health page lists nothing to fix."""
     result = check(started)
     project = open_project(started)
-    assert health(result.site, project.config, TODAY).problems == 0
+    assert health(result.site, derive_facts(result.site, project.config, TODAY)).problems == 0
 
 
 def test_every_kind_has_its_plural_as_a_word() -> None:
