@@ -20,6 +20,7 @@ portal: $(BIN)/gtm
 test: $(BIN)/gtm
 	$(BIN)/ruff check gtm tests docs benchmarks
 	$(BIN)/ruff format --check gtm tests docs benchmarks
+	$(BIN)/mypy
 	$(BIN)/python -m pytest -q
 
 # The pictures in the README: the portal in Chromium, and the first page of each PDF.

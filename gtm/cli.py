@@ -13,7 +13,14 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from gtm import __version__
-from gtm.content.project import Project, RunOptions, open_project, run_options, use_color
+from gtm.content.project import (
+    Audience,
+    Project,
+    RunOptions,
+    open_project,
+    run_options,
+    use_color,
+)
 from gtm.diagnostics import Diagnostic, fails, printable, summary, to_json
 from gtm.errors import GtmError
 from gtm.workers import tune_collector
@@ -35,7 +42,7 @@ def _project_option(func: Callable[..., Any]) -> Callable[..., Any]:
 
 def _content_options(func: Callable[..., Any]) -> Callable[..., Any]:
     """The options every command that reads the whole project shares."""
-    options = [
+    options: list[Callable[[Callable[..., Any]], Callable[..., Any]]] = [
         click.option("--strict", is_flag=True, help="Warnings fail the run too."),
         click.option("--drafts", is_flag=True, help="Include artifacts with status: draft."),
         click.option(
@@ -168,7 +175,7 @@ def main() -> None:
 def check(
     strict: bool,
     drafts: bool,
-    audience: str | None,
+    audience: Audience | None,
     output_format: str,
     quiet: bool,
     verbose: bool,
@@ -202,7 +209,7 @@ def check(
 def build(
     strict: bool,
     drafts: bool,
-    audience: str | None,
+    audience: Audience | None,
     output_format: str,
     quiet: bool,
     verbose: bool,
@@ -284,7 +291,7 @@ def _built(result: BuildResult, written: int, where: str, seconds: float, verbos
 def serve(
     strict: bool,
     drafts: bool,
-    audience: str | None,
+    audience: Audience | None,
     output_format: str,
     quiet: bool,
     verbose: bool,
@@ -306,7 +313,7 @@ def serve(
     project = open_project(project_dir, cache_dir)
     flags = Flags(audience, drafts, strict, False if no_pdf else None, jobs)
 
-    def show(diagnostics: list[Diagnostic], extra: str) -> None:
+    def show(diagnostics: Sequence[Diagnostic], extra: str) -> None:
         report(diagnostics, output_format, quiet, extra)
 
     try:

@@ -62,7 +62,7 @@ def parser(allow_html: bool = False, tables: bool = True, setext: bool = True) -
     md.options["alerts"] = True
     md.use(footnote_plugin, inline=False)
     md.core.ruler.push("anchor", _heading_anchors)
-    md.validateLink = _safe_link  # type: ignore[method-assign]
+    md.validateLink = _safe_link  # type: ignore[method-assign]  # markdown-it-py's own hook
     md.add_render_rule("list_item_open", _list_item_open)
     return md
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 import tomllib
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, TypeGuard
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
@@ -55,7 +55,15 @@ class TierRule(_Table):
     assets: list[str] = Field(default_factory=list)
 
 
-def _default_tiers() -> dict[str, TierRule]:
+TierName = Literal["1", "2", "3"]
+"""A launch tier as a key of [launch.tiers] in gtm.toml (TOML keys are text)."""
+
+
+def _is_tier_name(name: str) -> TypeGuard[TierName]:
+    return name in ("1", "2", "3")
+
+
+def _default_tiers() -> dict[TierName, TierRule]:
     return {
         "1": TierRule(
             channels=["pr", "blog", "email", "sales"],
@@ -66,7 +74,7 @@ def _default_tiers() -> dict[str, TierRule]:
 
 
 class LaunchConfig(_Table):
-    tiers: dict[Literal["1", "2", "3"], TierRule] = Field(default_factory=_default_tiers)
+    tiers: dict[TierName, TierRule] = Field(default_factory=_default_tiers)
 
 
 class Config(_Table):
@@ -78,7 +86,8 @@ class Config(_Table):
     launch: LaunchConfig = Field(default_factory=LaunchConfig)
 
     def tier_rule(self, tier: int) -> TierRule | None:
-        return self.launch.tiers.get(str(tier))  # type: ignore[call-overload]
+        name = str(tier)
+        return self.launch.tiers.get(name) if _is_tier_name(name) else None
 
 
 def load_config(path: Path) -> tuple[Config, list[Diagnostic]]:
@@ -92,16 +101,16 @@ def load_config(path: Path) -> tuple[Config, list[Diagnostic]]:
         message = f"is not UTF-8 text (byte 0x{raw[exc.start]:02x}): save the file as UTF-8"
         return Config(), [_diag(rel, line, column, "config-encoding", message)]
     try:
-        raw = tomllib.loads(text)
+        table = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         line, column = _toml_error_position(str(exc))
         message = re.sub(r"\s*\(at (line \d+, column \d+|end of document)\)", "", str(exc))
         return Config(), [_diag(rel, line, column, "config-syntax", f"invalid TOML: {message}")]
     try:
-        return Config.model_validate(raw), []
+        return Config.model_validate(table), []
     except ValidationError as exc:
         locator = _KeyLocator(text)
-        diagnostics = [_config_problem(rel, locator, error, raw) for error in exc.errors()]
+        diagnostics = [_config_problem(rel, locator, error, table) for error in exc.errors()]
         return Config(), diagnostics
 
 

@@ -115,14 +115,19 @@ RecordId = Annotated[
 Tier = Annotated[Literal[1, 2, 3], BeforeValidator(_as_number), WithJsonSchema({"enum": [1, 2, 3]})]
 
 
+_SLUG_JSON = WithJsonSchema({"type": "string", "pattern": SLUG.pattern})
+
+
 def ref(kind: str) -> Any:
-    return Annotated[str, Ref(kind), WithJsonSchema({"type": "string", "pattern": SLUG.pattern})]
+    """A field naming an artifact of `kind` by its id, built at run time. The aliases below are
+    spelt out instead, so a type checker sees each one as a type (`str`)."""
+    return Annotated[str, Ref(kind), _SLUG_JSON]
 
 
-ProductRef = ref("products")
-PersonaRef = ref("personas")
-CompetitorRef = ref("competitors")
-MessagingRef = ref("messaging")
+ProductRef = Annotated[str, Ref("products"), _SLUG_JSON]
+PersonaRef = Annotated[str, Ref("personas"), _SLUG_JSON]
+CompetitorRef = Annotated[str, Ref("competitors"), _SLUG_JSON]
+MessagingRef = Annotated[str, Ref("messaging"), _SLUG_JSON]
 
 
 class Record(BaseModel):

@@ -103,7 +103,8 @@ def _validate(source: Source, diagnostics: Diagnostics) -> Item | Brand | None:
         if model is Brand:
             return None
         unchecked = model.model_construct(**data)
-        return Item(source.kind, source.id, unchecked, source, complete=False)  # type: ignore[arg-type]
+        assert isinstance(unchecked, Artifact)
+        return Item(source.kind, source.id, unchecked, source, complete=False)
     if isinstance(fields, Brand):
         return fields
     assert isinstance(fields, Artifact)

@@ -10,12 +10,13 @@ from typing import Any
 
 import yaml
 
-from gtm.content.yamlmistakes import explain_syntax_error, not_valid_yaml, place
+from gtm.content.yamlfailure import not_valid_yaml, place
+from gtm.content.yamlmistakes import explain_syntax_error
 
 try:
     from yaml import CSafeLoader as _Loader
 except ImportError:  # pragma: no cover - libyaml missing
-    from yaml import SafeLoader as _Loader  # type: ignore[assignment]
+    from yaml import SafeLoader as _Loader  # type: ignore[assignment]  # same API, other class
 
 MAX_DEPTH = 32
 NULLS = frozenset({"", "~", "null", "Null", "NULL"})

@@ -13,7 +13,7 @@ import yaml
 try:
     from yaml import CSafeLoader as _Loader
 except ImportError:  # pragma: no cover - libyaml missing
-    from yaml import SafeLoader as _Loader  # type: ignore[assignment]
+    from yaml import SafeLoader as _Loader  # type: ignore[assignment]  # same API, other class
 
 
 @dataclass(frozen=True)

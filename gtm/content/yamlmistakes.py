@@ -189,6 +189,7 @@ def _unclosed_bracket(failure: Failure) -> Explanation | None:
 def _sign_at_start(failure: Failure) -> Explanation | None:
     """A text that starts with '@', a backtick, '*', '&', '|', '>', '%', '- ' or '? '."""
     problem, context = failure.problem, failure.context
+    at: int | None
     if problem == "found character that cannot start any token":
         at = failure.index
     elif context in ("while scanning an alias", "while scanning an anchor") or (

@@ -14,6 +14,7 @@ import socket
 import stat
 import sys
 import threading
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -98,7 +99,7 @@ class SiteState:
             self.problems = []
             self._changed()
 
-    def failed(self, diagnostics: list[Diagnostic]) -> None:
+    def failed(self, diagnostics: Sequence[Diagnostic]) -> None:
         """The last good site stays live; open pages show what stopped the new one."""
         with self.condition:
             self.problems = [{**asdict(d), "text": d.format()} for d in diagnostics]
@@ -203,8 +204,8 @@ class Handler(BaseHTTPRequestHandler):
             return HTTPStatus.MOVED_PERMANENTLY, target.encode(), ""
         data = _read_file(target) if target is not None else None
         if target is None or data is None:
-            page = self._target("/404.html")
-            found = _read_file(page) if isinstance(page, Path) else None
+            not_found = self._target("/404.html")
+            found = _read_file(not_found) if isinstance(not_found, Path) else None
             data = self._with_client(found) if found is not None else b"not found\n"
             return HTTPStatus.NOT_FOUND, data, CONTENT_TYPES[".html"]
         content_type = _content_type(target)

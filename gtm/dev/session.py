@@ -10,11 +10,11 @@ import threading
 import time
 import traceback
 import webbrowser
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 
 from gtm.build import Memos, build_site
-from gtm.content.project import Project, RunOptions, open_project, run_options
+from gtm.content.project import Audience, Project, RunOptions, open_project, run_options
 from gtm.dev.server import DevServer, SiteState
 from gtm.dev.watch import ChangeSet, Watcher
 from gtm.diagnostics import Diagnostic, Diagnostics, fails
@@ -31,14 +31,14 @@ from gtm.workers import keep_out_of_collections
 class Flags:
     """The command-line choices a rebuild needs again after gtm.toml changes."""
 
-    audience: str | None
+    audience: Audience | None
     drafts: bool
     strict: bool
     pdf: bool | None
     jobs: int | None
 
 
-Report = Callable[[list[Diagnostic], str], None]
+Report = Callable[[Sequence[Diagnostic], str], None]
 """Told every rebuild's diagnostics and a one-line summary, for the terminal."""
 
 
@@ -78,7 +78,9 @@ class DevSession:
     @property
     def url(self) -> str:
         host, port = self.server.server_address[:2]
-        shown = f"[{host}]" if ":" in str(host) else str(host)
+        if not isinstance(host, str):  # getsockname() gives text; the stubs allow bytes too
+            host = bytes(host).decode("ascii")
+        shown = f"[{host}]" if ":" in host else host
         return f"http://{shown}:{port}/"
 
     def rebuild(self, change: ChangeSet | None = None) -> bool:
@@ -104,7 +106,7 @@ class DevSession:
             self._failed([Diagnostic("gtm.toml", 1, 1, "error", "internal", message)], "")
         return False
 
-    def _failed(self, problems: list[Diagnostic], note: str) -> None:
+    def _failed(self, problems: Sequence[Diagnostic], note: str) -> None:
         self.state.failed(problems)
         self.report(problems, f"{note}{self._serving_note()}")
 
@@ -150,7 +152,7 @@ class DevSession:
         flags = self.flags
         options = run_options(
             self.project,
-            audience=flags.audience,  # type: ignore[arg-type]
+            audience=flags.audience,
             drafts=flags.drafts,
             strict=flags.strict,
             pdf=flags.pdf,

@@ -96,9 +96,9 @@ def broken_links(
     if known is not None:
         known.enter(exists, anchors)
     for page, urls in links.items():
-        data = files[page] if page in anchors else None
+        page_data = files[page] if page in anchors else None
         clean = clean_pages.get(page)
-        if clean is not None and (clean is data or clean == data):
+        if clean is not None and (clean is page_data or clean == page_data):
             continue
         if known is not None and known.clean(page, digests.get(page)):
             continue
@@ -108,8 +108,8 @@ def broken_links(
             if (reason := _problem(page, resolve(page, url), exists, anchors))
         ]
         broken.extend(found)
-        if remember is not None and data is not None and not found:
-            clean_pages[page] = data
+        if remember is not None and page_data is not None and not found:
+            clean_pages[page] = page_data
         if known is not None and page in digests and not found:
             known.clean_pages.add(page)
     world.update(exists=exists, anchors=anchors)

@@ -21,7 +21,7 @@ from gtm.errors import ProjectError
 try:
     import fcntl
 except ImportError:  # Windows: the lock is a file created exclusively instead
-    fcntl = None  # type: ignore[assignment]
+    fcntl = None  # type: ignore[assignment]  # None: this platform has no fcntl
 
 _NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
 _BINARY = getattr(os, "O_BINARY", 0)

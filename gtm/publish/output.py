@@ -30,7 +30,7 @@ from gtm.publish.paths import (
 try:
     import fcntl
 except ImportError:  # Windows: the lock is a file created exclusively instead
-    fcntl = None  # type: ignore[assignment]
+    fcntl = None  # type: ignore[assignment]  # None: this platform has no fcntl
 
 _RENAME_EXCHANGE = 2
 _AT_FDCWD = -100

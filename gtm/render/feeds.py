@@ -253,7 +253,8 @@ def _fold(line: str) -> str:
         return line
     if len(data) == len(line):
         return "\r\n ".join([line[:75], *(line[i : i + 74] for i in range(75, len(line), 74))])
-    parts, current = [], b""
+    parts: list[str] = []
+    current = b""
     for char in line:
         encoded = char.encode("utf-8")
         if len(current) + len(encoded) > (75 if not parts else 74):

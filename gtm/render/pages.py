@@ -264,7 +264,11 @@ def render_pages(
     else:
         compile_templates(renderer.env, sorted({pages[index].template for index in todo}))
     done = len(pages) - len(todo)
-    with ForkPool(lambda index: renderer.render_apart(pages[index]), jobs) as pool:
+
+    def render(index: int) -> tuple[bytes | None, set[Key], list[Diagnostic]]:
+        return renderer.render_apart(pages[index])
+
+    with ForkPool(render, jobs) as pool:
         least = jobs * 4 if pool.start() else 1
         pool.give(todo, max(least, len(todo) // PAGES_PER_SLICE))
         for part, rendered in pool.done():

@@ -110,7 +110,7 @@ class Confinement:
 def _fetcher(confinement: Confinement) -> Any:
     from weasyprint.urls import URLFetcher, URLFetcherResponse
 
-    class ConfinedFetcher(URLFetcher):  # type: ignore[misc]
+    class ConfinedFetcher(URLFetcher):  # type: ignore[misc]  # weasyprint is untyped: base is Any
         def fetch(self, url: str, headers: Any = None) -> URLFetcherResponse:
             if url.startswith("data:") and not confinement.closed:
                 return super().fetch(url, headers)

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from functools import partial
 from urllib.parse import unquote
 
 from gtm.content.commonmark import CODE, TextLinks, parse_link
@@ -130,7 +131,7 @@ def link_site(
             memo.references,
             key,
             diagnostics,
-            lambda problems, i=item: _file_links(i, problems, allow_html, markdown),
+            partial(_file_links, item, allow_html=allow_html, markdown=markdown),
         )
         source = (item.kind, item.id)
         visible = item.complete and shown_items[item.kind].get(item.id) is item

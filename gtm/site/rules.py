@@ -11,7 +11,16 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from gtm.content.config import Config
-from gtm.content.model import Brand, Competitor, Launch, Messaging, Milestone, Product
+from gtm.content.model import (
+    Brand,
+    Competitor,
+    Feature,
+    Launch,
+    Messaging,
+    Milestone,
+    Pillar,
+    Product,
+)
 from gtm.content.sources import blank
 from gtm.content.validate import ITEM_NOUNS, Item
 from gtm.diagnostics import Diagnostics, did_you_mean
@@ -69,7 +78,7 @@ def count_words(text: str) -> int:
 
 def check_unique_ids(item: Item, ctx: RuleContext) -> None:
     fields = item.fields
-    lists: dict[str, Sequence[object]] = {}
+    lists: dict[str, Sequence[Feature | Pillar | Milestone]] = {}
     if isinstance(fields, Product):
         lists["features"] = fields.features
     elif isinstance(fields, Messaging):
@@ -79,7 +88,7 @@ def check_unique_ids(item: Item, ctx: RuleContext) -> None:
     for name, records in lists.items():
         seen: set[str] = set()
         for index, record in enumerate(records):
-            ident = record.id  # type: ignore[attr-defined]
+            ident = record.id
             if ident in seen:
                 ctx.error(
                     item,
@@ -118,13 +127,13 @@ def check_message_house(item: Item, ctx: RuleContext) -> None:
                 f"persona '{message.persona}' already has a message in this house",
             )
         seen.add(message.persona)
-        for p, pillar in enumerate(message.pillars):
-            if pillar not in pillar_ids:
+        for p, pillar_id in enumerate(message.pillars):
+            if pillar_id not in pillar_ids:
                 ctx.error(
                     item,
                     item.at(("persona_messages", m, "pillars", p)),
                     "unknown-pillar",
-                    f"this house has no pillar '{pillar}'" + did_you_mean(pillar, pillar_ids),
+                    f"this house has no pillar '{pillar_id}'" + did_you_mean(pillar_id, pillar_ids),
                 )
 
 

@@ -200,9 +200,13 @@ class Portal:
         return entry.facts
 
     def upcoming_launches(self) -> list[Entry]:
-        launches = [e for e in self.kinds["launches"] if isinstance(e.fields, Launch)]
-        live = [e for e in launches if e.fields.state not in ("launched", "cancelled")]  # type: ignore[attr-defined]
-        return sorted(live, key=lambda e: (e.fields.date, e.id))  # type: ignore[attr-defined]
+        live: list[tuple[Launch, Entry]] = []
+        for entry in self.kinds["launches"]:
+            fields = entry.fields
+            if isinstance(fields, Launch) and fields.state not in ("launched", "cancelled"):
+                live.append((fields, entry))
+        live.sort(key=lambda pair: (pair[0].date, pair[1].id))
+        return [entry for _, entry in live]
 
     def recently_reviewed(self, count: int = 6) -> list[Entry]:
         reviewed = [e for k in KINDS for e in self.kinds[k] if e.fields.reviewed]
