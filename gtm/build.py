@@ -10,6 +10,7 @@ from datetime import UTC, datetime, time
 from pathlib import Path
 
 from gtm.cache import BuildCache
+from gtm.changes import ChangeSet
 from gtm.check import MARKDOWN_CACHE, YAML_CACHE, Checker, CheckMemos, CheckResult
 from gtm.content.project import Project, RunOptions
 from gtm.content.sources import locate
@@ -103,10 +104,13 @@ class Builder(Checker):
     def new_memos(self) -> Memos:
         return Memos()
 
-    def build(self, defer_pdfs: bool = False) -> BuildResult:
-        """Every output in memory, and every problem; `defer_pdfs` leaves the PDFs for the
-        caller to render after the pages are live."""
+    def build(self, change: ChangeSet | None = None, defer_pdfs: bool = False) -> BuildResult:
+        """Every output in memory, and every problem, after `change` (what a `gtm serve` burst
+        of saves touched); `defer_pdfs` leaves the PDFs for the caller to render after the
+        pages are live."""
         memos, options = self.memos, self.options
+        if change is not None:
+            memos.apply(change)
         with self.markdown_pass(compile=True) as markdown:
             loaded = self.load(markdown)
             env = template_environment(loaded.theme, memos.templates)
@@ -290,6 +294,7 @@ def build_site(
     progress: Progress | None = None,
     defer_pdfs: bool = False,
     session: Memos | None = None,
+    change: ChangeSet | None = None,
 ) -> BuildResult:
-    """One build: a one-off one, or a `gtm serve` session's with its memos."""
-    return Builder(project, options, session, progress).build(defer_pdfs)
+    """One build: a one-off one, or a `gtm serve` session's with its memos and what changed."""
+    return Builder(project, options, session, progress).build(change, defer_pdfs)

@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from gtm.changes import ChangeSet
 from gtm.content.commonmark import may_link
 from gtm.content.markdown import MarkdownMemo, MarkdownPass
 from gtm.content.model import Brand
@@ -42,6 +43,13 @@ class CheckMemos:
     compiled_files: PerFile[bool] = field(default_factory=PerFile)
     """The files whose Markdown the session compiled; a text let go of since is compiled
     again when a page shows it."""
+
+    def apply(self, change: ChangeSet) -> None:
+        """Lets go of what `change` made out of date: the files it touched are read again, and
+        a new gtm.toml is validated and linked against again."""
+        self.sources.forget_reads(change.paths)
+        if change.config:
+            self.forget_config()
 
     def forget_config(self) -> None:
         """After gtm.toml changed: what depends on it is worked out again (reading, parsing and

@@ -50,7 +50,7 @@ LAYERS = [
         ],
     ),
     ("publish", ["publish.linkcheck", "publish.paths", "publish.lock", "publish.output"]),
-    ("build", ["check", "build"]),
+    ("build", ["changes", "check", "build"]),
     ("dev", ["dev.watch", "dev.server", "dev.session"]),
     ("commands", ["scaffold", "cli", "__main__"]),
 ]

@@ -14,9 +14,10 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 
 from gtm.build import Memos, build_site
+from gtm.changes import ChangeSet
 from gtm.content.project import Audience, Project, RunOptions, open_project, run_options
 from gtm.dev.server import DevServer, SiteState
-from gtm.dev.watch import ChangeSet, Watcher
+from gtm.dev.watch import Watcher
 from gtm.diagnostics import Diagnostic, Diagnostics, fails
 from gtm.errors import GtmError
 from gtm.publish.output import update
@@ -87,12 +88,8 @@ class DevSession:
         """One build after `change` (the first has none); True when it went live. Whatever
         goes wrong, the server keeps serving the last good build and says why, in the terminal
         and in every open page."""
-        if change is not None:
-            self.memos.sources.forget_reads(change.paths)
-            if change.config:
-                self.memos.forget_config()
         try:
-            return self._rebuild()
+            return self._rebuild(change)
         except GtmError as exc:
             problems = exc.diagnostics or [
                 Diagnostic("gtm.toml", 1, 1, "error", "project", exc.message)
@@ -117,11 +114,13 @@ class DevSession:
             return "; still serving the last good build"
         return "; no portal yet: every page shows these problems until they are fixed"
 
-    def _rebuild(self) -> bool:
+    def _rebuild(self, change: ChangeSet | None) -> bool:
         started = time.perf_counter()
         self.project = open_project(self.project.root, self.project.cache_root)
         options = self._options()
-        result = build_site(self.project, options, defer_pdfs=True, session=self.memos)
+        result = build_site(
+            self.project, options, defer_pdfs=True, session=self.memos, change=change
+        )
         if fails(result.diagnostics, options.strict):
             shown = [d for d in result.diagnostics if d.severity == "error" or options.strict]
             self.state.failed(shown)

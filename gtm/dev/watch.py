@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import queue
 import time
-from dataclasses import dataclass
 from pathlib import Path
 
 from watchdog.events import (
@@ -23,6 +22,7 @@ from watchdog.events import (
 )
 from watchdog.observers import Observer
 
+from gtm.changes import ChangeSet
 from gtm.content.config import CONFIG_FILE
 from gtm.content.project import Project, is_within
 from gtm.content.reading import is_ignored
@@ -37,17 +37,6 @@ WATCHED_EVENTS: list[type[FileSystemEvent]] = [
 ]
 """Writes, not reads: a rebuild reads every content file, and on Linux each open and close
 would otherwise be an event that the watcher thread handles while the build waits for it."""
-
-
-@dataclass(frozen=True)
-class ChangeSet:
-    """The files one burst of saves touched, and what kind of reload they need."""
-
-    paths: frozenset[Path]
-
-    @property
-    def config(self) -> bool:
-        return any(path.name == CONFIG_FILE for path in self.paths)
 
 
 class Watcher:
@@ -109,7 +98,7 @@ class Watcher:
             except queue.Empty:
                 break
         self._watch_folders()
-        return ChangeSet(frozenset(paths))
+        return ChangeSet.of(self.project, paths)
 
 
 class _Handler(FileSystemEventHandler):

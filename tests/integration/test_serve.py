@@ -210,17 +210,20 @@ def test_ctrl_c_during_the_first_build_stops_at_once(
     assert len(stopped) == 1
 
 
-def test_a_busy_port_is_a_usage_error(running: Running) -> None:
-    root = running.root
-    env = {**os.environ, "PYTHONPATH": str(ROOT), "NO_COLOR": "1"}
-    result = subprocess.run(
-        [sys.executable, "-m", "gtm", "serve", "--port", str(running.port), "--project", str(root)],
+def serve_at_once(*args: str) -> subprocess.CompletedProcess[str]:
+    """`gtm serve` in a process of its own, for the refusals that end it before it serves."""
+    return subprocess.run(
+        [sys.executable, "-m", "gtm", "serve", *args],
         capture_output=True,
         text=True,
-        env=env,
+        env={**os.environ, "PYTHONPATH": str(ROOT), "NO_COLOR": "1"},
         timeout=30,
         check=False,
     )
+
+
+def test_a_busy_port_is_a_usage_error(running: Running) -> None:
+    result = serve_at_once("--port", str(running.port), "--project", str(running.root))
     assert result.returncode == 2
     assert f"cannot listen on 127.0.0.1:{running.port}" in result.stderr
 
@@ -366,16 +369,7 @@ def test_serving_to_the_network_is_refused_with_the_way_to_share(
     make_project: MakeProject, host: str
 ) -> None:
     root = make_project({})
-    env = {**os.environ, "PYTHONPATH": str(ROOT), "NO_COLOR": "1"}
-    command = [sys.executable, "-m", "gtm", "serve", "--host", host, "--port", "0"]
-    result = subprocess.run(
-        [*command, "--no-pdf", "--project", str(root)],
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=30,
-        check=False,
-    )
+    result = serve_at_once("--host", host, "--port", "0", "--no-pdf", "--project", str(root))
     assert result.returncode == 2
     assert result.stdout == ""
     assert result.stderr.startswith(f"gtm: --host {host} would let everyone on the network")

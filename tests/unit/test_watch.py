@@ -9,8 +9,9 @@ from pathlib import Path
 
 import pytest
 
+from gtm.changes import ChangeSet
 from gtm.content.project import open_project
-from gtm.dev.watch import ChangeSet, Watcher
+from gtm.dev.watch import Watcher
 from tests.conftest import MakeProject
 
 
@@ -56,8 +57,8 @@ def test_config_and_theme_changes_are_seen(watched: tuple[Watcher, Path]) -> Non
     (root / "themes" / "mine" / "templates" / "base.html").write_text("y")
     change = changed(watcher)
     assert change is not None
-    assert change.paths == {root / "themes" / "mine" / "templates" / "base.html"}
-    assert not change.config
+    assert change.templates == {root / "themes" / "mine" / "templates" / "base.html"}
+    assert not change.config and not change.content
 
 
 def test_output_cache_and_editor_files_are_ignored(watched: tuple[Watcher, Path]) -> None:
