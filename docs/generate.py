@@ -64,7 +64,10 @@ MEANINGS: dict[str, str] = {
     "Persona.industries": "Industries they work in",
     "Persona.goals": "What they want to achieve",
     "Persona.pains": "What gets in their way",
-    "Persona.objections": "What they push back with",
+    "Persona.objections": "What they push back with: a line of text, or a record that also "
+    "says what to answer",
+    "PersonaObjection.objection": "What they say",
+    "PersonaObjection.response": "What to answer; shown as THEY SAY / YOU SAY",
     "Persona.quote": "Something they would say, in their own words",
     "WhyWeWin.point": "One reason we win, in a line",
     "WhyWeWin.proof": "The evidence for it",
@@ -605,6 +608,9 @@ def type_text(annotation: Any) -> str:
         inner = args[0]
         if isinstance(inner, type) and issubclass(inner, BaseModel):
             return "list of records (below)"
+        record = typing.get_args(inner)[0] if typing.get_origin(inner) is Annotated else None
+        if isinstance(record, type) and issubclass(record, BaseModel):
+            return "list of texts or records (below)"
         return "list of " + _plural(type_text(inner))
     if origin in (typing.Union, types.UnionType):
         return type_text(next(arg for arg in args if arg is not type(None)))

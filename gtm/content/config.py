@@ -74,6 +74,12 @@ def _default_tiers() -> dict[TierName, TierRule]:
 
 
 class LaunchConfig(_Table):
+    at_risk_days: Annotated[int, Field(ge=0)] = Field(
+        21, description="A launch this many days out or closer can be at risk"
+    )
+    at_risk_readiness: Annotated[int, Field(ge=0, le=100)] = Field(
+        80, description="Percent ready below which a launch that close is at risk"
+    )
     tiers: dict[TierName, TierRule] = Field(default_factory=_default_tiers)
 
 

@@ -179,6 +179,22 @@ class Product(Artifact):
     pricing: list[Price] = Field(default_factory=list)
 
 
+class PersonaObjection(Record):
+    """What a persona pushes back with and, when the team knows it, what to say back: written
+    as plain text (the objection alone) or as a record."""
+
+    objection: Text
+    response: Markdown | None = None
+
+    @classmethod
+    def __get_pydantic_json_schema__(cls, core_schema: Any, handler: Any) -> Any:
+        return {"anyOf": [{"type": "string"}, handler(core_schema)]}
+
+
+def _objection_record(value: object) -> object:
+    return {"objection": value} if isinstance(value, str) else value
+
+
 class Persona(Artifact):
     role: Text = Field(description="Job title")
     buying_role: Literal["decision_maker", "economic_buyer", "champion", "influencer", "user"]
@@ -187,7 +203,9 @@ class Persona(Artifact):
     industries: list[Text] = Field(default_factory=list)
     goals: list[Text] = Field(min_length=1, description="At least one")
     pains: list[Text] = Field(min_length=1, description="At least one")
-    objections: list[Text] = Field(default_factory=list)
+    objections: list[Annotated[PersonaObjection, BeforeValidator(_objection_record)]] = Field(
+        default_factory=list
+    )
     channels: list[Text] = Field(default_factory=list, description="Where to reach them")
     triggers: list[Text] = Field(default_factory=list, description="Events that start a purchase")
     quote: Annotated[Text, Words(40)] | None = Field(None, description="At most 40 words")

@@ -71,27 +71,6 @@ def _article(word: str) -> str:
     return "an" if word[:1].lower() in "aeiou" else "a"
 
 
-def readiness(launch: Launch) -> float | None:
-    """The share of milestones done and assets ready, or None when there are neither."""
-    total = len(launch.milestones) + len(launch.assets)
-    if total == 0:
-        return None
-    done = sum(m.done for m in launch.milestones) + sum(a.ready for a in launch.assets)
-    return done / total
-
-
-def overdue_milestones(launch: Launch, today: date) -> list[Milestone]:
-    """Milestones not done and dated before today; a cancelled launch has none."""
-    if launch.state == "cancelled":
-        return []
-    return [m for m in launch.milestones if not m.done and m.date < today]
-
-
-def days_since_review(item: Item, today: date) -> int | None:
-    reviewed = item.fields.reviewed
-    return None if reviewed is None else (today - reviewed).days
-
-
 @dataclass(frozen=True)
 class TierGap:
     """What a launch lacks that its tier's rule in gtm.toml asks for."""
@@ -112,6 +91,44 @@ def tier_gap(launch: Launch, config: Config) -> TierGap:
     )
 
 
+def readiness(launch: Launch, gap: TierGap | None = None) -> float | None:
+    """The share of milestones done and assets ready, or None when there are neither. A channel
+    or asset type the tier asks for and the launch lacks counts as an item not ready, so a
+    launch with a tier gap is never 100% ready; milestones after launch day do not count."""
+    milestones = [m for m in launch.milestones if m.date <= launch.date]
+    missing = len(gap.channels) + len(gap.assets) if gap else 0
+    total = len(milestones) + len(launch.assets) + missing
+    if total == 0:
+        return None
+    done = sum(m.done for m in milestones) + sum(a.ready for a in launch.assets)
+    return done / total
+
+
+def at_risk(
+    launch: Launch, ready: float | None, overdue: list[Milestone], config: Config, today: date
+) -> bool:
+    """Not launched or cancelled, and either an overdue milestone, or launch day within
+    `[launch] at_risk_days` (or past) with readiness below `at_risk_readiness` percent."""
+    if launch.state in ("launched", "cancelled"):
+        return False
+    rule = config.launch
+    close = (launch.date - today).days <= rule.at_risk_days
+    behind = ready is None or ready * 100 < rule.at_risk_readiness
+    return bool(overdue) or (close and behind)
+
+
+def overdue_milestones(launch: Launch, today: date) -> list[Milestone]:
+    """Milestones not done and dated before today; a cancelled launch has none."""
+    if launch.state == "cancelled":
+        return []
+    return [m for m in launch.milestones if not m.done and m.date < today]
+
+
+def days_since_review(item: Item, today: date) -> int | None:
+    reviewed = item.fields.reviewed
+    return None if reviewed is None else (today - reviewed).days
+
+
 @dataclass(frozen=True)
 class ItemFacts:
     """What one artifact's fields and today make of it."""
@@ -122,6 +139,8 @@ class ItemFacts:
     readiness: float | None = None
     overdue: tuple[Milestone, ...] = ()
     gap: TierGap = TierGap((), ())
+    at_risk: bool = False
+    """A launch close to its day and behind, or with an overdue milestone (`at_risk`)."""
 
 
 Facts = dict[tuple[str, str], ItemFacts]
@@ -136,10 +155,11 @@ def derive_facts(site: Site, config: Config, today: date) -> Facts:
         stale = days is not None and days > config.build.freshness_days
         fields = item.fields
         if isinstance(fields, Launch):
-            overdue = tuple(overdue_milestones(fields, today))
-            facts[key] = ItemFacts(
-                days, stale, readiness(fields), overdue, tier_gap(fields, config)
-            )
+            overdue = overdue_milestones(fields, today)
+            gap = tier_gap(fields, config)
+            ready = readiness(fields, gap)
+            risky = at_risk(fields, ready, overdue, config, today)
+            facts[key] = ItemFacts(days, stale, ready, tuple(overdue), gap, risky)
         else:
             facts[key] = ItemFacts(days, stale)
     return facts

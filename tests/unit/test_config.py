@@ -42,13 +42,15 @@ def test_defaults_are_the_specs(tmp_path: Path) -> None:
         "brand": {"primary_color": "#2F5BEA", "logo": config.brand.logo},
         "markdown": {"allow_html": False},
         "launch": {
+            "at_risk_days": 21,
+            "at_risk_readiness": 80,
             "tiers": {
                 "1": {
                     "channels": ["pr", "blog", "email", "sales"],
                     "assets": ["battlecard", "launch-brief", "deck"],
                 },
                 "2": {"channels": ["blog", "email"], "assets": ["launch-brief"]},
-            }
+            },
         },
     }
 

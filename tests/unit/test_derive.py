@@ -10,6 +10,7 @@ import pytest
 from gtm.content.config import Config, TierRule
 from gtm.content.model import Launch
 from gtm.site.facts import (
+    at_risk,
     derive_facts,
     display_name,
     health,
@@ -151,6 +152,50 @@ def test_readiness_is_the_share_of_milestones_done_and_assets_ready() -> None:
     )
     assert readiness(plan) == 0.5
     assert readiness(launch(assets=[{"name": "x", "type": "deck", "ready": "true"}])) == 1.0
+
+
+def test_a_tier_gap_counts_as_not_ready_and_post_launch_milestones_do_not_count() -> None:
+    tier2 = launch(
+        tier="2",
+        channels=[{"channel": "blog"}, {"channel": "email"}],
+        milestones=[
+            milestone("ship", "2027-02-10", "true"),
+            milestone("review", "2027-03-15"),  # after launch day
+        ],
+        assets=[{"name": "deck", "type": "deck", "ready": "true"}],
+    )
+    gap = tier_gap(tier2, Config())
+    assert gap.assets == ("launch-brief",)
+    assert readiness(tier2) == 1.0
+    assert readiness(tier2, gap) == pytest.approx(2 / 3)
+
+
+@pytest.mark.parametrize(
+    ("day", "ready", "overdue", "state", "expected"),
+    [
+        ("2026-12-14", 0.79, False, "planned", True),  # 21 days out, below 80%
+        ("2026-12-14", 0.80, False, "planned", False),
+        ("2026-12-15", 0.10, False, "planned", False),  # 22 days out
+        ("2027-04-01", 0.90, True, "in_progress", True),  # an overdue milestone
+        ("2026-11-30", None, False, "planned", True),  # nothing tracked, a week out
+        ("2026-11-30", 0.10, True, "launched", False),
+        ("2026-11-30", 0.10, True, "cancelled", False),
+    ],
+)
+def test_at_risk_is_close_and_behind_or_overdue(
+    day: str, ready: float | None, overdue: bool, state: str, expected: bool
+) -> None:
+    plan = launch(date=day, state=state, milestones=[milestone("late", "2026-11-01")])
+    late = plan.milestones if overdue else []
+    assert at_risk(plan, ready, late, Config(), TODAY) is expected
+
+
+def test_at_risk_thresholds_come_from_the_config() -> None:
+    config = Config.model_validate({"launch": {"at_risk_days": 60, "at_risk_readiness": 50}})
+    plan = launch(date="2027-01-20")  # 58 days out
+    assert at_risk(plan, 0.49, [], config, TODAY)
+    assert not at_risk(plan, 0.50, [], config, TODAY)
+    assert not at_risk(plan, 0.10, [], Config(), TODAY)
 
 
 def test_overdue_is_not_done_and_dated_before_today() -> None:
