@@ -203,13 +203,19 @@ KIND_RULES = {
         "Battlecards are for sales: a competitor with `visibility: public` is a warning "
         "(`public-competitor`), because a public build would then show it.",
         "A competitor with no `objections` is listed on the health page.",
+        "A battlecard is designed for one printed page; one that runs longer is a warning at "
+        "the competitor file that names the sections to trim (an error under `--strict`).",
     ],
     "positioning": [
-        "Without a `statement`, the portal writes one: *For {target names} who {need}, "
+        "Without a `statement`, the portal writes one: *For {targets} who {need}, "
         "{product} is a {category} that {key_benefit}. Unlike {alternative names}, {product} "
         "{first differentiator}.* Without `alternatives` the second sentence is "
         "*{product} {first differentiator}.* A full stop at the end of a field is dropped "
         "inside the sentence.",
+        "The targets are named as a buyer is, by role, with the segment when they all share "
+        "one: *the Chief Financial Officer and the VP of Engineering at mid-market SaaS "
+        "companies*. A category that names an activity gets a noun: *Financial close "
+        "automation* reads *a financial close automation platform*.",
         "`category` falls back to the product's `category`, and to the word *product* when "
         "the build does not contain the product or it has none.",
     ],
@@ -218,6 +224,7 @@ KIND_RULES = {
         "A pillar's `features` must be feature ids of the house's product (`unknown-feature`).",
         "At most one persona message per persona (`duplicate-persona-message`); its `pillars` "
         "must be pillar ids of this house (`unknown-pillar`).",
+        "A pillar with no `proof_points` is listed on the health page.",
     ],
     "launches": [
         "Milestone ids are unique within the launch (`duplicate-id`); `depends_on` must name "
@@ -230,7 +237,15 @@ KIND_RULES = {
         "launch of that tier must have; each one missing is a warning (`tier-channel`, "
         "`tier-asset`). A cancelled launch is not checked.",
         "*Readiness* is the share of milestones done and assets ready; the home page, the "
-        "launch list, the launch page and the launch brief show it.",
+        "launch list, the launch page and the launch brief show it. A channel or asset type "
+        "the tier asks for and the launch lacks counts as an item not ready, so a launch with "
+        "a tier gap is never 100% ready; milestones dated after launch day (a post-launch "
+        "review) do not count.",
+        "A launch is *at risk* when it is not launched or cancelled and either has an overdue "
+        "milestone, or its day is within `[launch] at_risk_days` (21) and it is below "
+        "`at_risk_readiness` (80%) ready. At-risk launches are marked on the home page, the "
+        "calendar, the launch page, the launch brief and the health page, and the readiness "
+        "bar turns red for them only: a launch months away at 20% is not an alarm.",
         "`launches.ics` has an all-day event for each launch and each milestone, with ids that "
         "stay the same from build to build, so calendar apps update events instead of adding "
         "them again.",
@@ -832,8 +847,10 @@ def _outputs_section() -> str:
             for kind in KINDS
         ),
         (
-            "GTM health: stale artifacts, overdue milestones, tier gaps, personas with no "
-            "message, competitors with no objection handling",
+            "GTM health: stale artifacts, guides and launches never reviewed, overdue "
+            "milestones, launches at risk, personas with no message, competitors with no "
+            "objection handling, pillars with no proof, artifacts with no owner, brand terms "
+            "and banned words, tier gaps; and all of it by owner",
             "health/index.html",
         ),
         (

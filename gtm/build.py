@@ -124,7 +124,15 @@ class Builder(Checker):
         config = self.project.config
         kept = memos.entries if self.cache is None else None
         portal = make_portal(
-            checked.site, config, options.today, options.audience, options.pdf, kept, checked.facts
+            checked.site,
+            config,
+            options.today,
+            options.audience,
+            options.pdf,
+            kept,
+            checked.facts,
+            findings=checked.diagnostics,
+            authoring=options.authoring,
         )
         renderer = Renderer(
             checked.theme,

@@ -19,6 +19,7 @@ from gtm.content.project import (
     RunOptions,
     open_project,
     run_options,
+    today,
     use_color,
 )
 from gtm.diagnostics import Diagnostic, fails, printable, summary, to_json
@@ -338,7 +339,7 @@ def init(directory: Path | None) -> None:
     from gtm.scaffold import init_project
 
     target = directory or Path.cwd()
-    written = init_project(target)
+    written = init_project(target, today())
     click.echo(printable(f"created {len(written)} files in {target}"))
     where = printable(f"cd {directory} && ") if directory is not None else ""
     click.echo(f"next: {where}gtm serve, then open http://127.0.0.1:8000/ and edit a file")
@@ -352,7 +353,6 @@ def init(directory: Path | None) -> None:
 def new(kind: str, ident: str, project_dir: Path | None) -> None:
     """Write a new artifact of KIND (product, persona, competitor, positioning, messaging,
     launch, page) named ID, with every field listed and explained."""
-    from gtm.content.project import today
     from gtm.scaffold import new_artifact
 
     project = open_project(project_dir)

@@ -19,6 +19,7 @@ from gtm.content.fields import field_shapes
 from gtm.content.kinds import KINDS, Kind
 from gtm.content.model import SLUG, Record, slug_for
 from gtm.content.project import Project
+from gtm.content.project import today as project_today
 from gtm.diagnostics import did_you_mean
 from gtm.errors import UsageError
 from gtm.site.link import RESERVED_PAGE_IDS
@@ -57,9 +58,17 @@ def _files_under(folder: Traversable, prefix: str) -> Iterator[tuple[str, bytes]
             yield f"{prefix}{child.name}", child.read_bytes()
 
 
-def init_project(directory: Path) -> list[Path]:
-    """Writes the starter project into `directory`; refuses if any of its files exist."""
-    files = starter_files()
+STARTER_OWNER = b"\nowner: Product Marketing\n"
+
+
+def init_project(directory: Path, today: date | None = None) -> list[Path]:
+    """Writes the starter project into `directory`; refuses if any of its files exist. Its
+    artifacts say they were reviewed `today`, so a new project's health page is clear."""
+    stamp = f"reviewed: {(today or project_today()).isoformat()}\n".encode()
+    files = {
+        name: data.replace(STARTER_OWNER, STARTER_OWNER + stamp, 1)
+        for name, data in starter_files().items()
+    }
     existing = [name for name in files if (directory / name).exists()]
     if existing:
         raise UsageError(

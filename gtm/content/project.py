@@ -71,6 +71,8 @@ class RunOptions:
     jobs: int = 1
     stamp: datetime | None = None
     """The build's timestamp for PDF metadata: SOURCE_DATE_EPOCH, else the start of today."""
+    authoring: bool = False
+    """`gtm serve`: pages also show what only an author needs (the file to fix, what to add)."""
 
 
 def find_root(start: Path) -> Path:

@@ -157,6 +157,7 @@ class DevSession:
             pdf=flags.pdf,
             jobs=flags.jobs,
         )
+        options = replace(options, authoring=True)
         if options.pdf and not self._pdfs_possible():
             return replace(options, pdf=False)
         return options

@@ -1,14 +1,16 @@
 """The PDF collateral of a build: which documents exist, which print template draws each, the
 metadata a PDF reader shows, and the PDFs themselves, with every problem placed in the content
-file it came from. `pdf` does the WeasyPrint part."""
+file it came from, a battlecard that runs past its one page included. `pdf` does the
+WeasyPrint part."""
 
 from __future__ import annotations
 
 import posixpath
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 from gtm.cache import program_digest
 from gtm.content.kinds import KINDS
@@ -28,6 +30,22 @@ SALES_KIT_TEMPLATE = "print/sales-kit.html"
 # The kit is drawn as if it sat one folder deeper, beside the battlecards, so relative links
 # in the Markdown it gathers resolve exactly as they do in the single documents.
 SALES_KIT_BASE = "pdf/kit/sales-kit.pdf"
+THREAT_ORDER = {"high": 0, "medium": 1, "low": 2}
+"""The sales kit's battlecards, highest threat first: the card a rep needs most comes first."""
+CARD_SECTIONS = (
+    "objections",
+    "why_we_win",
+    "landmines",
+    "wins",
+    "strengths",
+    "weaknesses",
+    "quick_dismiss",
+    "pricing",
+    "their_pitch",
+    "summary",
+)
+"""The fields a battlecard prints, by the names an author edits; a card that runs long names
+the longest of them to trim."""
 
 
 @dataclass(frozen=True)
@@ -45,6 +63,16 @@ class PrintDoc:
 
 
 @dataclass(frozen=True)
+class PageBudget:
+    """How many pages a document is designed for, and what to trim when it runs longer: the
+    fields it prints, longest first. Checked against the pages WeasyPrint laid out."""
+
+    pages: int
+    noun: str
+    trim: tuple[str, ...]
+
+
+@dataclass(frozen=True)
 class PlannedDocument:
     """One PDF: where it goes, the page its HTML is rendered as, and where it came from."""
 
@@ -52,6 +80,7 @@ class PlannedDocument:
     page: PlannedPage
     sources: tuple[str, ...]
     doc: PrintDoc
+    budget: PageBudget | None = None
 
 
 def plan_documents(portal: Portal, created: datetime) -> list[PlannedDocument]:
@@ -68,25 +97,70 @@ def plan_documents(portal: Portal, created: datetime) -> list[PlannedDocument]:
             doc = _doc(entry, kind.document.label, stamp, internal, page_size)
             context = {"entry": entry, "doc": doc}
             page = PlannedPage(path, kind.document.template, doc.title, context)
-            documents.append(PlannedDocument(path, page, (entry.source_path,), doc))
-    cards, personas = portal.kinds["competitors"], portal.kinds["personas"]
-    kit = (*cards, *personas)
-    if kit:
-        doc = PrintDoc(
-            title=f"{portal.title}: sales kit",
-            kind_label="Sales kit",
-            author=None,
-            subject="Every battlecard and persona one-pager in one document.",
-            keywords=("sales kit", "battlecards", "personas"),
-            created=stamp,
-            internal=internal and any(e.fields.visibility == "internal" for e in kit),
-            page_size=page_size,
-        )
-        context = {"battlecards": cards, "personas": personas, "doc": doc}
-        page = PlannedPage(SALES_KIT_BASE, SALES_KIT_TEMPLATE, doc.title, context)
-        sources = tuple(e.source_path for e in kit)
-        documents.append(PlannedDocument(SALES_KIT, page, sources, doc))
+            budget = card_budget(entry) if name == "competitors" else None
+            documents.append(PlannedDocument(path, page, (entry.source_path,), doc, budget))
+    kit = _sales_kit(portal, stamp, internal, page_size)
+    if kit is not None:
+        documents.append(kit)
     return documents
+
+
+def _sales_kit(
+    portal: Portal, stamp: str, internal: bool, page_size: str
+) -> PlannedDocument | None:
+    """The sales kit, when the build has battlecards or personas: what to say first
+    (positioning statements and message houses), then the battlecards, highest threat
+    first, then the persona one-pagers."""
+    cards = sorted(portal.kinds["competitors"], key=_threat_rank)
+    personas = portal.kinds["personas"]
+    if not cards and not personas:
+        return None
+    positioning, houses = portal.kinds["positioning"], portal.kinds["messaging"]
+    kit = (*positioning, *houses, *cards, *personas)
+    doc = PrintDoc(
+        title=f"{portal.title}: sales kit",
+        kind_label="Sales kit",
+        author=None,
+        subject="What to say, every battlecard and every persona one-pager in one document.",
+        keywords=("sales kit", "positioning", "messaging", "battlecards", "personas"),
+        created=stamp,
+        internal=internal and any(e.fields.visibility == "internal" for e in kit),
+        page_size=page_size,
+    )
+    context = {
+        "positioning": positioning,
+        "houses": houses,
+        "battlecards": cards,
+        "personas": personas,
+        "doc": doc,
+    }
+    page = PlannedPage(SALES_KIT_BASE, SALES_KIT_TEMPLATE, doc.title, context)
+    return PlannedDocument(SALES_KIT, page, tuple(e.source_path for e in kit), doc)
+
+
+def _threat_rank(entry: Entry) -> int:
+    return THREAT_ORDER.get(str(getattr(entry.fields, "threat", "medium")), 1)
+
+
+def card_budget(entry: Entry) -> PageBudget:
+    """A battlecard is designed for one printed page; the sections to trim when it runs longer
+    are the (up to) three it prints the most text in, each a tenth of the card or more."""
+    sizes = {name: _text_size(getattr(entry.fields, name, None)) for name in CARD_SECTIONS}
+    total = sum(sizes.values())
+    longest = sorted((n for n in sizes if sizes[n] * 10 >= total), key=lambda n: -sizes[n])
+    return PageBudget(1, "battlecard", tuple(longest[:3]))
+
+
+def _text_size(value: Any) -> int:
+    """How much text a field holds, records and lists included."""
+    if isinstance(value, str):
+        return len(value)
+    if isinstance(value, list | tuple):
+        return sum(_text_size(item) for item in value)
+    dump = getattr(value, "model_dump", None)
+    if callable(dump):
+        return _text_size(list(dump().values()))
+    return 0
 
 
 def _doc(entry: Entry, label: str, stamp: str, internal: bool, page_size: str) -> PrintDoc:
@@ -111,6 +185,7 @@ class PdfBatch:
     jobs: list[PdfJob]
     servable: dict[str, str]
     owners: dict[str, list[Source]]
+    budgets: dict[str, PageBudget] = field(default_factory=dict)
 
 
 def prepare_collateral(
@@ -124,12 +199,15 @@ def prepare_collateral(
     sources = {item.path: item.source for item in site.all_items()}
     jobs: list[PdfJob] = []
     owners: dict[str, list[Source]] = {}
+    budgets: dict[str, PageBudget] = {}
     for document in plan_documents(portal, created):
         html = renderer.render(document.page)
         if html is not None:
             jobs.append(PdfJob(document.path, html, document.page.path))
             owners[document.path] = [sources[p] for p in document.sources if p in sources]
-    return PdfBatch(jobs, {name: str(path) for name, path in servable.items()}, owners)
+            if document.budget is not None:
+                budgets[document.path] = document.budget
+    return PdfBatch(jobs, {name: str(path) for name, path in servable.items()}, owners, budgets)
 
 
 def make_collateral(
@@ -162,17 +240,53 @@ def make_collateral(
             problem = f"WeasyPrint, which draws the PDFs, cannot start ({detail})"
             raise PdfUnavailable(problem, f"see {INSTALL_GUIDE}")
     for result in results:
-        owners = batch.owners.get(result.path, [])
-        for url, why in result.refused:
-            path, line, column = locate(owners, [url, posixpath.basename(url)])
-            if TOO_LARGE in why:
-                message = f"the image '{url}' {why} ({result.path} was made without it)"
-                diagnostics.warning(path, line, column, "pdf-image", message)
-                continue
-            message = f"{result.path} may not load '{url}' ({why}), so it was left out"
-            diagnostics.warning(path, line, column, "pdf-refused", message)
-        if result.error is not None:
-            path = owners[0].path if owners else "gtm.toml"
-            message = f"could not make {result.path}: {result.error}"
-            diagnostics.error(path, 1, 1, "pdf-render", message)
+        report_result(result, batch, diagnostics)
     return results
+
+
+def report_result(result: PdfResult, batch: PdfBatch, diagnostics: Diagnostics) -> None:
+    """Each load a document was refused, a document over its page budget and one that could
+    not be made, as a diagnostic in the content file to fix."""
+    owners = batch.owners.get(result.path, [])
+    for url, why in result.refused:
+        path, line, column = locate(owners, [url, posixpath.basename(url)])
+        if TOO_LARGE in why:
+            message = f"the image '{url}' {why} ({result.path} was made without it)"
+            diagnostics.warning(path, line, column, "pdf-image", message)
+            continue
+        message = f"{result.path} may not load '{url}' ({why}), so it was left out"
+        diagnostics.warning(path, line, column, "pdf-refused", message)
+    budget = batch.budgets.get(result.path)
+    if result.data is not None and budget is not None and result.pages > budget.pages:
+        diagnostics.warning(*_name_key(owners), f"{budget.noun}-length", _too_long(result, budget))
+    if result.error is not None:
+        path = owners[0].path if owners else "gtm.toml"
+        message = f"could not make {result.path}: {result.error}"
+        diagnostics.error(path, 1, 1, "pdf-render", message)
+
+
+def _too_long(result: PdfResult, budget: PageBudget) -> str:
+    """What a rep's card lost to a second page, in the author's words: "pdf/battlecards/x.pdf
+    runs to 2 pages, and a battlecard is designed for one: trim objections, wins or landmines"."""
+    names = list(budget.trim)
+    if not names:
+        trim = "its longest sections"
+    elif len(names) == 1:
+        trim = names[0]
+    else:
+        trim = ", ".join(names[:-1]) + " or " + names[-1]
+    designed = "one" if budget.pages == 1 else str(budget.pages)
+    return (
+        f"{result.path} runs to {result.pages} pages, and a {budget.noun} is designed for "
+        f"{designed}: trim {trim}"
+    )
+
+
+def _name_key(owners: list[Source]) -> tuple[str, int, int]:
+    """Where a document's source names it: its top-level `name` key, else its first line."""
+    if not owners:
+        return "gtm.toml", 1, 1
+    span = owners[0].spans.get(("name",))
+    if span is None:
+        return owners[0].path, 1, 1
+    return owners[0].path, span.key_line, span.key_column

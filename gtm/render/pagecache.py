@@ -132,6 +132,7 @@ def site_shape(portal: Portal, theme: Theme) -> str:
         portal.config,
         portal.today,
         portal.audience,
+        portal.authoring,
         portal.health_problems,
         portal.shape,
         [(e.kind, e.id, e.name, e.path, e.pdf) for k in KINDS for e in portal.kinds[k]],

@@ -31,6 +31,9 @@ maps it onto the build's files. Nothing is ever read from this path on disk."""
 TIME_LIMIT = 60.0
 UNAVAILABLE = "WeasyPrint cannot start: "
 OUTSIDE = "a PDF may use only files of the theme and of content/assets/"
+PDF_VARIANT = "pdf/ua-1"
+"""Tagged PDF/UA: a screen reader follows the structure, language and title of the HTML, and a
+reader's search and copy keep the reading order."""
 
 
 @dataclass(frozen=True)
@@ -54,6 +57,9 @@ class PdfResult:
     fetched: dict[str, str] = field(default_factory=dict)
     seconds: float = 0.0
     cached: bool = False
+    pages: int = 0
+    """How many pages the document ran to, as laid out: a page budget is checked against it,
+    so the cache keeps it beside the PDF."""
 
 
 class RenderTimeout(BaseException):
@@ -178,7 +184,8 @@ def render_pdf(job: PdfJob, files: dict[str, str], time_limit: float = TIME_LIMI
             )
             document = html.render()
             confinement.closed = True  # what is fetched from here on would be attached
-            result.data = document.write_pdf(pdf_identifier=True)
+            result.pages = len(document.pages)
+            result.data = document.write_pdf(pdf_identifier=True, pdf_variant=PDF_VARIANT)
     except RenderTimeout:
         result.error = f"rendering took longer than {time_limit:g} s and was stopped"
     except Exception as exc:  # WeasyPrint raises many kinds; each becomes one diagnostic.
@@ -214,9 +221,9 @@ class PdfCache:
         except (OSError, ValueError, RecursionError):
             return None
         entry = _cache_entry(meta)
-        if entry is None or _digest(data) != entry[2]:
+        if entry is None or _digest(data) != entry.pdf:
             return None
-        fetched, refused, _ = entry
+        fetched = entry.fetched
         for relative, digest in fetched.items():
             real = files.get(relative)
             try:
@@ -224,7 +231,7 @@ class PdfCache:
                     return None
             except OSError:
                 return None
-        return PdfResult(job.path, data, None, refused, fetched, 0.0, True)
+        return PdfResult(job.path, data, None, entry.refused, fetched, 0.0, True, entry.pages)
 
     def put(self, job: PdfJob, result: PdfResult) -> None:
         """Keeps a rendered PDF; a cache that cannot be written (a read-only or full disk, a
@@ -232,7 +239,12 @@ class PdfCache:
         if result.data is None:
             return
         key = self.key(job)
-        meta = {"fetched": result.fetched, "refused": result.refused, "pdf": _digest(result.data)}
+        meta = {
+            "fetched": result.fetched,
+            "refused": result.refused,
+            "pdf": _digest(result.data),
+            "pages": result.pages,
+        }
         try:
             self.folder.mkdir(parents=True, exist_ok=True)
             _write_atomic(self.folder / f"{key}.pdf", result.data)
@@ -253,13 +265,27 @@ class PdfCache:
                     path.unlink(missing_ok=True)
 
 
-def _cache_entry(meta: Any) -> tuple[dict[str, str], list[tuple[str, str]], str] | None:
-    """What a PDF cache entry's JSON records (the files it loaded with their digests, the loads
-    it refused, the PDF's digest), or None when it has any other shape."""
+@dataclass(frozen=True)
+class _CacheEntry:
+    """What a PDF cache entry's JSON records: the files it loaded with their digests, the loads
+    it refused, the PDF's digest and how many pages it has."""
+
+    fetched: dict[str, str]
+    refused: list[tuple[str, str]]
+    pdf: str
+    pages: int
+
+
+def _cache_entry(meta: Any) -> _CacheEntry | None:
+    """The entry a cache file's JSON records, or None when it has any other shape (one written
+    before page counts were kept included)."""
     if not isinstance(meta, dict):
         return None
     fetched, refused, pdf = meta.get("fetched"), meta.get("refused"), meta.get("pdf")
+    pages = meta.get("pages")
     if not (isinstance(fetched, dict) and isinstance(refused, list) and isinstance(pdf, str)):
+        return None
+    if not isinstance(pages, int) or isinstance(pages, bool) or pages < 1:
         return None
     if not all(isinstance(digest, str) for digest in fetched.values()):
         return None
@@ -271,7 +297,7 @@ def _cache_entry(meta: Any) -> tuple[dict[str, str], list[tuple[str, str]], str]
         if not isinstance(url, str) or not isinstance(why, str):
             return None
         pairs.append((url, why))
-    return fetched, pairs, pdf
+    return _CacheEntry(fetched, pairs, pdf, pages)
 
 
 def _write_atomic(path: Path, data: bytes) -> None:

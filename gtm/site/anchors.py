@@ -90,8 +90,9 @@ SECTION_ANCHORS: dict[str, tuple[tuple[str, Shown], ...]] = {
 
 PAGE_ANCHORS: dict[str, frozenset[str]] = {
     "health/index.html": frozenset(
-        {"stale", "overdue", "personas-without-message", "competitors-without-objections"}
-        | {"tier-gaps"}
+        {"stale", "unreviewed", "overdue", "at-risk", "personas-without-message"}
+        | {"competitors-without-objections", "pillars-without-proof", "without-owner"}
+        | {"brand", "tier-gaps", "by-owner"}
     ),
 }
 """The ids of the portal's own pages beyond `main`, the start of every page's content."""

@@ -4,8 +4,10 @@ the pages, the PDFs and the health page), positioning statements and GTM health.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from gtm.content.config import Config
 from gtm.content.model import (
@@ -14,10 +16,12 @@ from gtm.content.model import (
     Messaging,
     Milestone,
     Persona,
+    Pillar,
     Positioning,
     Product,
 )
 from gtm.content.validate import Item
+from gtm.diagnostics import Diagnostic
 from gtm.site.link import Site
 
 
@@ -35,7 +39,8 @@ def display_name(site: Site, kind: str, ident: str) -> str:
 
 
 def positioning_statement(item: Item, site: Site) -> str:
-    """The written statement, or the classic one generated from the positioning's fields."""
+    """The written statement, or the classic one generated from the positioning's fields,
+    worded as copy: the buyers by their roles and segment, the category as a noun."""
     fields = item.fields
     assert isinstance(fields, Positioning)
     if fields.statement:
@@ -47,10 +52,10 @@ def positioning_statement(item: Item, site: Site) -> str:
     category = fields.category or (
         product.category if isinstance(product, Product) and product.category else "product"
     )
-    targets = join_names([display_name(site, "personas", p) for p in fields.target])
+    noun = category_noun(category)
     text = (
-        f"For {targets} who {_clause(fields.need)}, {product_name} is "
-        f"{_article(category)} {category} that {_clause(fields.key_benefit)}."
+        f"For {audience(site, fields.target)} who {_clause(fields.need)}, {product_name} is "
+        f"{_article(noun)} {noun} that {_clause(fields.key_benefit)}."
     )
     differentiator = _clause(fields.differentiators[0]) if fields.differentiators else ""
     if fields.alternatives and differentiator:
@@ -59,6 +64,54 @@ def positioning_statement(item: Item, site: Site) -> str:
     elif differentiator:
         text += f" {product_name} {differentiator}."
     return text
+
+
+ORGANISATIONS = {"companies", "company", "teams", "organizations", "organisations", "businesses"}
+ACTIVITY_ENDINGS = ("tion", "ment", "ing", "ics", "ity", "ence", "ance", "ness", "nse")
+
+
+def audience(site: Site, targets: list[str]) -> str:
+    """Who the statement speaks to as a copywriter names them: "the Chief Financial Officer
+    and the VP of Engineering at mid-market SaaS companies", from the personas' roles and
+    their shared segment; a persona the build leaves out is named, nothing more."""
+    roles: list[str] = []
+    segments: set[str | None] = set()
+    for ident in targets:
+        shown = site.get("personas", ident)
+        persona = shown.fields if shown else None
+        if isinstance(persona, Persona):
+            role = f"the {' '.join(persona.role.split())}"
+            segments.add(persona.segment)
+        else:
+            role = display_name(site, "personas", ident)
+            segments.add(None)
+        if role not in roles:
+            roles.append(role)
+    (segment,) = segments if len(segments) == 1 else (None,)
+    if not segment:
+        return join_names(roles)
+    words = _lower_first(" ".join(segment.split()))
+    if words.split()[-1].lower() not in ORGANISATIONS:
+        words += " companies"
+    return f"{join_names(roles)} at {words}"
+
+
+def category_noun(category: str) -> str:
+    """A category that reads after "a": "Financial close automation" becomes "financial close
+    automation platform"; one that already ends in a noun is kept."""
+    words = _lower_first(" ".join(category.split()))
+    if words.lower().endswith(ACTIVITY_ENDINGS):
+        words += " platform"
+    return words
+
+
+def _lower_first(text: str) -> str:
+    """Lower case for the first letter of a phrase set inside a sentence, but not of an
+    acronym or a name written in capitals ("SaaS", "AIOps", "CRM")."""
+    first = text.split()[0] if text.split() else ""
+    if len(first) > 1 and any(c.isupper() for c in first[1:]):
+        return text
+    return text[:1].lower() + text[1:]
 
 
 def _clause(text: str) -> str:
@@ -170,40 +223,86 @@ class Health:
     """The GTM health page: what needs a product marketer's attention now."""
 
     stale: tuple[Item, ...]
+    unreviewed: tuple[Item, ...]
+    """Guides and launches with no `reviewed` date: freshness cannot tell when they age."""
     overdue: tuple[tuple[Item, Milestone], ...]
+    at_risk: tuple[Item, ...]
     personas_without_message: tuple[Item, ...]
     competitors_without_objections: tuple[Item, ...]
+    pillars_without_proof: tuple[tuple[Item, Pillar], ...]
+    without_owner: tuple[Item, ...]
+    brand: tuple[tuple[Item, Diagnostic], ...]
+    """Brand terms and banned words that `gtm check` warns about: the text is still printed
+    (it is the author's), so the health page lists where."""
     tier_gaps: tuple[tuple[Item, TierGap], ...]
 
     @property
     def problems(self) -> int:
-        return (
-            len(self.stale)
-            + len(self.overdue)
-            + len(self.personas_without_message)
-            + len(self.competitors_without_objections)
-            + len(self.tier_gaps)
-        )
+        return sum(len(found) for found in self._lists().values())
+
+    def _lists(self) -> dict[str, tuple[Any, ...]]:
+        return {name: getattr(self, name) for name in HEALTH_LISTS}
+
+    def by_owner(self) -> list[tuple[str | None, list[OwnerTask]]]:
+        """Every problem under the owner of its artifact (a milestone's own owner first),
+        owners by name and the unowned last, so each owner sees their own list."""
+        tasks: dict[str | None, list[OwnerTask]] = {}
+        for name, found in self._lists().items():
+            for problem in found:
+                item, detail = problem if isinstance(problem, tuple) else (problem, None)
+                owner = getattr(detail, "owner", None) or item.fields.owner
+                tasks.setdefault(owner, []).append(OwnerTask(name, item, detail))
+        return sorted(tasks.items(), key=lambda pair: (pair[0] is None, (pair[0] or "").lower()))
 
 
-def health(site: Site, facts: Facts) -> Health:
-    """What needs attention among the artifacts the build shows."""
+HEALTH_LISTS = (
+    "stale",
+    "unreviewed",
+    "overdue",
+    "at_risk",
+    "personas_without_message",
+    "competitors_without_objections",
+    "pillars_without_proof",
+    "without_owner",
+    "brand",
+    "tier_gaps",
+)
+"""The lists of `Health`, in the order the page shows them."""
+
+
+@dataclass(frozen=True)
+class OwnerTask:
+    """One problem in an owner's list: which check found it, on what, and the detail (the
+    milestone, pillar, brand finding or tier gap) when the check has one."""
+
+    check: str
+    item: Item
+    detail: object
+
+
+UNREVIEWED_KINDS = frozenset({"pages", "launches"})
+BRAND_CODES = frozenset({"brand-term", "banned-word"})
+
+
+def health(site: Site, facts: Facts, findings: Iterable[Diagnostic] = ()) -> Health:
+    """What needs attention among the artifacts the build shows; `findings` are the check's
+    diagnostics, of which the brand warnings are listed."""
     items = list(site.all_items())
+    by_path = {item.path: item for item in items}
     messaged = {
         pm.persona
         for item in site.items["messaging"].values()
         if isinstance(item.fields, Messaging)
         for pm in item.fields.persona_messages
     }
-    launches = [facts[(item.kind, item.id)] for item in site.items["launches"].values()]
-    launch_items = list(site.items["launches"].values())
+    launches = [(item, facts[(item.kind, item.id)]) for item in site.items["launches"].values()]
     return Health(
         stale=tuple(i for i in items if facts[(i.kind, i.id)].stale),
-        overdue=tuple(
-            (item, milestone)
-            for item, found in zip(launch_items, launches, strict=True)
-            for milestone in found.overdue
+        unreviewed=tuple(
+            i for i in items if i.kind in UNREVIEWED_KINDS and i.fields.reviewed is None
         ),
+        overdue=tuple((item, ms) for item, found in launches for ms in found.overdue),
+        at_risk=tuple(item for item, found in launches if found.at_risk),
         personas_without_message=tuple(
             i
             for i in site.items["personas"].values()
@@ -214,9 +313,18 @@ def health(site: Site, facts: Facts) -> Health:
             for i in site.items["competitors"].values()
             if isinstance(i.fields, Competitor) and not i.fields.objections
         ),
+        pillars_without_proof=tuple(
+            (item, pillar)
+            for item in site.items["messaging"].values()
+            if isinstance(item.fields, Messaging)
+            for pillar in item.fields.pillars
+            if not pillar.proof_points
+        ),
+        without_owner=tuple(i for i in items if not i.fields.owner),
+        brand=tuple(
+            (by_path[d.path], d) for d in findings if d.code in BRAND_CODES and d.path in by_path
+        ),
         tier_gaps=tuple(
-            (item, found.gap)
-            for item, found in zip(launch_items, launches, strict=True)
-            if found.gap.channels or found.gap.assets
+            (item, found.gap) for item, found in launches if found.gap.channels or found.gap.assets
         ),
     )

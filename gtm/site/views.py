@@ -5,7 +5,7 @@ template cannot reach anything a build leaves out."""
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field
@@ -16,6 +16,7 @@ from gtm.content.config import Config
 from gtm.content.kinds import KINDS
 from gtm.content.model import Artifact, Launch, Page, Positioning
 from gtm.content.validate import Item
+from gtm.diagnostics import Diagnostic
 from gtm.site.facts import (
     Facts,
     Health,
@@ -142,6 +143,9 @@ class Portal:
     shape: str
     """A digest of what every page may show beyond the entries (the brand's rules, the names
     of every artifact): when it changes, every page is rendered again."""
+    authoring: bool = False
+    """Pages for the author at work (`gtm serve`): they also say which file to fix and what to
+    add; a built portal, which reps read, does not."""
 
     @property
     def health(self) -> Health:
@@ -237,9 +241,12 @@ def make_portal(
     pdf: bool,
     kept: KeptEntries | None = None,
     facts: Facts | None = None,
+    findings: Sequence[Diagnostic] = (),
+    authoring: bool = False,
 ) -> Portal:
     """The portal of a linked site. The entries of the last portal `kept` (`gtm serve`) are
-    taken again where nothing they show has changed, and this portal's are kept there."""
+    taken again where nothing they show has changed, and this portal's are kept there;
+    `findings`, the check's diagnostics, feed the health page."""
     facts = facts if facts is not None else derive_facts(site, config, today)
     kept = kept if kept is not None else KeptEntries()
     entries = _entries(site, config, today, pdf, kept, facts)
@@ -256,7 +263,7 @@ def make_portal(
         audience=audience,
         today=today,
         kinds=kinds,
-        health_facts=health(site, facts),
+        health_facts=health(site, facts, findings),
         config=config,
         names=_referred_names(site),
         statements={
@@ -264,6 +271,7 @@ def make_portal(
             for item in site.items["positioning"].values()
         },
         shape=_shape(site),
+        authoring=authoring,
     )
 
 

@@ -1,5 +1,6 @@
 """The example's PDF collateral read back as sales gets it: every document, its text and
-metadata, its pages drawn by poppler, the sales kit's outline, the cache, public builds."""
+metadata, its pages drawn by poppler, one-page battlecards, the sales kit's order and outline,
+the marking and date on every page, links and tags, the cache, public builds."""
 
 from __future__ import annotations
 
@@ -31,9 +32,11 @@ DOCUMENTS = {
     "pdf/personas/sre-sam.pdf": ["SRE Sam"],
     "pdf/personas/vp-eng-victor.pdf": ["Victor"],
     "pdf/messaging/relay.pdf": ["Acme Relay"],
-    "pdf/sales-kit.pdf": ["PageStorm", "DevOps Dana", "Contents"],
+    "pdf/sales-kit.pdf": ["PageStorm", "DevOps Dana", "CONTENTS", "Positioning statement"],
 }
 INTERNAL_NOTE = "Internal — do not distribute"
+SHAREABLE_NOTE = "May be shared with customers"
+AS_OF = "as of 23 nov 2026"
 
 
 def read(path: Path) -> PdfReader:
@@ -59,7 +62,27 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
     result = CliRunner(env=env).invoke(main, ["build", "--project", str(root)])
     assert result.exit_code == 0, result.output
     assert "11 PDFs (0 unchanged)" in result.output
+    assert "designed for one" not in result.output, "an example battlecard runs long"
     return root
+
+
+def pages_text(reader: PdfReader) -> list[str]:
+    return [" ".join((page.extract_text() or "").split()) for page in reader.pages]
+
+
+def outline(reader: PdfReader) -> list[tuple[int, str, int]]:
+    """(depth, title, page number from 1) of every bookmark, in order."""
+    found: list[tuple[int, str, int]] = []
+
+    def walk(items: list, depth: int) -> None:
+        for item in items:
+            if isinstance(item, list):
+                walk(item, depth + 1)
+            else:
+                found.append((depth, item.title, reader.get_destination_page_number(item) + 1))
+
+    walk(reader.outline, 0)
+    return found
 
 
 def test_every_document_of_the_spec_is_written(built: Path) -> None:
@@ -80,11 +103,64 @@ def test_each_document_holds_its_source_and_no_attachment(
     assert not reader.attachments
 
 
-def test_battlecards_fit_on_two_pages_and_one_pagers_on_one(built: Path) -> None:
-    for card in (built / "output/pdf/battlecards").glob("*.pdf"):
-        assert len(read(card).pages) <= 2, card.name
+def test_battlecards_and_persona_one_pagers_are_one_page(built: Path) -> None:
+    cards = sorted((built / "output/pdf/battlecards").glob("*.pdf"))
+    assert [card.stem for card in cards] == ["alertly", "pagestorm", "sirenworks"]
+    for card in cards:
+        assert len(read(card).pages) == 1, card.name
     for persona in (built / "output/pdf/personas").glob("*.pdf"):
-        assert len(read(persona).pages) <= 2, persona.name
+        assert len(read(persona).pages) == 1, persona.name
+
+
+def test_a_battlecard_leads_with_what_a_rep_needs_and_leaves_the_rest_to_the_portal(
+    built: Path,
+) -> None:
+    [page] = pages_text(read(built / "output/pdf/battlecards/pagestorm.pdf"))
+    order = ["Quick dismiss", "Why we win", "Landmines", "Objection handling", "Their strengths"]
+    places = [page.index(title) for title in order]
+    assert places == sorted(places), page
+    for wins_and_pricing in ("Brightmoor Health 420 engineers", "THEIR PRICING Professional $25"):
+        assert wins_and_pricing in page
+    assert "Founded in 2011" not in page, "the overview stays on the portal"
+    assert "Migration mapping" not in page, "the notes stay on the portal"
+    assert "MORE ON THE PORTAL The overview and notes" in page
+
+
+def test_the_owner_stays_on_one_line(built: Path) -> None:
+    for name in ("pagestorm", "alertly", "sirenworks"):
+        page = read(built / f"output/pdf/battlecards/{name}.pdf").pages[0]
+        lines = (page.extract_text() or "").splitlines()
+        assert any("Sofia Alvarez (Competitive Intelligence)" in line for line in lines), name
+
+
+def test_a_website_is_a_link_in_the_pdf(built: Path) -> None:
+    page = read(built / "output/pdf/battlecards/pagestorm.pdf").pages[0]
+    links = [a.get_object() for a in page.get("/Annots", []) or []]
+    targets = [str(a["/A"]["/URI"]) for a in links if a["/Subtype"] == "/Link" and "/A" in a]
+    assert "https://www.pagestorm.example" in targets
+    for target in targets:
+        assert target.startswith("https://"), target  # no file: or relative link in a PDF
+
+
+def test_every_page_says_how_old_it_is(built: Path) -> None:
+    for name in DOCUMENTS:
+        for number, page in enumerate(pages_text(read(built / "output" / name)), 1):
+            assert AS_OF in page.lower(), f"{name} page {number}"
+    [card] = pages_text(read(built / "output/pdf/battlecards/pagestorm.pdf"))
+    assert "Reviewed 9 Nov 2026 · as of 23 Nov 2026" in card
+    for name in DOCUMENTS:
+        assert "Never" not in text(read(built / "output" / name)), name
+
+
+def test_every_pdf_is_tagged_with_its_language_and_title(built: Path) -> None:
+    for name in DOCUMENTS:
+        reader = read(built / "output" / name)
+        root = reader.trailer["/Root"]
+        assert bool(root["/MarkInfo"]["/Marked"]), name
+        assert "/StructTreeRoot" in root, name
+        assert root["/Lang"] == "en", name
+        assert reader.metadata is not None and reader.metadata.title, name
+        assert bool(root["/ViewerPreferences"]["/DisplayDocTitle"]), name
 
 
 def test_metadata_comes_from_the_source(built: Path) -> None:
@@ -97,31 +173,54 @@ def test_metadata_comes_from_the_source(built: Path) -> None:
     assert meta["/CreationDate"].startswith("D:20261123120000")
 
 
-def test_internal_documents_say_so_on_every_page_and_public_ones_do_not(built: Path) -> None:
-    for name in (
-        "pdf/battlecards/pagestorm.pdf",
-        "pdf/sales-kit.pdf",
-        "pdf/launch-briefs/relay-2.pdf",
-    ):
-        for page in read(built / "output" / name).pages:
-            assert INTERNAL_NOTE in (page.extract_text() or ""), name
-    public = read(built / "output/pdf/personas/devops-dana.pdf")
-    assert INTERNAL_NOTE not in text(public)
+def test_internal_documents_say_so_on_every_page(built: Path) -> None:
+    for name in DOCUMENTS:
+        for number, page in enumerate(pages_text(read(built / "output" / name)), 1):
+            assert INTERNAL_NOTE in page, f"{name} page {number}"
+            assert SHAREABLE_NOTE not in page, f"{name} page {number}"
 
 
-def test_the_sales_kit_has_an_outline_of_every_battlecard_and_persona(built: Path) -> None:
+def test_a_public_artifact_that_prints_internal_messages_is_internal(built: Path) -> None:
+    """DevOps Dana is public, but her one-pager prints the internal message house's message."""
+    dana = text(read(built / "output/pdf/personas/devops-dana.pdf"))
+    assert "Stop maintaining routing rules" in dana and INTERNAL_NOTE in dana
+    downloads = (built / "output/downloads/index.html").read_text()
+    dana_item = downloads[downloads.index("devops-dana/index.html") :]
+    dana_item = dana_item[: dana_item.index("</li>")]
+    assert "Internal — do not distribute" in dana_item and SHAREABLE_NOTE not in dana_item
+
+
+def test_the_sales_kit_says_what_to_say_first_then_cards_by_threat_then_personas(
+    built: Path,
+) -> None:
     reader = read(built / "output/pdf/sales-kit.pdf")
+    assert outline(reader) == [
+        (0, "What to say", 1),
+        (1, "Positioning statements", 1),
+        (1, "Acme Relay message house", 2),
+        (0, "Battlecards", 4),
+        (1, "PageStorm", 4),
+        (1, "Alertly", 5),
+        (1, "SirenWorks", 6),
+        (0, "Personas", 7),
+        (1, "CFO Carla", 7),
+        (1, "DevOps Dana", 8),
+        (1, "SRE Sam", 9),
+        (1, "VP Eng Victor", 10),
+    ]
+    assert len(reader.pages) == 10, "each battlecard and persona on one page of its own"
 
-    def titles(items: list) -> list[str]:
-        found: list[str] = []
-        for item in items:
-            found += titles(item) if isinstance(item, list) else [item.title]
-        return found
 
-    outline = titles(reader.outline)
-    for name in ("PageStorm", "Alertly", "SirenWorks", "DevOps Dana", "CFO Carla", "SRE Sam"):
-        assert any(name in title for title in outline), name
-    assert len(reader.pages) >= 8
+def test_the_sales_kit_has_no_divider_pages(built: Path) -> None:
+    """Every page of the kit carries a document's worth of text: no near-empty opener."""
+    for number, page in enumerate(pages_text(read(built / "output/pdf/sales-kit.pdf")), 1):
+        assert len(page) > 900, f"page {number} is nearly empty: {page}"
+    first = pages_text(read(built / "output/pdf/sales-kit.pdf"))[0]
+    assert "For the Head of Platform Engineering" in first, (
+        "the positioning statement, word for word"
+    )
+    for glance in ("PageStorm pages people.", "Stop maintaining routing rules."):
+        assert glance in first
 
 
 def test_every_artifact_page_with_a_pdf_links_to_it(built: Path) -> None:
@@ -223,7 +322,13 @@ def test_a_public_build_has_no_internal_pdf(built: Path, run_gtm: RunGtm, tmp_pa
     assert written == ["pdf/personas/devops-dana.pdf", "pdf/sales-kit.pdf"]
     kit = text(read(project / "output/pdf/sales-kit.pdf"))
     assert "Quick dismiss" not in kit and "Battlecard:" not in kit
-    assert INTERNAL_NOTE not in kit
+    for name in written:
+        for number, page in enumerate(pages_text(read(project / "output" / name)), 1):
+            assert SHAREABLE_NOTE in page and INTERNAL_NOTE not in page, f"{name} page {number}"
+    downloads = (project / "output/downloads/index.html").read_text()
+    assert downloads.count(SHAREABLE_NOTE) >= 2 and "Internal — do not distribute</span>" not in (
+        downloads
+    )
 
 
 def test_a_remote_image_in_content_is_left_out_with_a_warning(

@@ -17,7 +17,7 @@ import xml.etree.ElementTree as ET
 from collections.abc import Iterator
 from datetime import date, datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 from urllib.parse import urlsplit
 
 import html5lib
@@ -48,10 +48,13 @@ AXE_PAGES = [
     "faq/index.html",
     "health/index.html",
     "search/index.html",
+    "search/index.html?q=relay",  # results, with the matches marked
     "downloads/index.html",
     "404.html",
 ]
 AXE_FAILING_IMPACTS = ("critical", "serious")
+# The portal follows the system's colour scheme (prefers-color-scheme): axe checks both palettes.
+COLOR_SCHEMES: tuple[Literal["light", "dark"], ...] = ("light", "dark")
 
 
 def build(root: Path, *args: str) -> None:
@@ -275,12 +278,18 @@ def base_url(built: Path) -> Iterator[str]:
 
 
 @pytest.fixture(scope="module")
-def axe_page(axe_script: Path) -> Iterator[Page]:
-    """One Chromium tab for the module: every page is opened in it in turn."""
+def axe_pages(axe_script: Path) -> Iterator[dict[str, Page]]:
+    """A Chromium tab for each colour scheme, for the module: every page is opened in each in
+    turn."""
     with chromium() as browser:
-        context = browser.new_context(viewport={"width": 1280, "height": 800})
-        context.set_default_timeout(TIMEOUT_MS)
-        yield context.new_page()
+        pages: dict[str, Page] = {}
+        for scheme in COLOR_SCHEMES:
+            context = browser.new_context(
+                viewport={"width": 1280, "height": 800}, color_scheme=scheme
+            )
+            context.set_default_timeout(TIMEOUT_MS)
+            pages[scheme] = context.new_page()
+        yield pages
 
 
 def describe(violation: dict[str, Any]) -> str:
@@ -294,11 +303,19 @@ def describe(violation: dict[str, Any]) -> str:
 
 
 @pytest.mark.parametrize("path", AXE_PAGES)
+@pytest.mark.parametrize("scheme", COLOR_SCHEMES)
 def test_axe_finds_no_serious_accessibility_violation(
-    axe_page: Page, base_url: str, axe_script: Path, path: str
+    axe_pages: dict[str, Page], base_url: str, axe_script: Path, scheme: str, path: str
 ) -> None:
+    axe_page = axe_pages[scheme]
     response = axe_page.goto(base_url + path)
     assert response is not None and response.status == 200, path
+    if "?q=" in path:
+        axe_page.locator("[data-search-results] mark").first.wait_for()
+    # The page is drawn in this scheme's palette (the stylesheet sets color-scheme with it), so
+    # the contrast axe measures is that palette's.
+    used = axe_page.evaluate("() => getComputedStyle(document.documentElement).colorScheme")
+    assert used == scheme, f"{path} is drawn in {used!r}, not {scheme!r}"
     axe_page.add_script_tag(path=str(axe_script))
     results = axe_page.evaluate(
         "() => axe.run(document, {resultTypes: ['violations']})"
@@ -308,7 +325,7 @@ def test_axe_finds_no_serious_accessibility_violation(
     failing = [v for v in violations if v["impact"] in AXE_FAILING_IMPACTS]
     others = [v for v in violations if v["impact"] not in AXE_FAILING_IMPACTS]
     assert not failing, (
-        f"axe-core {results['version']} on {path}:\n"
+        f"axe-core {results['version']} on {path} ({scheme}):\n"
         + "\n".join(map(describe, failing))
         + ("\nalso (moderate/minor):\n" + "\n".join(map(describe, others)) if others else "")
     )

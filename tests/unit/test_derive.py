@@ -26,12 +26,22 @@ from tests.unit.helpers import LAUNCH, TODAY, check, competitor, persona
 PRODUCT = "name: Acme Relay\nstage: growth\ncategory: {category}\n"
 
 
-def statement(make_project: MakeProject, positioning: str, category: str = "paging tool") -> str:
+def buyer(name: str, role: str, segment: str | None = "Mid-market SaaS") -> str:
+    text = persona(name).replace("role: Head of Platform", f"role: {role}")
+    return text + (f"segment: {segment}\n" if segment else "")
+
+
+def statement(
+    make_project: MakeProject,
+    positioning: str,
+    category: str = "paging tool",
+    carla_segment: str | None = "Mid-market SaaS",
+) -> str:
     files = {
         "content/products/relay.yaml": PRODUCT.format(category=category),
-        "content/personas/dana.yaml": persona("DevOps Dana"),
-        "content/personas/victor.yaml": persona("VP Eng Victor"),
-        "content/personas/carla.yaml": persona("CFO Carla"),
+        "content/personas/dana.yaml": buyer("DevOps Dana", "Head of Platform Engineering"),
+        "content/personas/victor.yaml": buyer("VP Eng Victor", "VP of Engineering"),
+        "content/personas/carla.yaml": buyer("CFO Carla", "Chief Financial Officer", carla_segment),
         "content/competitors/pagestorm.yaml": competitor("PageStorm"),
         "content/competitors/alertly.yaml": competitor("Alertly"),
         "content/positioning/relay.yaml": positioning,
@@ -57,8 +67,9 @@ differentiators:
 
 def test_statement_follows_the_template_exactly(make_project: MakeProject) -> None:
     assert statement(make_project, POSITIONING) == (
-        "For DevOps Dana and VP Eng Victor who lose the first fifteen minutes of every "
-        "incident, Acme Relay is a paging tool that routes every alert to the owner. "
+        "For the Head of Platform Engineering and the VP of Engineering at mid-market SaaS "
+        "companies who lose the first fifteen minutes of every incident, Acme Relay is a paging "
+        "tool that routes every alert to the owner. "
         "Unlike PageStorm and Alertly, Acme Relay builds routing from your service catalog."
     )
 
@@ -68,8 +79,13 @@ def test_statement_with_three_targets_and_one_alternative(make_project: MakeProj
         "[pagestorm, alertly]", "[pagestorm]"
     )
     assert statement(make_project, text).startswith(
-        "For DevOps Dana, VP Eng Victor and CFO Carla who "
+        "For the Head of Platform Engineering, the VP of Engineering and the Chief Financial "
+        "Officer at mid-market SaaS companies who "
     )
+    assert statement(make_project, text, carla_segment="Enterprise").startswith(
+        "For the Head of Platform Engineering, the VP of Engineering and the Chief Financial "
+        "Officer who "
+    ), "a segment is named only when every target shares it"
     assert " Unlike PageStorm, Acme Relay builds " in statement(make_project, text)
 
 
@@ -80,6 +96,20 @@ def test_category_defaults_to_the_products(make_project: MakeProject) -> None:
 def test_own_category_wins_over_the_products(make_project: MakeProject) -> None:
     text = POSITIONING + "category: response platform\n"
     assert " is a response platform that " in statement(make_project, text, "paging tool")
+
+
+@pytest.mark.parametrize(
+    ("category", "noun"),
+    [
+        ("Financial close automation", "a financial close automation platform"),
+        ("incident response", "an incident response platform"),
+        ("paging and incident response platform", "a paging and incident response platform"),
+        ("CRM", "a CRM"),
+        ("AIOps tool", "an AIOps tool"),
+    ],
+)
+def test_the_category_reads_as_a_noun(make_project: MakeProject, category: str, noun: str) -> None:
+    assert f" is {noun} that " in statement(make_project, POSITIONING, category)
 
 
 def test_an_before_a_vowel(make_project: MakeProject) -> None:
@@ -107,9 +137,9 @@ alternatives: [pagestorm]
 differentiators: [builds routing from your catalog.]
 """
     assert statement(make_project, text) == (
-        "For DevOps Dana who lose the first fifteen minutes of every incident, Acme Relay is "
-        "a paging tool that routes every alert. Unlike PageStorm, Acme Relay builds routing "
-        "from your catalog."
+        "For the Head of Platform Engineering at mid-market SaaS companies who lose the first "
+        "fifteen minutes of every incident, Acme Relay is a paging tool that routes every "
+        "alert. Unlike PageStorm, Acme Relay builds routing from your catalog."
     )
 
 
@@ -282,7 +312,14 @@ def test_health_lists(make_project: MakeProject) -> None:
     ((launch_item, gap),) = report.tier_gaps
     assert launch_item.id == "relay"
     assert (gap.channels, gap.assets) == (("blog", "email"), ("launch-brief",))
-    assert report.problems == 5
+    assert [i.id for i in report.at_risk] == ["relay"], "an overdue milestone puts it at risk"
+    assert [(i.id, p.id) for i, p in report.pillars_without_proof] == [
+        ("relay", "a"),
+        ("relay", "b"),
+    ]
+    assert len(report.without_owner) == 7, "nobody owns anything here"
+    assert [i.id for i in report.unreviewed] == ["relay"], "a launch with no reviewed date"
+    assert report.problems == 16
     assert display_name(result.site, "personas", "draft") == "Draft", "left out, still named"
     assert display_name(result.site, "personas", "nobody") == "nobody"
 

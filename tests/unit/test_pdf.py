@@ -187,6 +187,7 @@ SOUND_ENTRY = {
     "fetched": {"assets/logo.svg": hashlib.sha256(LOGO.encode()).hexdigest()},
     "refused": [["file:///etc/passwd", OUTSIDE]],
     "pdf": hashlib.sha256(FAKE_PDF).hexdigest(),
+    "pages": 1,
 }
 MALFORMED_ENTRIES = [
     [],
@@ -197,6 +198,9 @@ MALFORMED_ENTRIES = [
     {k: v for k, v in SOUND_ENTRY.items() if k != "fetched"},
     {k: v for k, v in SOUND_ENTRY.items() if k != "refused"},
     {k: v for k, v in SOUND_ENTRY.items() if k != "pdf"},
+    {k: v for k, v in SOUND_ENTRY.items() if k != "pages"},
+    {**SOUND_ENTRY, "pages": 0},
+    {**SOUND_ENTRY, "pages": "1"},
     {**SOUND_ENTRY, "fetched": ["assets/logo.svg"]},
     {**SOUND_ENTRY, "fetched": {"assets/logo.svg": None}},
     {**SOUND_ENTRY, "fetched": {"assets/logo.svg": 1}},
