@@ -112,14 +112,30 @@ def make_project(tmp_path: Path) -> MakeProject:
     return make
 
 
-@pytest.fixture
-def example_project(tmp_path: Path) -> Path:
-    """A copy of the repository's example project, safe to change."""
-    root = tmp_path / "example"
-    root.mkdir()
+def copy_example(root: Path) -> Path:
+    """The repository's example project (gtm.toml and content/) copied to `root`."""
+    root.mkdir(parents=True, exist_ok=True)
     shutil.copy(ROOT / "gtm.toml", root / "gtm.toml")
     shutil.copytree(ROOT / "content", root / "content")
     return root
+
+
+def build_example(root: Path, *flags: str) -> Result:
+    """`gtm build FLAGS` on a copy of the example made at `root`, on the example's date: for
+    module-scoped fixtures, which run before the autouse `fixed_today` applies."""
+    copy_example(root)
+    env = {"SOURCE_DATE_EPOCH": EXAMPLE_EPOCH, "NO_COLOR": "1"}
+    result = CliRunner(env=env).invoke(
+        main, ["build", *flags, "--project", str(root)], catch_exceptions=False
+    )
+    assert result.exit_code == 0, result.output
+    return result
+
+
+@pytest.fixture
+def example_project(tmp_path: Path) -> Path:
+    """A copy of the repository's example project, safe to change."""
+    return copy_example(tmp_path / "example")
 
 
 RunGtm = Callable[..., Result]

@@ -15,7 +15,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 from playwright.sync_api import (
     Browser,
     BrowserContext,
@@ -26,8 +25,9 @@ from playwright.sync_api import (
     expect,
 )
 
-from gtm.cli import main
-from tests.conftest import CHROMIUM, EXAMPLE_EPOCH, ROOT, chromium, require_program, serve_folder
+from tests.conftest import (
+    ROOT,
+)
 
 SCREENSHOTS = ROOT / "docs" / "screenshots"
 DESKTOP = {"width": 1280, "height": 800}
@@ -40,44 +40,9 @@ PERSONA_PATH = "personas/devops-dana/index.html"
 
 
 @pytest.fixture(scope="module", autouse=True)
-def chromium_installed() -> str:
+def browser_first(chromium_installed: str) -> str:
     """First of all: skipped without Chromium, but a failure in CI."""
-    return require_program(CHROMIUM)
-
-
-@pytest.fixture(scope="module")
-def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The example project built once for the module (what the function-scoped
-    `example_project` and `run_gtm` fixtures do, at module scope): its output folder."""
-    root = tmp_path_factory.mktemp("browser") / "example"
-    root.mkdir()
-    shutil.copy(ROOT / "gtm.toml", root / "gtm.toml")
-    shutil.copytree(ROOT / "content", root / "content")
-    with pytest.MonkeyPatch.context() as monkeypatch:
-        # The autouse `fixed_today` fixture is function-scoped and not yet active here.
-        monkeypatch.setenv("SOURCE_DATE_EPOCH", EXAMPLE_EPOCH)
-        monkeypatch.setenv("NO_COLOR", "1")
-        result = CliRunner().invoke(
-            main, ["build", "--no-pdf", "--project", str(root)], catch_exceptions=False
-        )
-    assert result.exit_code == 0, result.output
-    output = root / "output"
-    assert (output / "index.html").is_file()
-    assert (output / "search-index.js").is_file()
-    return output
-
-
-@pytest.fixture(scope="module")
-def base_url(site: Path) -> Iterator[str]:
-    """The built portal served over real HTTP on a free port of 127.0.0.1."""
-    with serve_folder(site) as url:
-        yield url
-
-
-@pytest.fixture(scope="module")
-def browser(chromium_installed: str) -> Iterator[Browser]:
-    with chromium() as launched:
-        yield launched
+    return chromium_installed
 
 
 @dataclass

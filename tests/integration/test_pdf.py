@@ -13,7 +13,7 @@ import pytest
 from pypdf import PdfReader
 
 from gtm.content.project import open_project
-from tests.conftest import EXAMPLE_EPOCH, ROOT, RunGtm, require_program
+from tests.conftest import ROOT, RunGtm, build_example, require_program
 
 
 def copy_without_output(built: Path, project: Path) -> None:
@@ -50,17 +50,8 @@ def text(reader: PdfReader) -> str:
 @pytest.fixture(scope="module")
 def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The example with its PDFs, built once for this module."""
-    from click.testing import CliRunner
-
-    from gtm.cli import main
-
     root = tmp_path_factory.mktemp("pdf") / "example"
-    root.mkdir()
-    shutil.copy(ROOT / "gtm.toml", root / "gtm.toml")
-    shutil.copytree(ROOT / "content", root / "content")
-    env = {"SOURCE_DATE_EPOCH": EXAMPLE_EPOCH, "NO_COLOR": "1"}
-    result = CliRunner(env=env).invoke(main, ["build", "--project", str(root)])
-    assert result.exit_code == 0, result.output
+    result = build_example(root)
     assert "11 PDFs (0 unchanged)" in result.output
     assert "designed for one" not in result.output, "an example battlecard runs long"
     return root

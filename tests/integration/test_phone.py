@@ -8,17 +8,13 @@ screenshot into its tmp_path (it shows what failed)."""
 
 from __future__ import annotations
 
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, Literal
 
 import pytest
-from click.testing import CliRunner
 from playwright.sync_api import Browser, BrowserContext, Page, expect
 
-from gtm.cli import main
-from tests.conftest import CHROMIUM, EXAMPLE_EPOCH, ROOT, chromium, require_program, serve_folder
 from tests.integration.test_browser import DESKTOP, PHONE, TIMEOUT_MS, Problems, screenshot
 
 # The pages a rep opens on a phone: the home page, the launch calendar, a launch plan, a
@@ -123,36 +119,9 @@ LUMINANCE = """() => {
 
 
 @pytest.fixture(scope="module", autouse=True)
-def chromium_installed() -> str:
+def browser_first(chromium_installed: str) -> str:
     """First of all: skipped without Chromium, but a failure in CI."""
-    return require_program(CHROMIUM)
-
-
-@pytest.fixture(scope="module")
-def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The example project built once for the module: its output folder."""
-    root = tmp_path_factory.mktemp("phone") / "example"
-    root.mkdir()
-    shutil.copy(ROOT / "gtm.toml", root / "gtm.toml")
-    shutil.copytree(ROOT / "content", root / "content")
-    env = {"SOURCE_DATE_EPOCH": EXAMPLE_EPOCH, "NO_COLOR": "1"}
-    result = CliRunner(env=env).invoke(
-        main, ["build", "--no-pdf", "--project", str(root)], catch_exceptions=False
-    )
-    assert result.exit_code == 0, result.output
-    return root / "output"
-
-
-@pytest.fixture(scope="module")
-def base_url(site: Path) -> Iterator[str]:
-    with serve_folder(site) as url:
-        yield url
-
-
-@pytest.fixture(scope="module")
-def browser(chromium_installed: str) -> Iterator[Browser]:
-    with chromium() as launched:
-        yield launched
+    return chromium_installed
 
 
 Scheme = Literal["light", "dark"]

@@ -5,14 +5,13 @@ from __future__ import annotations
 
 import os
 import posixpath
-import shutil
 from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 import pytest
 
-from tests.conftest import ROOT, RunGtm
+from tests.conftest import ROOT, RunGtm, build_example
 
 GOLDEN = ROOT / "tests" / "golden"
 GOLDEN_FILES = [
@@ -88,17 +87,8 @@ def crawl(output: Path) -> tuple[set[str], list[str]]:
 @pytest.fixture(scope="module")
 def portal(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The example built once for this module, on the example's fixed date."""
-    from click.testing import CliRunner
-
-    from gtm.cli import main
-    from tests.conftest import EXAMPLE_EPOCH
-
-    root = tmp_path_factory.mktemp("portal")
-    shutil.copytree(ROOT / "content", root / "content")
-    (root / "gtm.toml").write_bytes((ROOT / "gtm.toml").read_bytes())
-    env = {"SOURCE_DATE_EPOCH": EXAMPLE_EPOCH, "NO_COLOR": "1"}
-    result = CliRunner(env=env).invoke(main, ["build", "--no-pdf", "--project", str(root)])
-    assert result.exit_code == 0, result.output
+    root = tmp_path_factory.mktemp("portal") / "example"
+    build_example(root, "--no-pdf")
     return root / "output"
 
 

@@ -76,7 +76,9 @@ def running(make_project: MakeProject) -> Iterator[Running]:
 
 
 def test_an_edit_reaches_the_served_page(running: Running) -> None:
-    assert "Acme Relay" in running.get("/products/relay/index.html")[1]
+    page = running.get("/products/relay/index.html")[1]
+    assert "Acme Relay" in page
+    assert f"Source: <code>{PRODUCT}</code>" in page, "while serving, pages name their file"
     (running.root / PRODUCT).write_text("name: Acme Beacon\nstage: growth\n")
     wait_for(lambda: "Acme Beacon" in running.get("/products/relay/index.html")[1])
     assert running.session.state.builds >= 2

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import subprocess
 import tomllib
 import xml.etree.ElementTree as ET
@@ -24,11 +23,16 @@ import html5lib
 import icalendar
 import pytest
 import yaml
-from click.testing import CliRunner
 from playwright.sync_api import Page
 
-from gtm.cli import main
-from tests.conftest import EXAMPLE_EPOCH, ROOT, chromium, require_program, serve_folder
+from tests.conftest import (
+    ROOT,
+    RunGtm,
+    build_example,
+    chromium,
+    require_program,
+    serve_folder,
+)
 
 TIMEOUT_MS = 10_000
 SITEMAP_NS = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
@@ -57,26 +61,11 @@ AXE_FAILING_IMPACTS = ("critical", "serious")
 COLOR_SCHEMES: tuple[Literal["light", "dark"], ...] = ("light", "dark")
 
 
-def build(root: Path, *args: str) -> None:
-    env = {"SOURCE_DATE_EPOCH": EXAMPLE_EPOCH, "NO_COLOR": "1"}
-    result = CliRunner(env=env).invoke(
-        main, ["build", *args, "--project", str(root)], catch_exceptions=False
-    )
-    assert result.exit_code == 0, result.output
-
-
-def copy_example(root: Path) -> Path:
-    root.mkdir(parents=True)
-    shutil.copy(ROOT / "gtm.toml", root / "gtm.toml")
-    shutil.copytree(ROOT / "content", root / "content")
-    return root
-
-
 @pytest.fixture(scope="module")
 def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The example with its PDFs, built once for this module: its output folder."""
-    root = copy_example(tmp_path_factory.mktemp("validators") / "example")
-    build(root)
+    root = tmp_path_factory.mktemp("validators") / "example"
+    build_example(root)
     output = root / "output"
     assert list(output.glob("pdf/**/*.pdf")), "the build wrote no PDF"
     return output
@@ -204,13 +193,16 @@ def test_the_sitemap_lists_every_page_under_the_configured_base_url(built: Path)
     assert set(locations) == expected_locations(built, base)
 
 
-def test_with_a_full_base_url_every_sitemap_location_is_absolute(tmp_path: Path) -> None:
-    root = copy_example(tmp_path / "example")
+def test_with_a_full_base_url_every_sitemap_location_is_absolute(
+    example_project: Path, run_gtm: RunGtm
+) -> None:
+    root = example_project
     config = root / "gtm.toml"
     text = config.read_text(encoding="utf-8")
     assert 'base_url = "/"' in text
     config.write_text(text.replace('base_url = "/"', f'base_url = "{FULL_BASE_URL}"'), "utf-8")
-    build(root, "--no-pdf", "--quiet")
+    result = run_gtm("build", "--no-pdf", "--quiet", project=root)
+    assert result.exit_code == 0, result.output
     output = root / "output"
     locations = sitemap_locations(output)
     for location in locations:
