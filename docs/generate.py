@@ -70,6 +70,11 @@ MEANINGS: dict[str, str] = {
     "PersonaObjection.response": "What to answer; shown as THEY SAY / YOU SAY",
     "Persona.quote": "Something they would say, in their own words",
     "WhyWeWin.point": "One reason we win, in a line",
+    "Claim.claim": "The claim, as a rep may say it",
+    "Claim.source": "Who or what backs it: a customer, a report, a test",
+    "Claim.url": "Where to check it",
+    "Claim.as_of": "When it was last verified",
+    "Claim.kind": "What kind of evidence it is",
     "WhyWeWin.proof": "The evidence for it",
     "Objection.objection": "What the prospect says",
     "Objection.response": "What to answer",
@@ -397,6 +402,31 @@ or phrase, ignoring case, and skips web addresses, e-mail addresses and `inline 
 {example}
 """
 
+CLAIMS = """\
+## Proof points and claims
+
+Every proof (`why_we_win[].proof` of a competitor, `proof_points` of a positioning and of a
+message house's pillars) is either plain text, as a line a rep can say, or a claim that also
+says who backs it and when that was last checked, so a rep can answer "says who?":
+
+```yaml
+why_we_win:
+  - point: Faster to value
+    proof:
+      claim: Median Relay 2 beta account routed its first production alert 3 days after signing
+      source: Relay 2 beta cohort, 140 accounts
+      as_of: 2026-10-15
+      kind: benchmark
+```
+
+{table}
+"""
+
+
+def _claims_section() -> str:
+    return CLAIMS.format(table=_field_table(model.Claim, own_fields(model.Claim)))
+
+
 TODAY = """\
 ## Dates and "today"
 
@@ -513,6 +543,7 @@ def render() -> str:
         VISIBILITY,
         REFERENCES,
         _anchors_section(),
+        _claims_section(),
         _brand_section(),
         TODAY,
         _config_section(),
@@ -605,6 +636,10 @@ def type_text(annotation: Any) -> str:
     """A field's type in the doc's words: `text`, `list of persona ids`, `one of …`."""
     origin = typing.get_origin(annotation)
     args = typing.get_args(annotation)
+    if annotation == model.Proof:
+        return "text or a [claim](#proof-points-and-claims)"
+    if origin is list and args[0] == model.Proof:
+        return "list of texts or [claims](#proof-points-and-claims)"
     if origin is Annotated:
         base, *markers = args
         if typing.get_origin(base) is Literal:
@@ -698,7 +733,7 @@ def _records(owner: type[BaseModel]) -> list[str]:
     """A table for each list of records of a model, in field order."""
     blocks = []
     for shape in field_shapes(owner):
-        if shape.record is not None:
+        if shape.record is not None and shape.record is not model.Claim:
             table = _field_table(shape.record, own_fields(shape.record))
             blocks.append(f"Each item of `{shape.name}`:\n\n{table}")
             blocks.extend(_records(shape.record))

@@ -192,6 +192,9 @@ class _Template:
                 continue
             info = model.model_fields[shape.name]
             lines.append(f"{indent}# {_describe(shape.name, info)}")
+            if shape.record is not None and shape.prose is not None:
+                lines.extend(self.text_or_record(shape.name, shape.record, shape.is_list, indent))
+                continue
             if shape.record is not None:
                 lines.extend(self.records(shape.name, shape.record, info, ident, indent))
                 continue
@@ -203,6 +206,20 @@ class _Template:
             else:
                 lines.append(f"{indent}{shape.name}: {value}".rstrip())
         return lines
+
+    def text_or_record(
+        self, name: str, record: type[Record], is_list: bool, indent: str
+    ) -> list[str]:
+        """A proof: left empty, with the record form (a claim with its source) as a commented
+        example, since a bare text is allowed but a sourced claim is better."""
+        example = [line for line in self.lines(record, "claim", "") if not line.startswith("#")]
+        first, rest = ("   - ", "     ") if is_list else ("   ", "   ")
+        return [
+            f"{indent}{name}: []" if is_list else f"{indent}{name}:",
+            f"{indent}# Text, or a claim with its source, for example:",
+            f"{indent}# {name}:",
+            *(f"{indent}#{first if i == 0 else rest}{line}" for i, line in enumerate(example)),
+        ]
 
     def records(
         self, name: str, record: type[Record], info: FieldInfo, ident: str, indent: str

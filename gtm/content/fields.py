@@ -89,5 +89,7 @@ def iter_leaves(
             path = (*prefix, shape.name) if index is None else (*prefix, shape.name, index)
             if shape.record is not None and isinstance(element, (BaseModel, dict)):
                 yield from iter_leaves(element, path, shape.record)
-            elif shape.record is None and not isinstance(element, (BaseModel, dict, list)):
+            elif (shape.record is None or shape.prose is not None) and not isinstance(
+                element, (BaseModel, dict, list)
+            ):
                 yield Leaf(path, element, shape)

@@ -8,7 +8,15 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, WithJsonSchema
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Discriminator,
+    Field,
+    Tag,
+    WithJsonSchema,
+)
 from pydantic_core import PydanticCustomError
 
 SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{0,63}$")
@@ -211,9 +219,35 @@ class Persona(Artifact):
     quote: Annotated[Text, Words(40)] | None = Field(None, description="At most 40 words")
 
 
+class Claim(Record):
+    """A proof point with who backs it and when it was last checked, so a rep can answer
+    "says who?"."""
+
+    claim: Text
+    source: Text
+    url: Url | None = None
+    as_of: Date
+    kind: Literal["customer", "benchmark", "analyst", "internal", "estimate"] = "customer"
+
+
+PROOF_TAGS = frozenset({"text-proof", "claim-record"})
+"""How pydantic names the two forms of a proof in an error's location (never a field name)."""
+
+
+def _proof_form(value: object) -> str:
+    return "claim-record" if isinstance(value, (dict, Claim)) else "text-proof"
+
+
+Proof = Annotated[
+    Annotated[Text, Tag("text-proof")] | Annotated[Claim, Tag("claim-record")],
+    Discriminator(_proof_form),
+]
+"""A proof point: plain text, as before, or a claim with its source and date."""
+
+
 class WhyWeWin(Record):
     point: Text
-    proof: Text | None = None
+    proof: Proof | None = None
 
 
 class Objection(Record):
@@ -251,7 +285,7 @@ class Positioning(Artifact):
     key_benefit: Text
     alternatives: list[CompetitorRef] = Field(default_factory=list, description="Competitor ids")
     differentiators: list[Text] = Field(min_length=1, description="At least one")
-    proof_points: list[Text] = Field(default_factory=list)
+    proof_points: list[Proof] = Field(default_factory=list)
     statement: Text | None = Field(None, description="Generated from the fields when absent")
 
 
@@ -259,7 +293,7 @@ class Pillar(Record):
     id: RecordId
     name: Text
     message: Text
-    proof_points: list[Text] = Field(default_factory=list)
+    proof_points: list[Proof] = Field(default_factory=list)
     features: list[RecordId] = Field(default_factory=list, description="Feature ids of the product")
 
 

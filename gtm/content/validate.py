@@ -12,7 +12,7 @@ from pydantic import BaseModel, ValidationError
 
 from gtm.content.fields import Leaf, field_shapes, iter_leaves
 from gtm.content.kinds import KINDS
-from gtm.content.model import Artifact, Brand
+from gtm.content.model import PROOF_TAGS, Artifact, Brand
 from gtm.content.sources import Source
 from gtm.content.yamldoc import PathKey
 from gtm.diagnostics import Diagnostics, did_you_mean
@@ -187,7 +187,7 @@ def _source_path(source: Source, loc: tuple[Any, ...]) -> PathKey:
     renamed = ("title",) in source.spans and ("name",) not in source.spans
     if source.kind == "pages" and loc[:1] == ("name",) and renamed:
         return ("title", *loc[1:])
-    return tuple(part for part in loc if isinstance(part, (str, int)))
+    return tuple(part for part in loc if isinstance(part, (str, int)) and part not in PROOF_TAGS)
 
 
 def _label(loc: PathKey) -> str:
