@@ -420,6 +420,14 @@ why_we_win:
 ```
 
 {table}
+
+- A claim whose `as_of` is older than `[claims] max_age_days` (365) is *stale*: a `stale-claim`
+  warning at its `as_of`, listed on the health page under its artifact's owner, and marked
+  "Verify before use" wherever an internal page or PDF shows it.
+- With `[claims] require_source = true`, a proof written as bare text is an `unsourced-proof`
+  warning.
+- Pages and PDFs show a claim with its source (a link when it has a `url`) and its date; a
+  public build shows a claim of kind `internal` without its source.
 """
 
 

@@ -83,6 +83,15 @@ class LaunchConfig(_Table):
     tiers: dict[TierName, TierRule] = Field(default_factory=_default_tiers)
 
 
+class ClaimsConfig(_Table):
+    max_age_days: Annotated[int, Field(ge=1)] = Field(
+        365, description="A claim last verified longer ago than this is stale"
+    )
+    require_source: bool = Field(
+        False, description="A proof written as bare text, with no source, is a warning"
+    )
+
+
 class Config(_Table):
     site: SiteConfig = Field(default_factory=SiteConfig)
     build: BuildConfig = Field(default_factory=BuildConfig)
@@ -90,6 +99,7 @@ class Config(_Table):
     brand: BrandConfig = Field(default_factory=BrandConfig)
     markdown: MarkdownConfig = Field(default_factory=MarkdownConfig)
     launch: LaunchConfig = Field(default_factory=LaunchConfig)
+    claims: ClaimsConfig = Field(default_factory=ClaimsConfig)
 
     def tier_rule(self, tier: int) -> TierRule | None:
         name = str(tier)

@@ -90,7 +90,7 @@ SECTION_ANCHORS: dict[str, tuple[tuple[str, Shown], ...]] = {
 
 PAGE_ANCHORS: dict[str, frozenset[str]] = {
     "health/index.html": frozenset(
-        {"stale", "unreviewed", "overdue", "at-risk", "personas-without-message"}
+        {"stale", "stale-claims", "unreviewed", "overdue", "at-risk", "personas-without-message"}
         | {"competitors-without-objections", "pillars-without-proof", "without-owner"}
         | {"brand", "tier-gaps", "by-owner"}
     ),

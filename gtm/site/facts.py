@@ -11,6 +11,7 @@ from typing import Any
 
 from gtm.content.config import Config
 from gtm.content.model import (
+    Claim,
     Competitor,
     Launch,
     Messaging,
@@ -182,6 +183,40 @@ def days_since_review(item: Item, today: date) -> int | None:
     return None if reviewed is None else (today - reviewed).days
 
 
+ProofAt = tuple[tuple[str | int, ...], str | Claim]
+"""A proof point and where it stands in its file."""
+
+
+def proofs(fields: object) -> list[ProofAt]:
+    """Every proof point of an artifact, text or claim, with its path: a competitor's why we
+    win, a positioning's and a message house's pillars' proof points."""
+    if isinstance(fields, Competitor):
+        return [
+            (("why_we_win", i, "proof"), w.proof)
+            for i, w in enumerate(fields.why_we_win)
+            if w.proof is not None
+        ]
+    if isinstance(fields, Positioning):
+        return [(("proof_points", i), p) for i, p in enumerate(fields.proof_points)]
+    if isinstance(fields, Messaging):
+        return [
+            (("pillars", p, "proof_points", i), proof)
+            for p, pillar in enumerate(fields.pillars)
+            for i, proof in enumerate(pillar.proof_points)
+        ]
+    return []
+
+
+def stale_claims(fields: object, config: Config, today: date) -> tuple[ProofAt, ...]:
+    """The claims last verified longer ago than `[claims] max_age_days`."""
+    limit = config.claims.max_age_days
+    return tuple(
+        (path, proof)
+        for path, proof in proofs(fields)
+        if isinstance(proof, Claim) and (today - proof.as_of).days > limit
+    )
+
+
 @dataclass(frozen=True)
 class ItemFacts:
     """What one artifact's fields and today make of it."""
@@ -194,6 +229,8 @@ class ItemFacts:
     gap: TierGap = TierGap((), ())
     at_risk: bool = False
     """A launch close to its day and behind, or with an overdue milestone (`at_risk`)."""
+    stale_claims: tuple[ProofAt, ...] = ()
+    """Claims whose `as_of` is older than `[claims] max_age_days`, with their paths."""
 
 
 Facts = dict[tuple[str, str], ItemFacts]
@@ -214,7 +251,8 @@ def derive_facts(site: Site, config: Config, today: date) -> Facts:
             risky = at_risk(fields, ready, overdue, config, today)
             facts[key] = ItemFacts(days, stale, ready, tuple(overdue), gap, risky)
         else:
-            facts[key] = ItemFacts(days, stale)
+            claims = stale_claims(fields, config, today)
+            facts[key] = ItemFacts(days, stale, stale_claims=claims)
     return facts
 
 
@@ -223,6 +261,8 @@ class Health:
     """The GTM health page: what needs a product marketer's attention now."""
 
     stale: tuple[Item, ...]
+    stale_claims: tuple[tuple[Item, Claim], ...]
+    """Claims to verify again before a rep repeats them."""
     unreviewed: tuple[Item, ...]
     """Guides and launches with no `reviewed` date: freshness cannot tell when they age."""
     overdue: tuple[tuple[Item, Milestone], ...]
@@ -257,6 +297,7 @@ class Health:
 
 HEALTH_LISTS = (
     "stale",
+    "stale_claims",
     "unreviewed",
     "overdue",
     "at_risk",
@@ -298,6 +339,12 @@ def health(site: Site, facts: Facts, findings: Iterable[Diagnostic] = ()) -> Hea
     launches = [(item, facts[(item.kind, item.id)]) for item in site.items["launches"].values()]
     return Health(
         stale=tuple(i for i in items if facts[(i.kind, i.id)].stale),
+        stale_claims=tuple(
+            (i, claim)
+            for i in items
+            for _, claim in facts[(i.kind, i.id)].stale_claims
+            if isinstance(claim, Claim)
+        ),
         unreviewed=tuple(
             i for i in items if i.kind in UNREVIEWED_KINDS and i.fields.reviewed is None
         ),

@@ -13,6 +13,7 @@ from datetime import date
 from gtm.content.config import Config
 from gtm.content.model import (
     Brand,
+    Claim,
     Competitor,
     Feature,
     Launch,
@@ -25,7 +26,7 @@ from gtm.content.sources import blank
 from gtm.content.validate import ITEM_NOUNS, Item
 from gtm.diagnostics import Diagnostics, did_you_mean
 from gtm.memo import PerFile, Reported, reported
-from gtm.site.facts import Facts, derive_facts
+from gtm.site.facts import Facts, derive_facts, proofs
 from gtm.site.link import Site
 
 URLISH = re.compile(r"\S+://\S+|\S+@\S+\.\w+|`[^`\n]*`|\b[\w-]+(?:\.[\w-]+)*\.[a-z]{2,}\b(?:/\S*)?")
@@ -248,6 +249,32 @@ def check_dates(item: Item, ctx: RuleContext) -> None:
                 )
 
 
+def check_claims(item: Item, ctx: RuleContext) -> None:
+    """Stale claims, at their `as_of`; with `[claims] require_source`, proofs with no source."""
+    rules = ctx.config.claims
+    for path, claim in ctx.facts[(item.kind, item.id)].stale_claims:
+        if isinstance(claim, Claim):
+            days = (ctx.today - claim.as_of).days
+            ctx.warning(
+                item,
+                item.at((*path, "as_of")),
+                "stale-claim",
+                f"claim last verified {days} days ago (limit {rules.max_age_days}): "
+                "verify it and update 'as_of'",
+            )
+    if not rules.require_source:
+        return
+    for path, proof in proofs(item.fields):
+        if isinstance(proof, str):
+            ctx.warning(
+                item,
+                item.at(path),
+                "unsourced-proof",
+                "this proof has no source: write it as a claim with 'claim', 'source' and "
+                "'as_of' ([claims] require_source in gtm.toml)",
+            )
+
+
 def check_public_competitor(item: Item, ctx: RuleContext) -> None:
     if isinstance(item.fields, Competitor) and item.fields.visibility == "public":
         ctx.warning(
@@ -333,7 +360,7 @@ ITEM_RULES: tuple[Rule, ...] = (
 )
 """Rules that read only the item and the brand terms, so their findings are kept by the item's
 file digest: `gtm serve` runs them again only on the files that changed."""
-SITE_RULES: tuple[Rule, ...] = (check_message_house, check_tier, check_dates)
+SITE_RULES: tuple[Rule, ...] = (check_message_house, check_tier, check_dates, check_claims)
 RULES = ITEM_RULES + SITE_RULES
 
 ItemFindings = Reported[None]

@@ -117,3 +117,42 @@ def test_a_public_build_shows_an_internal_claim_without_its_source(
     assert "Relay 2 beta cohort" not in competitor
     shared = pages(card(make_project, kind="benchmark", visibility="public"), "public")
     assert "Relay 2 beta cohort" in shared["competitors/pagestorm/index.html"]
+
+
+def test_a_stale_claim_warns_at_its_date_and_is_marked_and_listed(
+    make_project: MakeProject,
+) -> None:
+    root = card(make_project)
+    path = root / "content" / "competitors" / "pagestorm.yaml"
+    path.write_text(path.read_text().replace("as_of: 2026-10-31", "as_of: 2025-11-22"))
+    found = lines(check(root))
+    assert found == [
+        "content/competitors/pagestorm.yaml:11:14: warning: claim last verified 366 days ago "
+        "(limit 365): verify it and update 'as_of'"
+    ]
+    built = pages(root)
+    assert "Verify before use" in built["competitors/pagestorm/index.html"]
+    assert "Verify before use" not in built["messaging/house/index.html"]
+    health = built["health/index.html"]
+    listed = health[health.index('id="stale-claims"') : health.index('id="unreviewed"')]
+    assert "First alert on day 3" in listed and "366 days since verified" in listed
+
+
+def test_the_age_limit_comes_from_the_config(make_project: MakeProject) -> None:
+    root = card(make_project)
+    (root / "gtm.toml").write_text("[claims]\nmax_age_days = 30\n")
+    found = lines(check(root))
+    assert [line.split(": warning: ")[0] for line in found] == [
+        "content/messaging/house.yaml:12:16"
+    ], "53 days is over 30; the card's claim is 23 days old"
+
+
+def test_require_source_makes_a_bare_proof_a_warning(make_project: MakeProject) -> None:
+    root = card(make_project)
+    (root / "gtm.toml").write_text("[claims]\nrequire_source = true\n")
+    found = lines(check(root))
+    assert [line.split(": warning: ")[0] for line in found] == [
+        "content/competitors/pagestorm.yaml:14:12",
+        "content/messaging/house.yaml:9:9",
+    ]
+    assert all("this proof has no source" in line for line in found)

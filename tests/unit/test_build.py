@@ -67,7 +67,7 @@ def test_check_writes_nothing(make_project: MakeProject) -> None:
 def test_the_example_project_has_only_its_intended_warnings() -> None:
     result = Checker(open_project(ROOT), options()).check()
     assert {d.severity for d in result.diagnostics} == {"warning"}
-    assert len(result.diagnostics) == 4
+    assert len(result.diagnostics) == 5
 
 
 def test_options_decide_what_the_site_shows(make_project: MakeProject) -> None:

@@ -52,6 +52,7 @@ def test_defaults_are_the_specs(tmp_path: Path) -> None:
                 "2": {"channels": ["blog", "email"], "assets": ["launch-brief"]},
             },
         },
+        "claims": {"max_age_days": 365, "require_source": False},
     }
 
 
