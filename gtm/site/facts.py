@@ -207,13 +207,14 @@ def proofs(fields: object) -> list[ProofAt]:
     return []
 
 
+def claim_is_stale(proof: str | Claim, config: Config, today: date) -> bool:
+    """A claim last verified longer ago than `[claims] max_age_days`; text never is."""
+    return isinstance(proof, Claim) and (today - proof.as_of).days > config.claims.max_age_days
+
+
 def stale_claims(fields: object, config: Config, today: date) -> tuple[ProofAt, ...]:
-    """The claims last verified longer ago than `[claims] max_age_days`."""
-    limit = config.claims.max_age_days
     return tuple(
-        (path, proof)
-        for path, proof in proofs(fields)
-        if isinstance(proof, Claim) and (today - proof.as_of).days > limit
+        (path, proof) for path, proof in proofs(fields) if claim_is_stale(proof, config, today)
     )
 
 

@@ -14,13 +14,14 @@ from functools import cached_property
 
 from gtm.content.config import Config
 from gtm.content.kinds import KINDS
-from gtm.content.model import Artifact, Launch, Page, Positioning
+from gtm.content.model import Artifact, Claim, Launch, Page, Positioning
 from gtm.content.validate import Item
 from gtm.diagnostics import Diagnostic
 from gtm.site.facts import (
     Facts,
     Health,
     ItemFacts,
+    claim_is_stale,
     derive_facts,
     health,
     positioning_statement,
@@ -198,6 +199,10 @@ class Portal:
         if isinstance(fields, Positioning):
             _record(("products", fields.product))
         return self.statements.get((entry.kind, entry.id), "")
+
+    def stale_claim(self, proof: str | Claim) -> bool:
+        """Whether a proof is a claim to verify before use (`[claims] max_age_days`)."""
+        return claim_is_stale(proof, self.config, self.today)
 
     def launch_facts(self, entry: Entry) -> ItemFacts:
         """A launch's readiness, overdue milestones and tier gap (its `facts`)."""
