@@ -1,6 +1,6 @@
 """A deterministic gtm project of any size, for benchmarks.
 
-    python benchmarks/corpus.py N OUT_DIR
+    python benchmarks/corpus.py N OUT_DIR [--proofs text|claims]
 
 writes OUT_DIR/gtm.toml and OUT_DIR/content/ with N artifacts of every kind in the proportions of
 a real GTM team (per 1,000: 20 products, 150 personas, 150 competitors, 60 positionings, 40
@@ -8,6 +8,10 @@ message houses, 80 launches, 500 guides). Every reference is valid, every Markdo
 1,500 words) has headings, tables, lists and `gtm:` links, and the project checks with zero
 errors and zero warnings on SOURCE_DATE_EPOCH=1795435200 (2026-11-23). The same N always gives
 the same bytes: only the standard library and one seeded `random.Random` are used.
+
+With `--proofs`, every competitor, positioning and message house has exactly five proof points
+(`text`), or the same five as claims with a source, a link, a date and a kind (`claims`): the
+two corpora differ only in that, so timing one against the other measures what claims cost.
 """
 
 from __future__ import annotations
@@ -597,8 +601,14 @@ def counts(n: int) -> dict[str, int]:
     return result
 
 
+PROOFS_EACH = 5
+CLAIM_SOURCES = ("customer interview", "case study", "beta cohort", "analyst report", "QBR")
+CLAIM_KINDS = ("customer", "customer", "benchmark", "analyst", "estimate")
+
+
 class Corpus:
-    def __init__(self, n: int, seed: int = SEED) -> None:
+    def __init__(self, n: int, seed: int = SEED, proofs: str | None = None) -> None:
+        self.proofs = proofs
         self.rng = random.Random(seed)
         self.writer = Writer(self.rng)
         self.n = n
@@ -750,9 +760,9 @@ class Corpus:
                 f"  - {scalar(w.short(5, 12))}\n" for _ in range(r.randint(2, 5))
             )
         out += "why_we_win:\n"
-        for _ in range(r.randint(2, 4)):
+        for _ in range(self.proof_count(2, 4)):
             out += f"  - point: {scalar(w.short(4, 9))}\n"
-            out += text_field("proof", w.sentences(2), "    ")
+            out += self.proof_field("proof", w.sentences(2), "    ")
         out += "objections:\n"
         for _ in range(r.randint(1, 4)):
             out += f"  - objection: {scalar(w.short(5, 10) + '.')}\n"
@@ -780,11 +790,37 @@ class Corpus:
             f"  - {scalar(w.short(6, 14).lower())}\n" for _ in range(r.randint(2, 4))
         )
         out += "proof_points:\n" + "".join(
-            f"  - {scalar(w.sentence())}\n" for _ in range(r.randint(2, 4))
+            self.proof_item(w.sentence(), "  ") for _ in range(self.proof_count(2, 4))
         )
         if r.random() < 0.5:
             out += text_field("statement", w.sentences(2))
         self.emit("positioning", ident, name, out, w.body(r.randint(300, 700)))
+
+    def proof_count(self, low: int, high: int) -> int:
+        count = self.rng.randint(low, high)
+        return PROOFS_EACH if self.proofs else count
+
+    def claim(self, text: str, indent: str) -> str:
+        """The claim record of a proof, its source, date and kind taken from its words (not
+        from the random stream, so the text and claims corpora say the same things)."""
+        code = sum(map(ord, text))
+        source = f"{COMPANY_PREFIXES[code % len(COMPANY_PREFIXES)]} {CLAIM_SOURCES[code % 5]}"
+        as_of = TODAY - timedelta(days=20 + code % 300)
+        out = f"{indent}claim: {scalar(text)}\n{indent}source: {scalar(source)}\n"
+        if code % 2:
+            out += f"{indent}url: https://evidence.example/{slug(source)}\n"
+        return out + f"{indent}as_of: {as_of.isoformat()}\n{indent}kind: {CLAIM_KINDS[code % 5]}\n"
+
+    def proof_field(self, key: str, text: str, indent: str) -> str:
+        if self.proofs != "claims":
+            return text_field(key, text, indent)
+        return f"{indent}{key}:\n" + self.claim(text, indent + "  ")
+
+    def proof_item(self, text: str, indent: str) -> str:
+        if self.proofs != "claims":
+            return f"{indent}- {scalar(text)}\n"
+        record = self.claim(text, indent + "  ")
+        return f"{indent}- " + record[len(indent) + 2 :]
 
     def pick(self, most: int) -> int:
         return min(len(self.personas), self.rng.randint(1, most))
@@ -802,13 +838,17 @@ class Corpus:
         )
         out += "pillars:\n"
         pillar_ids = []
-        for n in range(r.randint(2, 5)):
+        pillars = r.randint(2, 5)
+        for n in range(pillars):
             pid = f"pillar-{n + 1}"
             pillar_ids.append(pid)
             out += f"  - id: {pid}\n    name: {scalar(w.short(2, 4))}\n"
             out += text_field("message", w.sentences(2), "    ")
+            count = r.randint(1, 3)
+            if self.proofs:
+                count = PROOFS_EACH // pillars + (n < PROOFS_EACH % pillars)
             out += "    proof_points:\n" + "".join(
-                f"      - {scalar(w.sentence())}\n" for _ in range(r.randint(1, 3))
+                self.proof_item(w.sentence(), "      ") for _ in range(max(count, 1))
             )
             features = r.sample(product.features, min(len(product.features), r.randint(1, 3)))
             out += f"    features: {flow_list(f[0] for f in features)}\n"
@@ -963,19 +1003,23 @@ def write_files(files: dict[str, str], out_dir: Path) -> None:
         path.write_text(text, encoding="utf-8")
 
 
-def generate(n: int, out_dir: Path) -> Corpus:
+def generate(n: int, out_dir: Path, proofs: str | None = None) -> Corpus:
     """Writes the corpus of `n` into `out_dir` (which may exist; the corpus's files are
     replaced) and returns it, with its counts per kind and its Markdown bodies."""
-    corpus = Corpus(n)
+    corpus = Corpus(n, proofs=proofs)
     write_files(corpus.build(), out_dir)
     return corpus
 
 
 def main(argv: Sequence[str]) -> int:
+    proofs = None
+    if len(argv) == 4 and argv[2] == "--proofs" and argv[3] in ("text", "claims"):
+        proofs, argv = argv[3], argv[:2]
     if len(argv) != 2 or not argv[0].isdigit() or int(argv[0]) < 7:
-        print("usage: python benchmarks/corpus.py N OUT_DIR   (N >= 7)", file=sys.stderr)
+        usage = "usage: python benchmarks/corpus.py N OUT_DIR [--proofs text|claims]  (N >= 7)"
+        print(usage, file=sys.stderr)
         return 2
-    corpus = generate(int(argv[0]), Path(argv[1]))
+    corpus = generate(int(argv[0]), Path(argv[1]), proofs)
     print(", ".join(f"{count} {kind}" for kind, count in corpus.counts.items()))
     return 0
 

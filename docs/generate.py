@@ -148,7 +148,12 @@ MEANINGS: dict[str, str] = {
     "BrandTerm.use": "The term, written the right way",
     "BrandTerm.avoid": "Ways of writing it that are wrong",
     "Brand.terms": "Terms to write one way only",
-    "Brand.banned": "Words and phrases the brand never uses",
+    "Brand.banned": "Words and phrases the brand never uses: a word, or a record naming what "
+    "to write instead",
+    "Brand.superlatives": "Words and phrases that make a claim: each needs a sourced claim in "
+    "the same file; `[]` turns the check off",
+    "BannedWord.word": "The word or phrase",
+    "BannedWord.use": "What to write instead, shown in the warning",
     # gtm.toml
     "SiteConfig.base_url": "Where the portal is published; a full address "
     "(`https://gtm.example.com/`) gives a sitemap crawlers accept and links from the PDFs "
@@ -282,7 +287,7 @@ listed, and `gtm schema` writes the same model as JSON Schemas for editors.
 ```
 gtm.toml            configuration (see "gtm.toml" below); every key is optional
 content/
-  brand.yaml        terms and banned words (optional)
+  brand.yaml        terms, banned words and superlatives (optional)
   products/         one file per product
   personas/         one file per persona
   competitors/      one file per competitor: the battlecards
@@ -385,17 +390,31 @@ because it breaks as soon as the portal is published under a path. Links with an
 BRAND = """\
 ## brand.yaml
 
-`content/brand.yaml` (optional) holds the brand's terms and banned words. It has none of the
-fields of an artifact.
+`content/brand.yaml` (optional) holds the brand's terms, banned words and superlatives. It
+has none of the fields of an artifact. A project without it has no terms and no banned words,
+and is checked for the default superlatives.
 
 {table}
 
 {records}
 
 Every text and Markdown field and every body is checked: a hit is a warning at its line and
-column (`brand-term`, which names the right term, or `banned-word`). Matching is by whole word
-or phrase, ignoring case, and skips web addresses, e-mail addresses and `inline code`, so
-`beacon.example` is not a hit.
+column (`brand-term`, which names the right term; `banned-word`, which names the replacement
+when the brand file gives one; `superlative`). Matching is by whole word or phrase, ignoring
+case, and skips web addresses, e-mail addresses and `inline code`, so `beacon.example` is not a
+hit. A hyphenated word is one word for terms and banned words (`edge` does not hit
+`cutting-edge`), but a superlative inside one still claims (`best-in-class`,
+`industry-leading`).
+
+A superlative ("'fastest' is a claim: back it with a sourced proof point in this file, or
+reword") is fine when a claim with a source in the same file contains it: write the claim, and
+the word is backed everywhere in that file. The default list is {superlatives}. "only",
+"first" and "most" are everyday words ("the first ten minutes", "most teams"), so the defaults
+look for them where they claim: "the only", "first to", "the most". Add your own, or write
+`superlatives: []` to turn the check off.
+
+`gtm brand --vale DIR` writes these rules as a [Vale](vale.md) style, for writers who use Vale
+in their editor.
 
 `content/brand.yaml`, as `gtm init` writes it:
 
@@ -426,8 +445,16 @@ why_we_win:
   "Verify before use" wherever an internal page or PDF shows it.
 - With `[claims] require_source = true`, a proof written as bare text is an `unsourced-proof`
   warning.
-- Pages and PDFs show a claim with its source (a link when it has a `url`) and its date; a
-  public build shows a claim of kind `internal` without its source.
+- Pages and PDFs number claims like footnotes (¹ ²) and end the artifact with its sources:
+  who backs each claim, its link, the kind of source and when it was verified. Claims with the
+  same source, link, date and kind share a number. On a battlecard the sources share the foot
+  of its one page, in small type; when the card runs to a second page, the `battlecard-length`
+  warning says the sources need room too.
+- A public build shows a claim of kind `internal` as plain text, without its number or source
+  (in pages, PDFs and search alike), and `gtm check --audience public` warns about each one
+  (`internal-claim`), at its `kind`.
+- A superlative such as "fastest" needs a claim in the same file that contains it (see
+  brand.yaml below).
 """
 
 
@@ -807,6 +834,7 @@ def _brand_section() -> str:
         table=_field_table(model.Brand, own_fields(model.Brand)),
         records="\n\n".join(_records(model.Brand)),
         example=_fenced(STARTER / "content" / "brand.yaml").rstrip("\n"),
+        superlatives=", ".join(f"`{word}`" for word in model.SUPERLATIVES),
     )
 
 
@@ -892,8 +920,9 @@ def _outputs_section() -> str:
         (
             "GTM health: stale artifacts, guides and launches never reviewed, overdue "
             "milestones, launches at risk, personas with no message, competitors with no "
-            "objection handling, pillars with no proof, artifacts with no owner, brand terms "
-            "and banned words, tier gaps; and all of it by owner",
+            "objection handling, pillars with no proof, artifacts with no owner, brand terms, "
+            "banned words and unbacked superlatives, claims to verify, tier gaps; and all of it "
+            "by owner",
             "health/index.html",
         ),
         (

@@ -172,9 +172,11 @@ class Checker:
         )
         config = self.project.config
         facts = derive_facts(site, config, options.today)
-        run_checks(site, config, options.today, diagnostics, memos.rules, facts)
+        run_checks(site, config, options.today, diagnostics, memos.rules, facts, options.audience)
         exists = _build_files(site, options, loaded.theme, loaded.assets)
-        check_written_links(site, exists, self.allow_html, diagnostics, memos.markdown)
+        check_written_links(
+            site, exists, self.allow_html, diagnostics, memos.markdown, options.audience
+        )
         found = diagnostics.sorted()
         return CheckResult(site, found, loaded.files, loaded.theme, facts, loaded.assets)
 

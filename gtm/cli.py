@@ -376,3 +376,24 @@ def schema(directory: Path | None, project_dir: Path | None) -> None:
     click.echo(
         "in a YAML file, add: # yaml-language-server: $schema=<path to schemas>/<kind>.schema.json"
     )
+
+
+@main.command()
+@click.option(
+    "--vale",
+    required=True,
+    metavar="DIR",
+    type=click.Path(path_type=Path, file_okay=False),
+    help="The folder of your Vale styles (StylesPath in .vale.ini); gtm writes DIR/Brand/.",
+)
+@click.option("--quiet", "-q", is_flag=True, help="Print only problems.")
+@_project_option
+@_handles_errors
+def brand(vale: Path, quiet: bool, project_dir: Path | None) -> None:
+    """Turn content/brand.yaml (our terms, banned words, claim words) into a Vale style, so
+    writers who use Vale in their editor see the same brand warnings as gtm check."""
+    from gtm.vale import write_brand_style
+
+    written = write_brand_style(open_project(project_dir), vale)
+    if not quiet:
+        click.echo(written)

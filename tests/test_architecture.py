@@ -33,7 +33,16 @@ LAYERS = [
     ),
     (
         "site",
-        ["site.link", "site.routes", "site.facts", "site.rules", "site.anchors", "site.views"],
+        [
+            "site.link",
+            "site.routes",
+            "site.claims",
+            "site.facts",
+            "site.voice",
+            "site.rules",
+            "site.anchors",
+            "site.views",
+        ],
     ),
     (
         "render",
@@ -52,7 +61,7 @@ LAYERS = [
     ("publish", ["publish.linkcheck", "publish.paths", "publish.lock", "publish.output"]),
     ("build", ["changes", "check", "build"]),
     ("dev", ["dev.watch", "dev.server", "dev.session"]),
-    ("commands", ["scaffold", "cli", "__main__"]),
+    ("commands", ["vale", "scaffold", "cli", "__main__"]),
 ]
 """The pipeline's layers, lowest first: content → site → render → publish, then the builder,
 `gtm serve` and the commands; beside them, the few modules every layer may use. A module

@@ -380,8 +380,49 @@ class BrandTerm(Record):
     avoid: list[Text] = Field(default_factory=list)
 
 
+class BannedWord(Record):
+    """A banned word with what to write instead, shown in the warning: written as plain
+    text (the word alone) or as a record."""
+
+    word: Text
+    use: Text | None = None
+
+    @classmethod
+    def __get_pydantic_json_schema__(cls, core_schema: Any, handler: Any) -> Any:
+        return {"anyOf": [{"type": "string"}, handler(core_schema)]}
+
+
+def _banned_record(value: object) -> object:
+    return {"word": value} if isinstance(value, str) else value
+
+
+SUPERLATIVES = (
+    "best",
+    "fastest",
+    "#1",
+    "number one",
+    "leading",
+    "the only",
+    "first to",
+    "first-ever",
+    "industry-first",
+    "industry's first",
+    "world's first",
+    "the most",
+    "guaranteed",
+    "unmatched",
+    "10x",
+)
+"""Words and phrases that make a claim, each needing a sourced proof point in the same file.
+"only", "first" and "most" are everyday words ("the first ten minutes"), so the defaults name
+them where they claim something."""
+
+
 class Brand(Record):
     """`content/brand.yaml`: not an artifact, so it has none of the common fields."""
 
     terms: list[BrandTerm] = Field(default_factory=list)
-    banned: list[Text] = Field(default_factory=list)
+    banned: list[Annotated[BannedWord, BeforeValidator(_banned_record)]] = Field(
+        default_factory=list
+    )
+    superlatives: list[Text] = Field(default_factory=lambda: list(SUPERLATIVES))

@@ -70,6 +70,8 @@ class PageBudget:
     pages: int
     noun: str
     trim: tuple[str, ...]
+    sources: int = 0
+    """How many sources the document lists at its foot: they need room too."""
 
 
 @dataclass(frozen=True)
@@ -148,7 +150,7 @@ def card_budget(entry: Entry) -> PageBudget:
     sizes = {name: _text_size(getattr(entry.fields, name, None)) for name in CARD_SECTIONS}
     total = sum(sizes.values())
     longest = sorted((n for n in sizes if sizes[n] * 10 >= total), key=lambda n: -sizes[n])
-    return PageBudget(1, "battlecard", tuple(longest[:3]))
+    return PageBudget(1, "battlecard", tuple(longest[:3]), len(entry.sources))
 
 
 def _text_size(value: Any) -> int:
@@ -276,9 +278,13 @@ def _too_long(result: PdfResult, budget: PageBudget) -> str:
     else:
         trim = ", ".join(names[:-1]) + " or " + names[-1]
     designed = "one" if budget.pages == 1 else str(budget.pages)
+    sources = ""
+    if budget.sources:
+        listed = "its source fits" if budget.sources == 1 else f"its {budget.sources} sources fit"
+        sources = f", so that {listed} at the foot of the page"
     return (
         f"{result.path} runs to {result.pages} pages, and a {budget.noun} is designed for "
-        f"{designed}: trim {trim}"
+        f"{designed}: trim {trim}{sources}"
     )
 
 

@@ -14,6 +14,7 @@ from gtm.content.markdown import MarkdownMemo, plain_text
 from gtm.content.model import Launch
 from gtm.content.validate import Item
 from gtm.memo import PerFile
+from gtm.site.claims import unsourced_in
 from gtm.site.link import Site
 from gtm.site.views import Entry, Portal
 
@@ -91,12 +92,12 @@ def _known_text(
     words: dict[str, str],
     markdown: MarkdownMemo | None,
 ) -> str:
-    allow_html = portal.config.markdown.allow_html
+    allow_html, audience = portal.config.markdown.allow_html, portal.audience
     item = site.known[(entry.kind, entry.id)]
-    key = f"{entry.kind}:{item.source.digest}:{int(allow_html)}"
+    key = f"{entry.kind}:{item.source.digest}:{int(allow_html)}:{audience}"
     text = known.get(key)
     if not isinstance(text, str):
-        text = _plain_text(item, allow_html, markdown)[:SEARCH_TEXT_LIMIT]
+        text = _plain_text(item, allow_html, markdown, audience)[:SEARCH_TEXT_LIMIT]
     words[key] = text
     return text
 
@@ -139,25 +140,35 @@ def _search_text(
 ) -> str:
     """An entry's words for search; remembered by the digest of its file, a rebuild in
     `gtm serve` works out again only the entries whose files changed."""
-    allow_html = portal.config.markdown.allow_html
+    allow_html, audience = portal.config.markdown.allow_html, portal.audience
     item = site.known[(entry.kind, entry.id)]
     if memo is None:
-        return _plain_text(item, allow_html, markdown)[:SEARCH_TEXT_LIMIT]
-    key = (entry.kind, item.source.digest, allow_html)
+        return _plain_text(item, allow_html, markdown, audience)[:SEARCH_TEXT_LIMIT]
+    key = (entry.kind, item.source.digest, allow_html, audience)
     return memo.search_text.get(
-        key, lambda: _plain_text(item, allow_html, markdown)[:SEARCH_TEXT_LIMIT]
+        key, lambda: _plain_text(item, allow_html, markdown, audience)[:SEARCH_TEXT_LIMIT]
     )
 
 
-def _plain_text(item: Item, allow_html: bool, markdown: MarkdownMemo | None) -> str:
+def _plain_text(item: Item, allow_html: bool, markdown: MarkdownMemo | None, audience: str) -> str:
+    """An item's words, less its name, summary and tags (the record has them) and the sources
+    this build may not name."""
+    hidden = unsourced_in(item.fields, audience)
     words = [
         plain_text(str(leaf.value), allow_html, markdown)
         if leaf.shape.prose.markdown
         else str(leaf.value)
         for leaf in item.leaves
-        if leaf.shape.prose is not None and leaf.path[0] not in ("name", "summary", "tags")
+        if leaf.shape.prose is not None
+        and leaf.path[0] not in ("name", "summary", "tags")
+        and not any(_under(leaf.path, path) for path in hidden)
     ]
     return " ".join(" ".join(words).split())
+
+
+def _under(path: tuple[str | int, ...], claim: tuple[str | int, ...]) -> bool:
+    """A value of the claim at `claim` other than its text."""
+    return path[: len(claim)] == claim and path[len(claim) :] != ("claim",)
 
 
 def sitemap(portal: Portal, paths: list[str]) -> bytes:

@@ -11,6 +11,7 @@ from gtm.content.markdown import MarkdownMemo, anchor_ids
 from gtm.content.model import Launch, Messaging, Product
 from gtm.content.validate import Item
 from gtm.diagnostics import Diagnostics
+from gtm.site.claims import source_keys, sources_anchor
 from gtm.site.link import Site, markdown_texts
 from gtm.site.routes import Destination, item_path, link_problem, resolve_link
 
@@ -99,12 +100,20 @@ PAGE_ANCHORS: dict[str, frozenset[str]] = {
 
 
 def page_anchors(
-    item: Item, site: Site, allow_html: bool = False, markdown: MarkdownMemo | None = None
+    item: Item,
+    site: Site,
+    allow_html: bool = False,
+    markdown: MarkdownMemo | None = None,
+    audience: str = "internal",
 ) -> frozenset[str]:
-    """The ids of an artifact's page: its sections, one per milestone, feature or pillar, and
-    the headings and footnotes of its Markdown."""
+    """The ids of an artifact's page: its sections, one per milestone, feature or pillar, its
+    list of sources and each source, and the headings and footnotes of its Markdown."""
     ids = {"main"}
     ids.update(name for name, shown in SECTION_ANCHORS[item.kind] if shown(item, site))
+    sources = source_keys(item.fields, audience)
+    if sources:
+        anchor = sources_anchor(item.kind, item.id)
+        ids.update({"sources", *(f"{anchor}-{n}" for n in range(1, len(sources) + 1))})
     fields = item.fields
     if isinstance(fields, Launch):
         ids.update(f"milestone-{milestone.id}" for milestone in fields.milestones)
@@ -123,6 +132,7 @@ def check_written_links(
     allow_html: bool,
     diagnostics: Diagnostics,
     markdown: MarkdownMemo | None = None,
+    audience: str = "internal",
 ) -> None:
     """Every link written in the Markdown of the shown items must lead to one of the files
     that `exists` in the build and, on a page, to one of its ids: `broken-link` where not."""
@@ -133,7 +143,9 @@ def check_written_links(
         if path not in known:
             item = pages.get(path)
             found = (
-                page_anchors(item, site, allow_html, markdown) if item else PAGE_ANCHORS.get(path)
+                page_anchors(item, site, allow_html, markdown, audience)
+                if item
+                else PAGE_ANCHORS.get(path)
             )
             known[path] = found or frozenset({"main"})
         return known[path]

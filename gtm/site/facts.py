@@ -23,6 +23,7 @@ from gtm.content.model import (
 )
 from gtm.content.validate import Item
 from gtm.diagnostics import Diagnostic
+from gtm.site.claims import ProofAt, stale_claims
 from gtm.site.link import Site
 
 
@@ -183,41 +184,6 @@ def days_since_review(item: Item, today: date) -> int | None:
     return None if reviewed is None else (today - reviewed).days
 
 
-ProofAt = tuple[tuple[str | int, ...], str | Claim]
-"""A proof point and where it stands in its file."""
-
-
-def proofs(fields: object) -> list[ProofAt]:
-    """Every proof point of an artifact, text or claim, with its path: a competitor's why we
-    win, a positioning's and a message house's pillars' proof points."""
-    if isinstance(fields, Competitor):
-        return [
-            (("why_we_win", i, "proof"), w.proof)
-            for i, w in enumerate(fields.why_we_win)
-            if w.proof is not None
-        ]
-    if isinstance(fields, Positioning):
-        return [(("proof_points", i), p) for i, p in enumerate(fields.proof_points)]
-    if isinstance(fields, Messaging):
-        return [
-            (("pillars", p, "proof_points", i), proof)
-            for p, pillar in enumerate(fields.pillars)
-            for i, proof in enumerate(pillar.proof_points)
-        ]
-    return []
-
-
-def claim_is_stale(proof: str | Claim, config: Config, today: date) -> bool:
-    """A claim last verified longer ago than `[claims] max_age_days`; text never is."""
-    return isinstance(proof, Claim) and (today - proof.as_of).days > config.claims.max_age_days
-
-
-def stale_claims(fields: object, config: Config, today: date) -> tuple[ProofAt, ...]:
-    return tuple(
-        (path, proof) for path, proof in proofs(fields) if claim_is_stale(proof, config, today)
-    )
-
-
 @dataclass(frozen=True)
 class ItemFacts:
     """What one artifact's fields and today make of it."""
@@ -273,8 +239,8 @@ class Health:
     pillars_without_proof: tuple[tuple[Item, Pillar], ...]
     without_owner: tuple[Item, ...]
     brand: tuple[tuple[Item, Diagnostic], ...]
-    """Brand terms and banned words that `gtm check` warns about: the text is still printed
-    (it is the author's), so the health page lists where."""
+    """Brand terms, banned words and unbacked superlatives that `gtm check` warns about: the
+    text is still printed (it is the author's), so the health page lists where."""
     tier_gaps: tuple[tuple[Item, TierGap], ...]
 
     @property
@@ -323,7 +289,7 @@ class OwnerTask:
 
 
 UNREVIEWED_KINDS = frozenset({"pages", "launches"})
-BRAND_CODES = frozenset({"brand-term", "banned-word"})
+BRAND_CODES = frozenset({"brand-term", "banned-word", "superlative"})
 
 
 def health(site: Site, facts: Facts, findings: Iterable[Diagnostic] = ()) -> Health:

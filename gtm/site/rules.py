@@ -5,14 +5,12 @@ Each rule is a small function that reports diagnostics and returns nothing."""
 from __future__ import annotations
 
 import hashlib
-import re
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
 from gtm.content.config import Config
 from gtm.content.model import (
-    Brand,
     Claim,
     Competitor,
     Feature,
@@ -22,17 +20,13 @@ from gtm.content.model import (
     Pillar,
     Product,
 )
-from gtm.content.sources import blank
 from gtm.content.validate import ITEM_NOUNS, Item
 from gtm.diagnostics import Diagnostics, did_you_mean
 from gtm.memo import PerFile, Reported, reported
-from gtm.site.facts import Facts, derive_facts, proofs
+from gtm.site.claims import proofs, shows_source
+from gtm.site.facts import Facts, derive_facts
 from gtm.site.link import Site
-
-URLISH = re.compile(r"\S+://\S+|\S+@\S+\.\w+|`[^`\n]*`|\b[\w-]+(?:\.[\w-]+)*\.[a-z]{2,}\b(?:/\S*)?")
-
-
-BrandPatterns = tuple[list[tuple[re.Pattern[str], str, str]], tuple[str, ...]]
+from gtm.site.voice import BrandPatterns, brand_patterns, voice_hits
 
 
 @dataclass
@@ -43,8 +37,9 @@ class RuleContext:
     config: Config
     today: date
     diagnostics: Diagnostics
-    brand_patterns: BrandPatterns = ([], ())
+    brand_patterns: BrandPatterns = field(default_factory=BrandPatterns)
     facts: Facts = field(default_factory=dict)
+    audience: str = "internal"
 
     def error(self, item: Item, where: tuple[int, int], code: str, message: str) -> None:
         self.diagnostics.error(item.path, where[0], where[1], code, message)
@@ -250,7 +245,8 @@ def check_dates(item: Item, ctx: RuleContext) -> None:
 
 
 def check_claims(item: Item, ctx: RuleContext) -> None:
-    """Stale claims, at their `as_of`; with `[claims] require_source`, proofs with no source."""
+    """Stale claims, at their `as_of`; internal claims in a public build's artifacts; with
+    `[claims] require_source`, proofs with no source."""
     rules = ctx.config.claims
     for path, claim in ctx.facts[(item.kind, item.id)].stale_claims:
         if isinstance(claim, Claim):
@@ -262,10 +258,17 @@ def check_claims(item: Item, ctx: RuleContext) -> None:
                 f"claim last verified {days} days ago (limit {rules.max_age_days}): "
                 "verify it and update 'as_of'",
             )
-    if not rules.require_source:
-        return
+    public = ctx.audience == "public" and ctx.site.get(item.kind, item.id) is item
     for path, proof in proofs(item.fields):
-        if isinstance(proof, str):
+        if public and isinstance(proof, Claim) and not shows_source(proof, ctx.audience):
+            ctx.warning(
+                item,
+                item.at((*path, "kind")),
+                "internal-claim",
+                "an internal claim in a public artifact: the public build shows it without "
+                "its source; back it with a public source or leave it out",
+            )
+        if rules.require_source and isinstance(proof, str):
             ctx.warning(
                 item,
                 item.at(path),
@@ -286,56 +289,8 @@ def check_public_competitor(item: Item, ctx: RuleContext) -> None:
 
 
 def check_brand(item: Item, ctx: RuleContext) -> None:
-    brand = ctx.site.brand
-    if brand is None:
-        return
-    patterns, anything = ctx.brand_patterns
-    if not patterns:
-        return
-    for leaf in item.leaves:
-        if leaf.shape.prose is None:
-            continue
-        words = " ".join(leaf.value.lower().split())
-        if not any(phrase in words for phrase in anything):
-            continue
-        text = blank(URLISH, leaf.value)
-        find = item.source.finder(leaf.path, URLISH)
-        for pattern, k, hit, message, code in _hits(text, patterns):
-            where = find(pattern, k) or item.at(leaf.path)
-            ctx.warning(item, where, code, message.format(hit=hit))
-
-
-def _hits(
-    text: str, patterns: list[tuple[re.Pattern[str], str, str]]
-) -> list[tuple[re.Pattern[str], int, str, str, str]]:
-    """Every brand hit in `text` in the order they stand, with its pattern and its occurrence
-    of that pattern, which is how the hit is found again in the raw file."""
-    hits = sorted(
-        (m.start(), order, pattern, k, m.group(), message, code)
-        for order, (pattern, message, code) in enumerate(patterns)
-        for k, m in enumerate(pattern.finditer(text))
-    )
-    return [hit[2:] for hit in hits]
-
-
-def _brand_patterns(brand: Brand) -> BrandPatterns:
-    """The patterns of every brand rule, and each phrase in lower case: most texts hold none
-    of them, and a plain substring test is far quicker than the patterns."""
-    patterns = []
-    for term in brand.terms:
-        for avoid in term.avoid:
-            use = term.use.replace("{", "{{").replace("}", "}}")
-            message = "'{hit}' is not our term: write '" + use + "'"
-            patterns.append((_phrase(avoid), message, "brand-term"))
-    for word in brand.banned:
-        patterns.append((_phrase(word), "'{hit}' is a banned word (brand.yaml)", "banned-word"))
-    phrases = [avoid for term in brand.terms for avoid in term.avoid] + list(brand.banned)
-    return patterns, tuple(sorted({" ".join(p.lower().split()) for p in phrases if p.strip()}))
-
-
-def _phrase(text: str) -> re.Pattern[str]:
-    words = [re.escape(w) for w in text.split()]
-    return re.compile(r"(?<![\w-])" + r"\s+".join(words) + r"(?![\w-])", re.IGNORECASE)
+    for where, code, message in voice_hits(item, ctx.brand_patterns):
+        ctx.warning(item, where, code, message)
 
 
 def check_placeholders(item: Item, ctx: RuleContext) -> None:
@@ -374,13 +329,14 @@ def run_checks(
     diagnostics: Diagnostics,
     memo: ItemFindings | None = None,
     facts: Facts | None = None,
+    audience: str = "internal",
 ) -> None:
     """Runs every rule on every validated item, shown in this build or not; `facts` are the
     build's derived facts (`derive_facts`), worked out here when not given."""
     memo = memo if memo is not None else PerFile()
     facts = facts if facts is not None else derive_facts(site, config, today)
-    patterns = _brand_patterns(site.brand) if site.brand else ([], ())
-    ctx = RuleContext(site, config, today, diagnostics, patterns, facts)
+    patterns = brand_patterns(site.brand)
+    ctx = RuleContext(site, config, today, diagnostics, patterns, facts, audience)
     brand = hashlib.sha1(repr(site.brand).encode()).hexdigest()
     for item in site.known.values():
 

@@ -8,7 +8,7 @@ import hashlib
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from functools import cached_property
 
@@ -17,11 +17,11 @@ from gtm.content.kinds import KINDS
 from gtm.content.model import Artifact, Claim, Launch, Page, Positioning
 from gtm.content.validate import Item
 from gtm.diagnostics import Diagnostic
+from gtm.site.claims import Sources, claim_is_stale, footnotes, shown_fields, unsourced_in
 from gtm.site.facts import (
     Facts,
     Health,
     ItemFacts,
-    claim_is_stale,
     derive_facts,
     health,
     positioning_statement,
@@ -73,6 +73,7 @@ class EntryContent:
     fields: Artifact
     backlinks: tuple[Link, ...]
     facts: ItemFacts
+    sources: Sources
 
 
 @dataclass(frozen=True)
@@ -107,6 +108,11 @@ class Entry:
         """What the build derived from it: staleness; for a launch, readiness, overdue
         milestones and tier gap."""
         return self._read().facts
+
+    @property
+    def sources(self) -> Sources:
+        """The numbered sources of its claims that this build may name, for footnotes."""
+        return self._read().sources
 
     @property
     def stale(self) -> bool:
@@ -253,8 +259,9 @@ def make_portal(
     taken again where nothing they show has changed, and this portal's are kept there;
     `findings`, the check's diagnostics, feed the health page."""
     facts = facts if facts is not None else derive_facts(site, config, today)
+    site, facts = _as_shown(site, facts, audience)
     kept = kept if kept is not None else KeptEntries()
-    entries = _entries(site, config, today, pdf, kept, facts)
+    entries = _entries(site, config, today, audience, pdf, kept, facts)
     kinds: dict[str, tuple[Entry, ...]] = {}
     for kind in KINDS:
         shown = (entries[(kind, ident)] for ident in site.items[kind])
@@ -280,12 +287,36 @@ def make_portal(
     )
 
 
+def _as_shown(site: Site, facts: Facts, audience: str) -> tuple[Site, Facts]:
+    """The site and facts with every claim whose source the build may not name made plain
+    text, in the fields, the facts and the file read, so nothing a template reaches holds it."""
+    hidden = {
+        key: paths
+        for key, item in site.known.items()
+        if (paths := unsourced_in(item.fields, audience))
+    }
+    if not hidden:
+        return site, facts
+    known, facts = dict(site.known), dict(facts)
+    for key, paths in hidden.items():
+        item = known[key]
+        blank = replace(item.source, head="", data={}, spans={}, body_span=None, tail="")
+        known[key] = replace(item, fields=shown_fields(item.fields, audience), source=blank)
+        stale = tuple(found for found in facts[key].stale_claims if found[0] not in paths)
+        facts[key] = replace(facts[key], stale_claims=stale)
+    items = {
+        kind: {ident: known[(kind, ident)] for ident in shown} for kind, shown in site.items.items()
+    }
+    return replace(site, items=items, known=known), facts
+
+
 def _referred_names(site: Site) -> dict[Key, str]:
     """The names of the artifacts the shown ones refer to: all a page may say of one left out."""
     names: dict[Key, str] = {}
     for reference in site.references:
         source = reference.source
-        if site.get(source.kind, source.id) is source:
+        shown = site.get(source.kind, source.id)
+        if shown is not None and shown.path == source.path:
             names[reference.target] = site.known[reference.target].fields.name
     return names
 
@@ -308,11 +339,17 @@ class KeptEntries:
 
 
 def _entries(
-    site: Site, config: Config, today: date, pdf: bool, kept: KeptEntries, facts: Facts
+    site: Site,
+    config: Config,
+    today: date,
+    audience: str,
+    pdf: bool,
+    kept: KeptEntries,
+    facts: Facts,
 ) -> dict[Key, Entry]:
     """An entry shows its item and the names of the items that refer to it: it is made again
     when its item, the items referring to it, or any of those items changed since `kept`."""
-    shared = (today, config.build.freshness_days, pdf)
+    shared = (today, config.build.freshness_days, config.claims, audience, pdf)
     items = {(item.kind, item.id): item for item in site.all_items()}
     changed = {
         key for key in items.keys() | kept.items.keys() if items.get(key) is not kept.items.get(key)
@@ -328,20 +365,21 @@ def _entries(
             or found[0] != sources
             or not changed.isdisjoint(sources)
         ):
-            found = (sources, _entry(item, site, facts[key], pdf))
+            notes = footnotes(item.kind, item.id, item.fields, audience, config, today)
+            found = (sources, _entry(item, site, facts[key], notes, pdf))
         made[key] = found
     kept.facts, kept.items, kept.entries = shared, items, made
     return {key: entry for key, (_, entry) in made.items()}
 
 
-def _entry(item: Item, site: Site, facts: ItemFacts, pdf: bool) -> Entry:
+def _entry(item: Item, site: Site, facts: ItemFacts, notes: Sources, pdf: bool) -> Entry:
     backlinks = []
     for kind, ident in site.backlinks.get((item.kind, item.id), ()):
         source = site.get(kind, ident)
         if source is not None:
             backlinks.append(Link(source.fields.name, item_path(kind, ident)))
     ordered = tuple(sorted(backlinks, key=lambda link: link.name.lower()))
-    shows = repr((item.source.digest, [(link.name, link.path) for link in ordered], facts))
+    shows = repr((item.source.digest, [(link.name, link.path) for link in ordered], facts, notes))
     return Entry(
         kind=item.kind,
         id=item.id,
@@ -350,7 +388,7 @@ def _entry(item: Item, site: Site, facts: ItemFacts, pdf: bool) -> Entry:
         pdf=pdf_path(item.kind, item.id) if pdf else None,
         source_path=item.path,
         digest=hashlib.blake2b(shows.encode(), digest_size=16).hexdigest(),
-        _content=EntryContent(item.fields, ordered, facts),
+        _content=EntryContent(item.fields, ordered, facts, notes),
     )
 
 

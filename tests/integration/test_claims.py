@@ -6,9 +6,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from pypdf import PdfReader
+
 from gtm.build import build_site
 from gtm.content.project import open_project, run_options
-from tests.conftest import MakeProject
+from tests.conftest import MakeProject, RunGtm
 from tests.unit.helpers import check, lines
 
 CARD = """\
@@ -105,7 +107,12 @@ def test_pages_show_who_backs_a_claim_and_when(make_project: MakeProject) -> Non
     assert '<time datetime="2026-10-31">31 Oct 2026</time>' in competitor
     assert "A third less per seat" in competitor
     house = built["messaging/house/index.html"]
-    assert "Beta cohort, as of" in house and "Kestrel Pay cut overnight pages" in house
+    assert "Kestrel Pay cut overnight pages" in house
+    assert 'per shift<sup class="fn"><a href="#sources-messaging-house-1"' in house
+    assert (
+        '<li id="sources-messaging-house-1">Beta cohort<span class="sources__meta">, customer, '
+        'as of <time datetime="2026-10-01">1 Oct 2026</time></span>'
+    ) in house
 
 
 def test_a_public_build_shows_an_internal_claim_without_its_source(
@@ -156,3 +163,108 @@ def test_require_source_makes_a_bare_proof_a_warning(make_project: MakeProject) 
         "content/messaging/house.yaml:9:9",
     ]
     assert all("this proof has no source" in line for line in found)
+
+
+CHECKED_CARD = """\
+name: PageStorm
+owner: Sofia Alvarez
+visibility: {visibility}
+strengths: [big]
+weaknesses: [slow]
+quick_dismiss: Relay is the fastest way off PageStorm.
+why_we_win:
+  - point: Routing from the catalog
+    proof:
+      claim: Brightmoor retired 212 escalation policies
+      source: Brightmoor case study
+      url: https://acme.example/customers/brightmoor
+      as_of: 2026-09-30
+  - point: Quiet nights
+    proof:
+      claim: Kestrel Pay cut overnight pages from 41 to 9
+      source: Kestrel Pay interview
+      as_of: 2025-08-20
+      kind: {stale_kind}
+"""
+
+
+def checked_card(
+    make_project: MakeProject, visibility: str = "internal", kind: str = "customer"
+) -> Path:
+    text = CHECKED_CARD.format(visibility=visibility, stale_kind=kind)
+    return make_project({"content/competitors/pagestorm.yaml": text})
+
+
+def test_a_sourced_claim_a_stale_claim_and_an_unsourced_superlative(
+    make_project: MakeProject, run_gtm: RunGtm
+) -> None:
+    """The issue's own check: two warnings at their lines, the sources as numbered notes with
+    their dates on the page and in the one-page PDF, the stale claim under its owner."""
+    root = checked_card(make_project)
+    result = run_gtm("build", project=root)
+    assert result.exit_code == 0, result.output
+    warnings = [line for line in result.output.splitlines() if ": warning: " in line]
+    assert warnings == [
+        "content/competitors/pagestorm.yaml:6:29: warning: 'fastest' is a claim: back it with "
+        "a sourced proof point in this file, or reword",
+        "content/competitors/pagestorm.yaml:18:14: warning: claim last verified 460 days ago "
+        "(limit 365): verify it and update 'as_of'",
+    ]
+    page = (root / "output/competitors/pagestorm/index.html").read_text()
+    assert 'policies<sup class="fn"><a href="#sources-competitors-pagestorm-1"' in page
+    assert 'to 9<sup class="fn"><a href="#sources-competitors-pagestorm-2"' in page
+    notes = page[page.index('<h2 id="sources">') :]
+    assert 'id="sources-competitors-pagestorm-1"><a href="https://acme.example/customers/' in notes
+    assert '<time datetime="2026-09-30">30 Sep 2026</time>' in notes
+    assert "Kestrel Pay interview" in notes and "Verify before use" in notes
+    reader = PdfReader(root / "output/pdf/battlecards/pagestorm.pdf")
+    assert len(reader.pages) == 1
+    text = " ".join(reader.pages[0].extract_text().split())
+    assert (
+        "SOURCES 1 Brightmoor case study, acme.example/customers/brightmoor, customer, "
+        "as of 30 Sep 2026" in text
+    )
+    assert "2 Kestrel Pay interview, customer, as of 20 Aug 2025 VERIFY BEFORE USE" in text
+    health = (root / "output/health/index.html").read_text()
+    owner = health[health.index('id="by-owner"') :]
+    owner = owner[owner.index("Sofia Alvarez") :]
+    listed = owner[: owner.index("</ul>")]
+    assert '<a class="owner__check" href="#stale-claims">Claims to verify</a>' in listed
+    assert "(Kestrel Pay cut overnight pages from 41 to 9)" in listed
+
+
+def test_a_public_build_names_no_internal_source_and_check_says_so(
+    make_project: MakeProject, run_gtm: RunGtm
+) -> None:
+    root = checked_card(make_project, visibility="public", kind="internal")
+    checked = run_gtm("check", "--audience", "public", project=root)
+    assert (
+        "content/competitors/pagestorm.yaml:19:13: warning: an internal claim in a public "
+        "artifact: the public build shows it without its source; back it with a public source "
+        "or leave it out"
+    ) in checked.output
+    internal = run_gtm("check", project=root)
+    assert "an internal claim" not in internal.output
+    result = run_gtm("build", "--audience", "public", project=root)
+    assert result.exit_code == 0, result.output
+    for path in (root / "output").rglob("*"):
+        if path.is_file() and path.suffix in {".html", ".json", ".js", ".xml", ".txt"}:
+            assert "Kestrel Pay interview" not in path.read_text(), path
+    page = (root / "output/competitors/pagestorm/index.html").read_text()
+    assert "Kestrel Pay cut overnight pages from 41 to 9</p>" in page
+    assert "sources-competitors-pagestorm-2" not in page
+    pdf = PdfReader(root / "output/pdf/battlecards/pagestorm.pdf")
+    text = " ".join(pdf.pages[0].extract_text().split())
+    assert "Kestrel Pay cut overnight pages" in text and "Kestrel Pay interview" not in text
+
+
+def test_claims_that_share_a_source_share_a_number(make_project: MakeProject) -> None:
+    house = HOUSE.replace(
+        "      - Kestrel Pay cut overnight pages from 41 to 9\n",
+        "      - claim: 41 to 9 pages a week\n        source: Beta cohort\n"
+        "        as_of: 2026-10-01\n",
+    )
+    root = make_project({"content/messaging/house.yaml": house})
+    built = pages(root)["messaging/house/index.html"]
+    assert built.count('<a href="#sources-messaging-house-1"') == 2
+    assert "sources-messaging-house-2" not in built

@@ -8,6 +8,7 @@ from tests.conftest import ROOT, RunGtm
 
 INTENDED_WARNINGS = {
     ("content/competitors/sirenworks.yaml", "stale"),
+    ("content/competitors/sirenworks.yaml", "superlative"),
     ("content/launches/relay-2.md", "overdue-milestone"),
     ("content/launches/relay-slack-app.yaml", "tier-channel"),
     ("content/launches/relay-slack-app.yaml", "brand-term"),
@@ -28,7 +29,7 @@ def test_example_checks_with_only_the_intended_warnings(run_gtm: RunGtm) -> None
 def test_example_fails_under_strict(run_gtm: RunGtm) -> None:
     result = run_gtm("check", "--strict", project=ROOT)
     assert result.exit_code == 1
-    assert result.output.strip().splitlines()[-1] == "0 errors, 5 warnings"
+    assert result.output.strip().splitlines()[-1] == "0 errors, 6 warnings"
 
 
 def test_example_uses_every_field_of_every_kind() -> None:

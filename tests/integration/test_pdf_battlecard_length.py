@@ -93,3 +93,18 @@ def test_under_strict_a_long_card_fails_the_build(
         2,
         1,
     )
+
+
+def test_a_long_card_with_sources_says_they_need_room(
+    make_project: MakeProject, run_gtm: RunGtm
+) -> None:
+    sourced = dense_competitor().replace(
+        "  - point: Routing from the service catalog\n",
+        "  - point: Routing from the service catalog\n"
+        "    proof: {claim: 212 policies retired, source: Brightmoor, as_of: 2026-10-01}\n",
+    )
+    root = make_project({"content/competitors/densely.yaml": sourced})
+    result = run_gtm("build", project=root)
+    assert result.exit_code == 0, result.output
+    [line] = [line for line in result.output.splitlines() if "designed for" in line]
+    assert line.endswith(", so that its source fits at the foot of the page"), line

@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from gtm.check import Checker
-from gtm.content.model import Brand
+from gtm.content.model import BannedWord, Brand
 from gtm.content.project import open_project
 from tests.conftest import ROOT, MakeProject
 from tests.unit.helpers import check, lines, options, persona
@@ -53,7 +53,7 @@ def test_every_stage_reports_in_one_run_sorted(make_project: MakeProject) -> Non
 def test_brand_is_read(make_project: MakeProject) -> None:
     result = check(make_project({"content/brand.yaml": "banned: [synergy]\n"}))
     assert isinstance(result.site.brand, Brand)
-    assert result.site.brand.banned == ["synergy"]
+    assert result.site.brand.banned == [BannedWord(word="synergy")]
 
 
 def test_check_writes_nothing(make_project: MakeProject) -> None:
@@ -67,7 +67,7 @@ def test_check_writes_nothing(make_project: MakeProject) -> None:
 def test_the_example_project_has_only_its_intended_warnings() -> None:
     result = Checker(open_project(ROOT), options()).check()
     assert {d.severity for d in result.diagnostics} == {"warning"}
-    assert len(result.diagnostics) == 5
+    assert len(result.diagnostics) == 6
 
 
 def test_options_decide_what_the_site_shows(make_project: MakeProject) -> None:

@@ -287,6 +287,7 @@ terms:
   - use: postmortem
     avoid: [post-mortem]
 banned: [synergy, best-of-breed]
+superlatives: []
 """
 
 
@@ -355,9 +356,13 @@ def test_brand_in_every_text_field_and_records(make_project: MakeProject) -> Non
     ]
 
 
-def test_no_brand_file_no_brand_checks(make_project: MakeProject) -> None:
-    page = "---\ntitle: G\n---\nAcmeRelay synergy\n"
-    assert lines(check(make_project({"content/pages/guide.md": page}))) == []
+def test_no_brand_file_no_terms_or_banned_words_but_the_default_superlatives(
+    make_project: MakeProject,
+) -> None:
+    page = "---\ntitle: G\n---\nAcmeRelay synergy, the best.\n"
+    assert [d.code for d in check(make_project({"content/pages/guide.md": page})).diagnostics] == [
+        "superlative"
+    ]
 
 
 def test_placeholders(make_project: MakeProject) -> None:

@@ -63,6 +63,17 @@ def test_a_document_over_its_budget_is_a_warning_naming_what_to_trim() -> None:
     )
 
 
+def test_a_card_with_sources_says_they_need_room_too() -> None:
+    diagnostics = Diagnostics()
+    result = PdfResult("pdf/battlecards/x.pdf", b"%PDF", pages=2)
+    report_result(result, batch(PageBudget(1, "battlecard", ("wins",), sources=3)), diagnostics)
+    [found] = diagnostics.items
+    assert found.message == (
+        "pdf/battlecards/x.pdf runs to 2 pages, and a battlecard is designed for one: "
+        "trim wins, so that its 3 sources fit at the foot of the page"
+    )
+
+
 def test_a_document_within_its_budget_or_not_made_says_nothing_of_length() -> None:
     diagnostics = Diagnostics()
     budget = batch(PageBudget(1, "battlecard", ("objections",)))
