@@ -1,6 +1,7 @@
 #!/bin/sh
 # b.sh TREE CORPUS MODE: time one gtm command of checkout TREE on CORPUS, for farm-bench.
-# MODE: cold (output and cache deleted first), edit (one persona gets a sentence), check.
+# MODE: cold (output and cache deleted first), edit (one persona gets a sentence), check,
+# check-cold (the cache deleted first, as in a CI run without one).
 tree=$1; corpus=$2; mode=$3
 export GTM_CACHE_DIR="/tmp/gtm-bench-cache-$(basename "$tree")-$(basename "$corpus")"
 export SOURCE_DATE_EPOCH=1795435200 NO_COLOR=1 PYTHONPATH="$tree"
@@ -10,5 +11,6 @@ cold) rm -rf "$GTM_CACHE_DIR" "$corpus/output"; exec "$py" -m gtm build --no-pdf
 edit) f=$(ls "$corpus"/content/personas/*.md | head -1); echo "One more sentence." >> "$f"
       exec "$py" -m gtm build --no-pdf --quiet --project "$corpus" ;;
 check) exec "$py" -m gtm check --quiet --project "$corpus" ;;
-*) echo "usage: b.sh TREE CORPUS cold|edit|check" >&2; exit 2 ;;
+check-cold) rm -rf "$GTM_CACHE_DIR"; exec "$py" -m gtm check --quiet --project "$corpus" ;;
+*) echo "usage: b.sh TREE CORPUS cold|edit|check|check-cold" >&2; exit 2 ;;
 esac
