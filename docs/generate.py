@@ -462,6 +462,34 @@ def _claims_section() -> str:
     return CLAIMS.format(table=_field_table(model.Claim, own_fields(model.Claim)))
 
 
+HISTORY = """\
+## History: what changed
+
+When the project is in a git repository and `git` is on the PATH, `gtm build` reads the
+committed history of every content file (edits not yet committed do not count, so a build can
+be repeated): one `git log` for the content folder and one `git cat-file` for the versions it
+compares, kept in the build cache by commit, so an unchanged history costs nothing on the next
+build or save.
+
+- Every artifact page says when the artifact was created and last updated and lists its last
+  `[changes] history_limit` changes: the date, the commit's subject, and the fields whose
+  values changed, in plain words ("pricing", "why we win"; "text" for the Markdown body). A
+  change that only reflows text or edits a comment is not a change.
+- Cards on the home and list pages show "New" or "Updated" for a change within
+  `[changes] recent_days`.
+- A battlecard whose fields changed after its `reviewed` date says so above its sections, and
+  its PDF in its review line ("Changed since: pricing").
+- `changes/index.html` lists every change of the last `[changes] feed_days` days by week,
+  newest first, and `changes.xml` is the same as an Atom feed. An internal build also lists
+  the files that were removed.
+- A renamed file keeps its history.
+- A public build shows only its own artifacts' history, without commit subjects, author names
+  or removed files; drafts have no history in a build that leaves them out.
+- Outside git, without `git`, or in a shallow clone, the build works as before, says once what
+  is missing (`gtm: no history: …` or `gtm: history is partial: …`), and shows no history
+  rather than a wrong one. CI must clone with the whole history (`fetch-depth: 0`).
+"""
+
 TODAY = """\
 ## Dates and "today"
 
@@ -580,6 +608,7 @@ def render() -> str:
         _anchors_section(),
         _claims_section(),
         _brand_section(),
+        HISTORY,
         TODAY,
         _config_section(),
         _outputs_section(),
@@ -912,7 +941,11 @@ def _toml_value(value: Any) -> str:
 
 def _outputs_section() -> str:
     pages = [
-        ("the home page: products, upcoming launches, battlecards, guides, health", "index.html"),
+        (
+            "the home page: products, upcoming launches, battlecards, recent changes, guides, "
+            "health",
+            "index.html",
+        ),
         *(
             (f"{KINDS[kind].title}: the list, and one page per artifact", _kind_paths(kind))
             for kind in KINDS
@@ -930,6 +963,7 @@ def _outputs_section() -> str:
             "search/index.html, search-index.json, search-index.js",
         ),
         ("every PDF, to download", "downloads/index.html"),
+        ("what changed, from git, and the same as an Atom feed", "changes/index.html, changes.xml"),
         ("the launch calendar, for calendar apps", "launches.ics"),
         ("sitemap and not-found page", "sitemap.xml, 404.html"),
         ("the theme's static files, and `content/assets/`", "static/…, assets/…"),

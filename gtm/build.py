@@ -12,11 +12,13 @@ from pathlib import Path
 from gtm.cache import BuildCache
 from gtm.changes import ChangeSet
 from gtm.check import MARKDOWN_CACHE, YAML_CACHE, Checker, CheckMemos, CheckResult
+from gtm.content.history import read_history
 from gtm.content.project import Project, RunOptions
 from gtm.content.sources import locate
 from gtm.diagnostics import Diagnostic, Diagnostics, fails
 from gtm.files import read_regular_file
 from gtm.publish.linkcheck import FollowedLinks, KnownLinks, broken_links
+from gtm.render.atom import changes_feed
 from gtm.render.documents import PdfBatch, make_collateral, prepare_collateral
 from gtm.render.feeds import (
     FeedMemo,
@@ -38,8 +40,9 @@ from gtm.render.pages import (
     template_environment,
 )
 from gtm.render.pdf import PdfResult
+from gtm.site.entries import KeptEntries
 from gtm.site.link import Site
-from gtm.site.views import KeptEntries, Portal, make_portal
+from gtm.site.views import Portal, make_portal
 from gtm.workers import return_freed_memory
 
 Progress = Callable[[str, int, int], None]
@@ -81,6 +84,8 @@ class BuildResult:
     """PDFs left for later (`gtm serve` renders them after the pages are live)."""
     reused: int = 0
     """Pages taken unchanged from the last build instead of rendered again."""
+    history_note: str | None = None
+    """What history from git is missing (outside git, a shallow clone), said once."""
 
 
 class Builder(Checker):
@@ -123,6 +128,12 @@ class Builder(Checker):
         diagnostics = Diagnostics(list(checked.diagnostics))
         config = self.project.config
         kept = memos.entries if self.cache is None else None
+        history = read_history(
+            self.project.root,
+            self.project.content_dir,
+            config.changes.history_limit,
+            self.project.cache,
+        )
         portal = make_portal(
             checked.site,
             config,
@@ -133,6 +144,7 @@ class Builder(Checker):
             checked.facts,
             findings=checked.diagnostics,
             authoring=options.authoring,
+            history=history,
         )
         renderer = Renderer(
             checked.theme,
@@ -167,6 +179,7 @@ class Builder(Checker):
             documents,
             batch,
             renderer.pages.reused if renderer.pages else 0,
+            history.note,
         )
 
     def _keep_parsed(self) -> None:
@@ -198,6 +211,7 @@ class Builder(Checker):
         feeds = self.memos.feeds if self.cache is None else None
         return {
             "launches.ics": launches_calendar(portal, feeds),
+            "changes.xml": changes_feed(portal),
             "sitemap.xml": sitemap(portal, [page.path for page in pages]),
         }
 

@@ -209,3 +209,31 @@ def _build_files(
     files.update(f"static/{name}" for name in theme.static_files())
     files.update(assets)
     return files
+
+
+def owner_key(name: str) -> str:
+    """How owners are compared: case and spacing aside, and without a trailing "(team)", so
+    `--owner "Sofia Alvarez"` finds "Sofia Alvarez (Competitive Intelligence)"."""
+    words = " ".join(name.split()).casefold()
+    return words.split(" (", 1)[0] if words.endswith(")") else words
+
+
+def owned_problems(result: CheckResult, owner: str) -> list[Diagnostic] | None:
+    """The problems in the files of the artifacts `owner` owns, or None when no artifact has
+    that owner (a misspelt name should not look like a clean run)."""
+    wanted = owner_key(owner)
+    paths = {
+        item.path
+        for item in result.site.known.values()
+        if item.fields.owner is not None and owner_key(item.fields.owner) == wanted
+    }
+    if not paths:
+        return None
+    return [d for d in result.diagnostics if d.path in paths]
+
+
+def owners(result: CheckResult) -> list[str]:
+    """Every owner named in the project as `--owner` takes them (without a "(team)"), for a
+    suggestion."""
+    named = (i.fields.owner for i in result.site.known.values() if i.fields.owner)
+    return sorted({" ".join(n.split()).split(" (", 1)[0] if n.endswith(")") else n for n in named})

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from gtm import __version__
+from gtm.console import ProgressLine, format_line, report
 from gtm.content.project import (
     Audience,
     Project,
@@ -22,14 +23,13 @@ from gtm.content.project import (
     today,
     use_color,
 )
-from gtm.diagnostics import Diagnostic, fails, printable, summary, to_json
-from gtm.errors import GtmError
+from gtm.diagnostics import Diagnostic, did_you_mean, fails, printable
+from gtm.errors import GtmError, UsageError
 from gtm.workers import tune_collector
 
 if TYPE_CHECKING:
     from gtm.build import BuildResult
-
-SEVERITY_COLORS = {"error": "red", "warning": "yellow"}
+    from gtm.check import CheckResult
 
 
 def _project_option(func: Callable[..., Any]) -> Callable[..., Any]:
@@ -91,69 +91,11 @@ def _handles_errors(func: Callable[..., Any]) -> Callable[..., Any]:
             return func(*args, **kwargs)
         except GtmError as exc:
             for diagnostic in exc.diagnostics:
-                click.echo(_format(diagnostic), err=True, color=use_color(sys.stderr))
+                click.echo(format_line(diagnostic), err=True, color=use_color(sys.stderr))
             click.echo(f"gtm: {printable(exc.message)}", err=True)
             sys.exit(exc.exit_code)
 
     return wrapper
-
-
-def _format(diagnostic: Diagnostic, color: bool = True) -> str:
-    """One line per diagnostic, coloured or not; `printable` keeps what the path and message
-    quote from a file from acting on the terminal or breaking the line."""
-    if not color:
-        return diagnostic.format()
-    head = f"{printable(diagnostic.path)}:{diagnostic.line}:{diagnostic.column}:"
-    severity = click.style(
-        f"{diagnostic.severity}:", fg=SEVERITY_COLORS[diagnostic.severity], bold=True
-    )
-    return f"{click.style(head, bold=True)} {severity} {printable(diagnostic.message)}"
-
-
-def report(
-    diagnostics: Sequence[Diagnostic], output_format: str, quiet: bool, extra: str = ""
-) -> None:
-    """Prints diagnostics to stdout (JSON or one line each) and the summary line."""
-    if output_format == "json":
-        click.echo(to_json(diagnostics))
-        if not quiet:
-            click.echo(summary(diagnostics) + printable(extra), err=True)
-        return
-    color = use_color(sys.stdout)
-    for diagnostic in diagnostics:
-        click.echo(_format(diagnostic, color), color=color)
-    if not quiet:
-        click.echo(summary(diagnostics) + printable(extra))
-
-
-class ProgressLine:
-    """One self-rewriting line on stderr for builds that take a while; silent when stderr is not
-    a terminal, under --quiet, and for builds quick enough not to need it."""
-
-    DELAY = 0.3
-
-    def __init__(self, enabled: bool) -> None:
-        self.enabled = enabled and sys.stderr.isatty()
-        self.started = time.perf_counter()
-        self.shown = False
-        self.last = 0.0
-
-    def __call__(self, stage: str, done: int, total: int) -> None:
-        now = time.perf_counter()
-        if not self.enabled or now - self.started < self.DELAY:
-            return
-        if done < total and now - self.last < 0.1:
-            return
-        self.last = now
-        width = 24
-        filled = width * done // max(total, 1)
-        bar = "#" * filled + "-" * (width - filled)
-        click.echo(f"\r[{bar}] {done}/{total} {stage}\x1b[K", nl=False, err=True)
-        self.shown = True
-
-    def close(self) -> None:
-        if self.shown:
-            click.echo("\r\x1b[K", nl=False, err=True)
 
 
 def _open(
@@ -172,8 +114,10 @@ def main() -> None:
 
 @main.command()
 @_content_options
+@click.option("--owner", help="Only the problems in the artifacts this person or team owns.")
 @_handles_errors
 def check(
+    owner: str | None,
     strict: bool,
     drafts: bool,
     audience: Audience | None,
@@ -191,11 +135,27 @@ def check(
         project_dir, cache_dir, audience=audience, drafts=drafts, strict=strict
     )
     result = Checker(project, options).check()
-    extra = ""
+    problems, extra = result.diagnostics, ""
+    if owner is not None:
+        problems, extra = _owned(result, owner), f" in what {owner.strip()} owns"
     if verbose:
-        extra = f" ({result.files} files, {time.perf_counter() - started:.2f} s)"
-    report(result.diagnostics, output_format, quiet, extra)
-    sys.exit(1 if fails(result.diagnostics, strict) else 0)
+        extra += f" ({result.files} files, {time.perf_counter() - started:.2f} s)"
+    report(problems, output_format, quiet, extra)
+    sys.exit(1 if fails(problems, strict) else 0)
+
+
+def _owned(result: CheckResult, owner: str) -> list[Diagnostic]:
+    """`--owner`: the owner's problems; a name nobody has is a usage error naming who does."""
+    from gtm.check import owned_problems, owners
+
+    found = owned_problems(result, owner)
+    if found is None:
+        names = owners(result)
+        hint = did_you_mean(owner, names) if names else ""
+        listed = ", ".join(names[:8]) + (", …" if len(names) > 8 else "")
+        message = f"no artifact is owned by '{owner}'" + (hint or f" (owners: {listed})")
+        raise UsageError(message if names else f"no artifact has an owner, so none is '{owner}'")
+    return found
 
 
 @main.command()
@@ -256,6 +216,8 @@ def build(
     published = publish(project.output_dir, result.files, waiting)
     extra = ""
     if not quiet:
+        if result.history_note:
+            click.echo(printable(f"gtm: {result.history_note}"), err=True)
         where = project.relative(project.output_dir)
         extra = _built(result, published.written, where, time.perf_counter() - started, verbose)
     report(result.diagnostics, output_format, quiet, extra)

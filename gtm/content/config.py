@@ -92,6 +92,18 @@ class ClaimsConfig(_Table):
     )
 
 
+class ChangesConfig(_Table):
+    recent_days: Annotated[int, Field(ge=0)] = Field(
+        14, description='Cards show "New" or "Updated" for a change this recent'
+    )
+    feed_days: Annotated[int, Field(ge=1)] = Field(
+        90, description="How far back the changes page and feed go"
+    )
+    history_limit: Annotated[int, Field(ge=0)] = Field(
+        20, description="How many changes an artifact's page lists"
+    )
+
+
 class Config(_Table):
     site: SiteConfig = Field(default_factory=SiteConfig)
     build: BuildConfig = Field(default_factory=BuildConfig)
@@ -100,6 +112,7 @@ class Config(_Table):
     markdown: MarkdownConfig = Field(default_factory=MarkdownConfig)
     launch: LaunchConfig = Field(default_factory=LaunchConfig)
     claims: ClaimsConfig = Field(default_factory=ClaimsConfig)
+    changes: ChangesConfig = Field(default_factory=ChangesConfig)
 
     def tier_rule(self, tier: int) -> TierRule | None:
         name = str(tier)

@@ -67,6 +67,8 @@ class DevSession:
         self.site: dict[str, bytes] = {}
         self.written: dict[str, bytes] | None = None
         self.builds = 0
+        self.history_note: str | None = None
+        """What the terminal was last told about missing history, so it is said once."""
         self.memos = Memos()
         """What the session's builds keep from one to the next: a save works out again only
         what it changed."""
@@ -138,9 +140,11 @@ class DevSession:
                 self.state.published()
             self.written = files
         elapsed = time.perf_counter() - started
-        self.report(
-            result.diagnostics, f"; live in {elapsed:.2f} s: {len(updated.written)} files changed"
-        )
+        said = f"; live in {elapsed:.2f} s: {len(updated.written)} files changed"
+        if result.history_note != self.history_note:
+            self.history_note = result.history_note
+            said += f"; {result.history_note}" if result.history_note else ""
+        self.report(result.diagnostics, said)
         if result.pending and result.pending.jobs:
             threading.Thread(
                 target=self._render_pdfs, args=(build, result.pending, options), daemon=True

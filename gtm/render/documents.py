@@ -22,9 +22,10 @@ from gtm.render.pages import PlannedPage, Renderer
 from gtm.render.pdf import UNAVAILABLE, PdfCache, PdfJob, PdfResult
 from gtm.render.pdflibs import INSTALL_GUIDE, PdfLibraries, PdfUnavailable, find_pdf_libraries
 from gtm.render.pdfworkers import Renders, render_documents
+from gtm.site.entries import Entry
 from gtm.site.link import Site
 from gtm.site.routes import SALES_KIT
-from gtm.site.views import Entry, Portal
+from gtm.site.views import Portal
 
 SALES_KIT_TEMPLATE = "print/sales-kit.html"
 # The kit is drawn as if it sat one folder deeper, beside the battlecards, so relative links

@@ -15,8 +15,9 @@ from gtm.content.model import Launch
 from gtm.content.validate import Item
 from gtm.memo import PerFile
 from gtm.site.claims import unsourced_in
+from gtm.site.entries import Entry
 from gtm.site.link import Site
-from gtm.site.views import Entry, Portal
+from gtm.site.views import Portal
 
 SEARCH_TEXT_LIMIT = 4000
 CONTROL = re.compile(r"[\x00-\x08\x0a-\x1f\x7f]")

@@ -12,7 +12,8 @@ from typing import Any
 
 from gtm.content.kinds import KINDS
 from gtm.render.theme import Theme
-from gtm.site.views import EVERYTHING, Key, Portal
+from gtm.site.entries import EVERYTHING, Key
+from gtm.site.views import Portal
 
 
 @dataclass(frozen=True)

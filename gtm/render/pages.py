@@ -32,8 +32,9 @@ from gtm.content.markdown import MarkdownMemo, render_markdown
 from gtm.diagnostics import Diagnostic, Diagnostics
 from gtm.render.pagecache import RenderCache
 from gtm.render.theme import Theme
+from gtm.site.entries import Key, recording_reads
 from gtm.site.routes import HOME, PORTAL_PAGES, relative_url
-from gtm.site.views import Key, Portal, recording_reads
+from gtm.site.views import Portal
 from gtm.workers import ForkPool
 
 

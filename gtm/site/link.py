@@ -158,7 +158,7 @@ def link_site(
 
 
 RESERVED_PAGE_IDS = frozenset(
-    {*KINDS, "search", "health", "downloads", "pdf", "assets", "static", "index", "404"}
+    {*KINDS, "search", "health", "downloads", "changes", "pdf", "assets", "static", "index", "404"}
 )
 
 

@@ -19,11 +19,18 @@ PORTAL_PAGES = {
     "health/index.html": ("health.html", "GTM health"),
     "search/index.html": ("search.html", "Search"),
     "downloads/index.html": ("downloads.html", "Downloads"),
+    "changes/index.html": ("changes.html", "What changed"),
     "404.html": ("404.html", "Page not found"),
 }
 """The portal's own pages beside the home page, one page per artifact and one list page per
 kind: output path → (template, title)."""
-DATA_FILES = ("launches.ics", "sitemap.xml", "search-index.json", "search-index.js")
+DATA_FILES = (
+    "launches.ics",
+    "changes.xml",
+    "sitemap.xml",
+    "search-index.json",
+    "search-index.js",
+)
 OUT_OF_PORTAL = "leads out of the portal"
 FRAME_ANCHORS = frozenset({"main", "site-search-q", "backlinks-title"})
 """Ids of every page's frame (where its content starts, the search box): never what a link

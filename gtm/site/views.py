@@ -1,23 +1,32 @@
-"""The resolved site that templates receive: every artifact as an `Entry` with its output path,
-PDF, backlinks and derived facts, and references as `Link`s that are already resolved, so a
-template cannot reach anything a build leaves out."""
+"""The resolved site that templates receive: the `Portal`, holding every shown artifact as an
+`Entry` and, of one left out, only its name, so a template cannot reach anything a build
+leaves out."""
 
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
-from contextvars import ContextVar
-from dataclasses import dataclass, field, replace
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
 from datetime import date
 from functools import cached_property
 
 from gtm.content.config import Config
+from gtm.content.history import History
 from gtm.content.kinds import KINDS
-from gtm.content.model import Artifact, Claim, Launch, Page, Positioning
+from gtm.content.model import Claim, Launch, Positioning
 from gtm.content.validate import Item
 from gtm.diagnostics import Diagnostic
-from gtm.site.claims import Sources, claim_is_stale, footnotes, shown_fields, unsourced_in
+from gtm.site.claims import claim_is_stale, shown_fields, unsourced_in
+from gtm.site.entries import (
+    EVERYTHING,
+    Entry,
+    KeptEntries,
+    Key,
+    Link,
+    entry_order,
+    make_entries,
+    record_read,
+)
 from gtm.site.facts import (
     Facts,
     Health,
@@ -27,104 +36,12 @@ from gtm.site.facts import (
     positioning_statement,
 )
 from gtm.site.link import Site
-from gtm.site.routes import item_path, list_path, pdf_path
+from gtm.site.routes import list_path
+from gtm.site.timeline import Timeline, Week, timeline
 
 KIND_LABELS = {name: kind.label for name, kind in KINDS.items()}
 """How a reader names one artifact of each kind ("Battlecard" for a competitor)."""
 KIND_TITLES = {name: kind.title for name, kind in KINDS.items()}
-
-
-@dataclass(frozen=True)
-class Link:
-    """A reference as a reader sees it: a name, and a page only when the build has one."""
-
-    name: str
-    path: str | None
-
-
-Key = tuple[str, str]
-EVERYTHING: Key = ("*", "*")
-"""Read by a page that shows a fact of the whole site (health), so any change renders it again."""
-_reads: ContextVar[set[Key] | None] = ContextVar("gtm_reads", default=None)
-
-
-@contextmanager
-def recording_reads() -> Iterator[set[Key]]:
-    """Collects the entries whose content is read while a page renders, whoever reads them (the
-    template or a method of the portal), so a rebuild can keep the pages that read no change."""
-    reads: set[Key] = set()
-    token = _reads.set(reads)
-    try:
-        yield reads
-    finally:
-        _reads.reset(token)
-
-
-def _record(key: Key) -> None:
-    reads = _reads.get()
-    if reads is not None:
-        reads.add(key)
-
-
-@dataclass(frozen=True, slots=True)
-class EntryContent:
-    """What an entry says beyond its place in the site."""
-
-    fields: Artifact
-    backlinks: tuple[Link, ...]
-    facts: ItemFacts
-    sources: Sources
-
-
-@dataclass(frozen=True)
-class Entry:
-    """One artifact of the build, ready for a template. `name`, `kind`, `id`, `path` and `pdf`
-    are its place in the site; reading anything else is recorded, and `digest` changes whenever
-    anything else a page can show does."""
-
-    kind: str
-    id: str
-    name: str
-    path: str
-    pdf: str | None
-    source_path: str
-    digest: str
-    _content: EntryContent
-
-    def _read(self) -> EntryContent:
-        _record((self.kind, self.id))
-        return self._content
-
-    @property
-    def fields(self) -> Artifact:
-        return self._read().fields
-
-    @property
-    def backlinks(self) -> tuple[Link, ...]:
-        return self._read().backlinks
-
-    @property
-    def facts(self) -> ItemFacts:
-        """What the build derived from it: staleness; for a launch, readiness, overdue
-        milestones and tier gap."""
-        return self._read().facts
-
-    @property
-    def sources(self) -> Sources:
-        """The numbered sources of its claims that this build may name, for footnotes."""
-        return self._read().sources
-
-    @property
-    def stale(self) -> bool:
-        return self.facts.stale
-
-    @property
-    def days_since_review(self) -> int | None:
-        return self.facts.days_since_review
-
-    @property
-    def summary(self) -> str | None:
-        return self._read().fields.summary
 
 
 @dataclass(frozen=True)
@@ -153,10 +70,20 @@ class Portal:
     authoring: bool = False
     """Pages for the author at work (`gtm serve`): they also say which file to fix and what to
     add; a built portal, which reps read, does not."""
+    weeks: tuple[Week, ...] = ()
+    history_note: str | None = None
+    """What history is missing (outside git, a shallow clone), or None."""
+
+    @property
+    def changes(self) -> tuple[Week, ...]:
+        """What changed in the last `[changes] feed_days` days, by week, newest first; a page
+        that shows it is rendered again on any change."""
+        record_read(EVERYTHING)
+        return self.weeks
 
     @property
     def health(self) -> Health:
-        _record(EVERYTHING)
+        record_read(EVERYTHING)
         return self.health_facts
 
     @property
@@ -200,10 +127,10 @@ class Portal:
 
     def statement(self, entry: Entry) -> str:
         """A generated statement names its product's category: reading it reads the product."""
-        _record((entry.kind, entry.id))
+        record_read((entry.kind, entry.id))
         fields = entry.fields
         if isinstance(fields, Positioning):
-            _record(("products", fields.product))
+            record_read(("products", fields.product))
         return self.statements.get((entry.kind, entry.id), "")
 
     def stale_claim(self, proof: str | Claim) -> bool:
@@ -254,18 +181,21 @@ def make_portal(
     facts: Facts | None = None,
     findings: Sequence[Diagnostic] = (),
     authoring: bool = False,
+    history: History | None = None,
 ) -> Portal:
     """The portal of a linked site. The entries of the last portal `kept` (`gtm serve`) are
     taken again where nothing they show has changed, and this portal's are kept there;
-    `findings`, the check's diagnostics, feed the health page."""
+    `findings`, the check's diagnostics, feed the health page; `history`, read from git, the
+    artifacts' histories and the changes page."""
     facts = facts if facts is not None else derive_facts(site, config, today)
     site, facts = _as_shown(site, facts, audience)
     kept = kept if kept is not None else KeptEntries()
-    entries = _entries(site, config, today, audience, pdf, kept, facts)
+    changes = timeline(history, site, config, today, audience) if history else Timeline({})
+    entries = make_entries(site, config, today, audience, pdf, kept, facts, changes)
     kinds: dict[str, tuple[Entry, ...]] = {}
     for kind in KINDS:
         shown = (entries[(kind, ident)] for ident in site.items[kind])
-        kinds[kind] = tuple(sorted(shown, key=_order))
+        kinds[kind] = tuple(sorted(shown, key=entry_order))
     logo = config.brand.logo
     return Portal(
         title=config.site.title,
@@ -284,6 +214,8 @@ def make_portal(
         },
         shape=_shape(site),
         authoring=authoring,
+        weeks=changes.weeks,
+        history_note=changes.note,
     )
 
 
@@ -327,72 +259,3 @@ def _shape(site: Site) -> str:
     names = sorted((key, item.fields.name) for key, item in site.known.items())
     text = repr((repr(site.brand), names))
     return hashlib.blake2b(text.encode(), digest_size=16).hexdigest()
-
-
-@dataclass
-class KeptEntries:
-    """The items and entries of the last portal, with the facts every entry was made on."""
-
-    facts: tuple[object, ...] = ()
-    items: dict[Key, Item] = field(default_factory=dict)
-    entries: dict[Key, tuple[tuple[Key, ...], Entry]] = field(default_factory=dict)
-
-
-def _entries(
-    site: Site,
-    config: Config,
-    today: date,
-    audience: str,
-    pdf: bool,
-    kept: KeptEntries,
-    facts: Facts,
-) -> dict[Key, Entry]:
-    """An entry shows its item and the names of the items that refer to it: it is made again
-    when its item, the items referring to it, or any of those items changed since `kept`."""
-    shared = (today, config.build.freshness_days, config.claims, audience, pdf)
-    items = {(item.kind, item.id): item for item in site.all_items()}
-    changed = {
-        key for key in items.keys() | kept.items.keys() if items.get(key) is not kept.items.get(key)
-    }
-    last = kept.entries if kept.facts == shared else {}
-    made: dict[Key, tuple[tuple[Key, ...], Entry]] = {}
-    for key, item in items.items():
-        sources = site.backlinks.get(key, ())
-        found = last.get(key)
-        if (
-            found is None
-            or key in changed
-            or found[0] != sources
-            or not changed.isdisjoint(sources)
-        ):
-            notes = footnotes(item.kind, item.id, item.fields, audience, config, today)
-            found = (sources, _entry(item, site, facts[key], notes, pdf))
-        made[key] = found
-    kept.facts, kept.items, kept.entries = shared, items, made
-    return {key: entry for key, (_, entry) in made.items()}
-
-
-def _entry(item: Item, site: Site, facts: ItemFacts, notes: Sources, pdf: bool) -> Entry:
-    backlinks = []
-    for kind, ident in site.backlinks.get((item.kind, item.id), ()):
-        source = site.get(kind, ident)
-        if source is not None:
-            backlinks.append(Link(source.fields.name, item_path(kind, ident)))
-    ordered = tuple(sorted(backlinks, key=lambda link: link.name.lower()))
-    shows = repr((item.source.digest, [(link.name, link.path) for link in ordered], facts, notes))
-    return Entry(
-        kind=item.kind,
-        id=item.id,
-        name=item.fields.name,
-        path=item_path(item.kind, item.id),
-        pdf=pdf_path(item.kind, item.id) if pdf else None,
-        source_path=item.path,
-        digest=hashlib.blake2b(shows.encode(), digest_size=16).hexdigest(),
-        _content=EntryContent(item.fields, ordered, facts, notes),
-    )
-
-
-def _order(entry: Entry) -> tuple[float, str, str]:
-    fields = entry.fields
-    order = fields.order if isinstance(fields, Page) and fields.order is not None else 1e9
-    return (order, entry.name.lower(), entry.id)

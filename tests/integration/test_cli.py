@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from gtm.cli import ProgressLine
+from gtm.console import ProgressLine
 from tests.conftest import ROOT, MakeProject, RunGtm
 
 PERSONA = """\
@@ -261,11 +261,11 @@ def test_colour_on_a_terminal_only_without_no_color(make_project: MakeProject) -
 def test_python_m_gtm_help_works_without_the_console_script() -> None:
     result = run_module("--help")
     assert result.returncode == 0
-    for command in ("check", "build", "init", "new", "schema"):
+    for command in ("check", "build", "init", "new", "schema", "brand"):
         assert command in result.stdout
 
 
-@pytest.mark.parametrize("command", ["check", "build", "init", "new", "schema"])
+@pytest.mark.parametrize("command", ["check", "build", "serve", "init", "new", "schema", "brand"])
 def test_help_on_every_command(run_gtm: RunGtm, command: str) -> None:
     result = run_gtm(command, "--help")
     assert result.exit_code == 0

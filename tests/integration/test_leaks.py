@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import html
 import json
+import os
 import re
+import subprocess
 import types
 import typing
 import xml.etree.ElementTree as ET
@@ -476,6 +478,7 @@ def test_a_build_holds_nothing_it_leaves_out(
     """Every problem of the build is listed at once: leaks, then missing positive controls."""
     project = LeakProject()
     root = make_project(project.files(), minimal=False)
+    committed(root)
     flags = ["--audience", audience, *(["--drafts"] if drafts else []), "--jobs", "2"]
     result = run_gtm("build", *flags, project=root)
     assert result.exit_code == 0, result.output
@@ -483,15 +486,48 @@ def test_a_build_holds_nothing_it_leaves_out(
     assert any(p.suffix == ".pdf" for p in output.rglob("*")), "no PDF was built"
 
     tokens = [c.token for c in project.canaries] + list(project.states) + list(LINK_TEXTS)
-    findings = read_output(output, tokens)
+    findings = read_output(output, [*tokens, *HISTORY_TOKENS])
     wanted = {key for key, state in project.states.items() if included(state, audience, drafts)}
     problems = [
         *leaks(project, findings, wanted, audience),
         *controls(project, findings, wanted, audience),
         *allowance(findings, audience, drafts),
         *listings(output, project.states, wanted),
+        *history(findings, audience),
     ]
     assert not problems, f"{len(problems)} problems:\n" + "\n".join(problems)
+
+
+HISTORY_TOKENS = ("qqintcansubjectq", "qqintcanauthorq")
+"""A commit's subject and author: an internal build's changes page shows the subject; a public
+build shows neither."""
+
+
+def committed(root: Path) -> None:
+    """The project as one commit of a git repository, so every build reads its history."""
+    env = {
+        **os.environ,
+        "GIT_AUTHOR_NAME": HISTORY_TOKENS[1],
+        "GIT_AUTHOR_EMAIL": "a@leak.example",
+        "GIT_COMMITTER_NAME": HISTORY_TOKENS[1],
+        "GIT_COMMITTER_EMAIL": "a@leak.example",
+        "GIT_AUTHOR_DATE": "2026-11-20T10:00:00Z",
+        "GIT_COMMITTER_DATE": "2026-11-20T10:00:00Z",
+    }
+    for args in (["init", "-q"], ["add", "-A"], ["commit", "-q", "-m", HISTORY_TOKENS[0]]):
+        subprocess.run(["git", *args], cwd=root, env=env, check=True, capture_output=True)
+
+
+def history(findings: Findings, audience: str) -> Iterator[str]:
+    """No author anywhere; the subject only on an internal build's pages."""
+    subject, author = HISTORY_TOKENS
+    for where, place in sorted(findings.seen.get(author, ())):
+        yield f"leak: the commit's author in {where} ({place})"
+    seen = findings.seen.get(subject, set())
+    if audience == "public":
+        yield from (f"leak: the commit's subject in {w} ({p})" for w, p in sorted(seen))
+    elif not any(where == "changes/index.html" for where, _ in seen):
+        yield "missing: the commit's subject is not on the changes page"
 
 
 def leaks(

@@ -42,6 +42,7 @@ NAV_LINKS = [
     "Guides",
     "Health",
     "Downloads",
+    "Changes",
 ]
 AT_RISK = "Acme Relay 2 launch"  # 85 days out with an overdue milestone
 NOT_AT_RISK = "Acme Relay for Slack launch"

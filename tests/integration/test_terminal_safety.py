@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from gtm.cli import report
+from gtm.console import report
 from gtm.diagnostics import Diagnostic
 from tests.conftest import EXAMPLE_EPOCH, MakeProject
 

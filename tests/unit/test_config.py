@@ -53,6 +53,7 @@ def test_defaults_are_the_specs(tmp_path: Path) -> None:
             },
         },
         "claims": {"max_age_days": 365, "require_source": False},
+        "changes": {"recent_days": 14, "feed_days": 90, "history_limit": 20},
     }
 
 

@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from gtm.cli import _format
+from gtm.console import format_line
 from gtm.diagnostics import (
     Diagnostic,
     Diagnostics,
@@ -131,7 +131,7 @@ UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069\u
 @pytest.mark.parametrize(("raw", "shown"), HOSTILE)
 def test_a_diagnostic_is_one_safe_line_coloured_or_not(raw: str, shown: str, color: bool) -> None:
     diagnostic = Diagnostic(f"content/{raw}.yaml", 3, 1, "error", "bad-id", f"'{raw}' is bad")
-    line = click.unstyle(_format(diagnostic, color))
+    line = click.unstyle(format_line(diagnostic, color))
     assert line == f"content/{shown}.yaml:3:1: error: '{shown}' is bad"
     assert not UNSAFE.search(line)
     assert diagnostic.format() == line

@@ -8,7 +8,8 @@ from pathlib import Path
 from gtm.build import BuildResult, Memos, build_site
 from gtm.content.project import open_project, run_options
 from gtm.render.pagecache import RenderCache
-from gtm.site.views import EVERYTHING, make_portal, recording_reads
+from gtm.site.entries import EVERYTHING, recording_reads
+from gtm.site.views import make_portal
 from tests.conftest import MakeProject
 from tests.unit.helpers import check, options, persona, write
 

@@ -7,7 +7,8 @@ from pathlib import Path
 
 from gtm.check import Checker, CheckMemos
 from gtm.content.project import open_project
-from gtm.site.views import KeptEntries, Portal, make_portal
+from gtm.site.entries import KeptEntries
+from gtm.site.views import Portal, make_portal
 from tests.conftest import MakeProject
 from tests.unit.helpers import LAUNCH, PRODUCT, options, persona, write
 
