@@ -1,6 +1,6 @@
 """A git history for the benchmark corpus, and how long gtm takes to read it.
 
-    python benchmarks/history.py N_COMMITS OUT_DIR [--size 1000] [--runs 5] [--limit 20]
+    python benchmarks/history.py N_COMMITS OUT_DIR [--size 1000] [--runs 5] [--limit 20] [--check]
 
 writes the corpus of `--size` artifacts (`corpus.py`) into OUT_DIR, makes it a git repository
 whose first commit adds every file and whose N_COMMITS - 1 next commits each edit one or a few
@@ -29,7 +29,7 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
 from gtm.cache import BuildCache  # noqa: E402
-from gtm.content import gitlog, history  # noqa: E402
+from gtm.content import gitlog, history, revisions  # noqa: E402
 from gtm.workers import tune_collector  # noqa: E402
 
 SEED = 20261123
@@ -71,6 +71,17 @@ def edit_list(text: str, rng: random.Random) -> tuple[str, str] | None:
     return text[: match.start(2)] + "".join(lines) + text[match.end(2) :], match.group(1)
 
 
+def edit_nested(text: str, rng: random.Random) -> tuple[str, str] | None:
+    """One more word at the end of a one-line text in a list of mappings (a battlecard's
+    `why_we_win` point, an objection, a launch's risk): a field compared by libyaml's parser."""
+    values = list(re.finditer(r"(?m)^  - [a-z_]+: [A-Za-z][^:#\n]*$", text))
+    if not values:
+        return None
+    match = rng.choice(values)
+    field = re.findall(r"(?m)^([a-z_]+):", text[: match.start()])[-1]
+    return text[: match.end()] + f" {rng.choice(WORDS)}" + text[match.end() :], field
+
+
 def edit_body(text: str, rng: random.Random) -> tuple[str, str] | None:
     """A sentence added to the Markdown body, after the front matter or under `body: |`."""
     sentence = f"Teams found it {rng.choice(WORDS)} and {rng.choice(WORDS)} this quarter."
@@ -90,8 +101,9 @@ def reflow_summary(text: str, rng: random.Random) -> tuple[str, str] | None:
 
 
 EDITS: tuple[tuple[Callable[[str, random.Random], tuple[str, str] | None], int], ...] = (
-    (edit_reviewed, 30),
-    (edit_list, 30),
+    (edit_reviewed, 25),
+    (edit_list, 20),
+    (edit_nested, 15),
     (edit_body, 35),
     (reflow_summary, 5),
 )
@@ -217,6 +229,19 @@ def measure(out: Path, runs: int, limit: int) -> list[Row]:
     return rows
 
 
+def check(out: Path, limit: int) -> None:
+    """Reads the history again with libyaml's parser for every block, not only for those the
+    plain comparison leaves to it, and says whether the two are the same."""
+    fast = history.read_history(out, out / "content", limit)
+    plain = revisions._plain
+    revisions._plain = lambda block: None
+    try:
+        parsed = history.read_history(out, out / "content", limit)
+    finally:
+        revisions._plain = plain
+    print(f"the parser alone gives {'the same' if parsed == fast else 'ANOTHER'} history")
+
+
 def main(argv: Sequence[str]) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument("commits", type=int)
@@ -224,6 +249,9 @@ def main(argv: Sequence[str]) -> int:
     parser.add_argument("--size", type=int, default=1000, help="artifacts in the corpus")
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--limit", type=int, default=20, help="revisions kept per file")
+    parser.add_argument(
+        "--check", action="store_true", help="also read with the parser for every block, compare"
+    )
     args = parser.parse_args(argv)
     tune_collector()  # as `gtm` does when it starts
     if not (args.out / ".git").is_dir():
@@ -232,6 +260,8 @@ def main(argv: Sequence[str]) -> int:
         print(
             f"made {args.commits:,} commits in {time.perf_counter() - start:.1f} s", file=sys.stderr
         )
+    if args.check:
+        check(args.out, args.limit)
     rows = measure(args.out, args.runs, args.limit)
     count = subprocess.run([*GIT, "rev-list", "--count", "HEAD"], cwd=args.out, capture_output=True)
     commits = int(count.stdout or 0)

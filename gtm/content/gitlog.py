@@ -12,6 +12,7 @@ import tempfile
 from collections.abc import Iterator
 from contextlib import suppress
 from dataclasses import dataclass
+from itertools import chain
 from pathlib import Path
 from typing import IO, Any, NamedTuple
 
@@ -52,8 +53,9 @@ them): left out, so that git finds the project's own repository from its folder.
 LOG_FORMAT = "--format=%H%x00%ct%x00%an%x00%s"
 
 AHEAD = 256
-"""Blobs asked for ahead of the answers read: 256 ids of 41 bytes never fill a pipe, so
-asking never waits for git, which writes each answer as soon as it has it."""
+"""Changes whose versions may be asked for before their answers are read: their 512 ids of 41
+bytes at most never fill a pipe, so asking never waits for git, which writes each answer as
+soon as it has it."""
 
 MAX_BLOB = 1024 * 1024
 """Versions larger than a content file may be (1 MiB) are skipped, not read into memory."""
@@ -107,13 +109,13 @@ class Commit(NamedTuple):
 
 def git_environment() -> dict[str, str]:
     """The caller's environment (git needs HOME for `safe.directory`, PATH for its helpers), in
-    the C locale, never prompting, and without variables that redirect git elsewhere."""
+    the C locale, never prompting nor fetching what a partial clone lacks, and without the
+    variables that redirect git elsewhere."""
     environment = {
         name: value for name, value in os.environ.items() if name not in REPOSITORY_ENVIRONMENT
     }
-    environment.update(
-        LC_ALL="C", LANGUAGE="C", GIT_TERMINAL_PROMPT="0", GIT_OPTIONAL_LOCKS="0", GIT_PAGER="cat"
-    )
+    quiet = {"GIT_TERMINAL_PROMPT": "0", "GIT_NO_LAZY_FETCH": "1", "GIT_PAGER": "cat"}
+    environment.update(LC_ALL="C", LANGUAGE="C", GIT_OPTIONAL_LOCKS="0", **quiet)
     return environment
 
 
@@ -228,13 +230,16 @@ class LogReader:
 
 def _tokens(pipe: int) -> Iterator[bytes]:
     """The NUL-separated tokens of a pipe, as its chunks arrive."""
+    return chain.from_iterable(_token_lists(pipe))
+
+
+def _token_lists(pipe: int) -> Iterator[list[bytes]]:
     rest = b""
     while chunk := os.read(pipe, 1 << 16):
         tokens = (rest + chunk).split(b"\0")
         rest = tokens.pop()
-        yield from tokens
-    if rest:
-        yield rest
+        yield tokens
+    yield [rest] if rest else []
 
 
 def parse_log(tokens: Iterator[bytes]) -> Iterator[Commit]:

@@ -99,6 +99,7 @@ def read_history(
 ) -> History:
     """The committed history (HEAD, never the working tree) of the project's content files;
     never raises: without git or a repository, the state and the note say so."""
+    limit = max(limit, 0)
     try:
         repository = gitlog.locate(root)
         folder = _content_folder(repository, content_dir)
@@ -110,10 +111,7 @@ def read_history(
         state = "shallow" if repository.shallow else "complete"
         if stored is not None and (stored.head, stored.state) == (repository.head, state):
             return stored
-        base = _base(repository, stored)
-        history = _read(repository, folder, limit, base) if base else None
-        history = history or _read(repository, folder, limit, None)
-        assert history is not None  # a read from the start always continues
+        history = _read(repository, folder, limit, _base(repository, stored))
         _store(cache, folder, limit, history)
         return history
     except gitlog.GitMissing as exc:  # "git is not installed", "git cannot be run (…)"
@@ -140,13 +138,10 @@ def _base(repository: gitlog.Repository, stored: History | None) -> History | No
     return stored if gitlog.descendants_only(repository, stored.head) else None
 
 
-def _read(
-    repository: gitlog.Repository, folder: str, limit: int, base: History | None
-) -> History | None:
+def _read(repository: gitlog.Repository, folder: str, limit: int, base: History | None) -> History:
     """The pipeline: the log (since `base`) read as git writes it, each commit walked back from
     HEAD's files as it comes, the fields of each change compared as their versions come, and
-    the history of `base` continued; None when it cannot be (a path `base` has as removed was
-    added again: its file's older history is not in the cache)."""
+    the history of `base` continued."""
     locate = _content_paths(repository.prefix, folder)
     commits: list[gitlog.Commit] = []
     top, since = repository.top, base.head if base else None
@@ -162,9 +157,10 @@ def _read(
                 walk, len(commits) - 1, commit, locate, repository.shallow
             ):
                 compare.offer(lineage, limit)
-        if base and any(removed.path in walk.reborn for removed in base.removed):
-            return None
         kept = compare.finish(walk.lineages.values())
+    if base and any(removed.path in walk.state for removed in base.removed):
+        # a path the cache has as removed holds a file again: its older history is not cached
+        return _read(repository, folder, limit, None)
     older = _continued(walk, base)
     files = {}
     for path, lineage in walk.lineages.items():

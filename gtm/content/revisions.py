@@ -177,16 +177,18 @@ class Compare:
 
     def offer(self, lineage: Lineage, upto: int) -> None:
         """Takes the file's changes not taken yet, up to `upto` in all."""
-        path, fed = lineage.path, self._fed.get(lineage.path, 0)
-        while fed < min(upto, len(lineage.events)):
-            event, fresh = lineage.events[fed], False
+        path, events = lineage.path, lineage.events
+        fed, end = self._fed.get(path, 0), min(upto, len(events))
+        while fed < end:
+            event, fresh = events[fed], False
             fed += 1
             if event.edit:
                 compared = self._files.get(path) or self._files.setdefault(path, _Compared())
                 fresh = (event.new_blob, event.path) != compared.asked
-                self._reader.ask(
-                    *((event.new_blob, event.old_blob) if fresh else (event.old_blob,))
-                )
+                if fresh:
+                    self._reader.ask(event.new_blob, event.old_blob)
+                else:
+                    self._reader.ask(event.old_blob)
                 compared.asked = (event.old_blob, event.old_path)
             self._queue.append((lineage, event, fresh))
             if len(self._queue) > gitlog.AHEAD:

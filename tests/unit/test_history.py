@@ -157,6 +157,7 @@ def test_the_limit_counts_revisions_that_changed_something(repo: Repo) -> None:
     assert [r.subject for r in file.revisions] == ["Role 4", "Role 3", "Role 2"]
     assert (file.created, file.updated) == (START + 3600, START + 6 * 3600)
     assert repo.read(limit=0).files["content/personas/d.yaml"].revisions == ()
+    assert repo.read(limit=-1) == repo.read(limit=0)
 
 
 def test_a_file_deleted_and_added_again_keeps_its_history(repo: Repo) -> None:
@@ -353,6 +354,19 @@ def test_a_merged_branch_older_than_the_cache_is_read_again(
         "Side",
         "Add",
     ]
+
+
+def test_a_path_removed_before_the_cache_and_renamed_into_is_read_again(
+    repo: Repo, tmp_path: Path
+) -> None:
+    repo.commit("Add", content__personas__d_DOT_yaml="name: D\n", content__pages__e_DOT_md="e\n")
+    repo.commit("Remove", content__personas__d_DOT_yaml=None)
+    cache = BuildCache(tmp_path / "cache")
+    assert [r.path for r in repo.read(cache=cache).removed] == ["content/personas/d.yaml"]
+    repo.git("mv", "content/pages/e.md", "content/personas/d.yaml")
+    repo.commit("Move")
+    assert repo.read(cache=cache) == repo.read()
+    assert repo.read().removed == ()
 
 
 def test_a_path_removed_before_the_cache_and_added_again_is_read_again(
