@@ -12,7 +12,7 @@ from typing import Any
 
 from gtm.content.kinds import KINDS
 from gtm.render.theme import Theme
-from gtm.site.entries import EVERYTHING, Key
+from gtm.site.entries import CHANGES, EVERYTHING, Key
 from gtm.site.views import Portal
 
 
@@ -45,6 +45,7 @@ class RenderCache:
         entries whose digest changed (or that came or went) are noted."""
         shape = site_shape(portal, theme)
         digests = {(e.kind, e.id): e.digest for kind in portal.kinds.values() for e in kind}
+        digests[CHANGES] = portal.changes_digest
         if shape != self.shape:
             self.pages.clear()
         old = self.digests

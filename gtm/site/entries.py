@@ -32,6 +32,8 @@ class Link:
 Key = tuple[str, str]
 EVERYTHING: Key = ("*", "*")
 """Read by a page that shows a fact of the whole site (health), so any change renders it again."""
+CHANGES: Key = ("*", "changes")
+"""Read by a page that shows what changed (from git): rendered again when that does."""
 _reads: ContextVar[set[Key] | None] = ContextVar("gtm_reads", default=None)
 
 

@@ -18,6 +18,7 @@ from gtm.content.validate import Item
 from gtm.diagnostics import Diagnostic
 from gtm.site.claims import claim_is_stale, shown_fields, unsourced_in
 from gtm.site.entries import (
+    CHANGES,
     EVERYTHING,
     Entry,
     KeptEntries,
@@ -77,9 +78,15 @@ class Portal:
     @property
     def changes(self) -> tuple[Week, ...]:
         """What changed in the last `[changes] feed_days` days, by week, newest first; a page
-        that shows it is rendered again on any change."""
-        record_read(EVERYTHING)
+        that shows it is rendered again when it changes (`changes_digest`)."""
+        record_read(CHANGES)
         return self.weeks
+
+    @cached_property
+    def changes_digest(self) -> str:
+        """A digest of `changes` and of the history note, for keeping a page that shows them."""
+        text = repr((self.weeks, self.history_note))
+        return hashlib.blake2b(text.encode(), digest_size=16).hexdigest()
 
     @property
     def health(self) -> Health:

@@ -6,12 +6,13 @@ from __future__ import annotations
 from pathlib import Path
 
 from gtm.build import BuildResult, Memos, build_site
+from gtm.content.history import FileHistory, History, Revision
 from gtm.content.project import open_project, run_options
 from gtm.render.pagecache import RenderCache
-from gtm.site.entries import EVERYTHING, recording_reads
-from gtm.site.views import make_portal
+from gtm.site.entries import CHANGES, EVERYTHING, recording_reads
+from gtm.site.views import Portal, make_portal
 from tests.conftest import MakeProject
-from tests.unit.helpers import check, options, persona, write
+from tests.unit.helpers import TODAY, check, options, persona, write
 
 POSITIONING = """\
 name: Relay for DevOps
@@ -89,3 +90,29 @@ def test_reading_the_health_of_the_site_reads_everything(make_project: MakeProje
     with recording_reads() as reads:
         _ = portal.link("personas", "dana"), portal.entry("personas", "dana")
     assert reads == set()
+
+
+def test_a_page_that_shows_what_changed_is_kept_until_the_history_changes(
+    make_project: MakeProject,
+) -> None:
+    root = make_project({"content/personas/dana.yaml": persona()})
+    checked = check(root)
+    config, path = open_project(root).config, "content/personas/dana.yaml"
+
+    def portal(subject: str) -> Portal:
+        change = Revision("a" * 40, 1795000000, subject, "A", path, "modified", ("pains",))
+        files = {path: FileHistory(path, (change,), None, 1795000000)}
+        history = History("complete", files, (), "h", None)
+        return make_portal(checked.site, config, TODAY, "internal", False, history=history)
+
+    kept = RenderCache()
+    first = portal("One")
+    kept.begin(first, checked.theme)
+    with recording_reads() as reads:
+        assert first.changes
+    assert reads == {CHANGES}
+    kept.keep("changes/index.html", b"page", reads)
+    kept.begin(portal("One"), checked.theme)
+    assert kept.get("changes/index.html") == b"page"
+    kept.begin(portal("Two"), checked.theme)
+    assert kept.get("changes/index.html") is None
