@@ -187,16 +187,21 @@ class Product(Artifact):
     pricing: list[Price] = Field(default_factory=list)
 
 
-class PersonaObjection(Record):
+class TextOrRecord(Record):
+    """A record that may also be written as plain text (its first field alone): its JSON
+    Schema accepts either, as validation does."""
+
+    @classmethod
+    def __get_pydantic_json_schema__(cls, core_schema: Any, handler: Any) -> Any:
+        return {"anyOf": [{"type": "string"}, handler(core_schema)]}
+
+
+class PersonaObjection(TextOrRecord):
     """What a persona pushes back with and, when the team knows it, what to say back: written
     as plain text (the objection alone) or as a record."""
 
     objection: Text
     response: Markdown | None = None
-
-    @classmethod
-    def __get_pydantic_json_schema__(cls, core_schema: Any, handler: Any) -> Any:
-        return {"anyOf": [{"type": "string"}, handler(core_schema)]}
 
 
 def _objection_record(value: object) -> object:
@@ -380,16 +385,12 @@ class BrandTerm(Record):
     avoid: list[Text] = Field(default_factory=list)
 
 
-class BannedWord(Record):
+class BannedWord(TextOrRecord):
     """A banned word with what to write instead, shown in the warning: written as plain
     text (the word alone) or as a record."""
 
     word: Text
     use: Text | None = None
-
-    @classmethod
-    def __get_pydantic_json_schema__(cls, core_schema: Any, handler: Any) -> Any:
-        return {"anyOf": [{"type": "string"}, handler(core_schema)]}
 
 
 def _banned_record(value: object) -> object:
