@@ -38,7 +38,11 @@ def proofs(fields: object) -> list[ProofAt]:
 
 def claim_is_stale(proof: str | Claim, config: Config, today: date) -> bool:
     """A claim last verified longer ago than `[claims] max_age_days`; text never is."""
-    return isinstance(proof, Claim) and (today - proof.as_of).days > config.claims.max_age_days
+    return isinstance(proof, Claim) and _too_old(proof.as_of, config, today)
+
+
+def _too_old(as_of: date, config: Config, today: date) -> bool:
+    return (today - as_of).days > config.claims.max_age_days
 
 
 def stale_claims(fields: object, config: Config, today: date) -> tuple[ProofAt, ...]:
@@ -118,9 +122,8 @@ def footnotes(
     kind: str, ident: str, fields: object, audience: str, config: Config, today: date
 ) -> Sources:
     """The numbered sources of an artifact's claims, in the order its page shows them."""
-    max_age = config.claims.max_age_days
     notes = tuple(
-        Footnote(number, source, url, as_of, claim_kind, (today - as_of).days > max_age)
+        Footnote(number, source, url, as_of, claim_kind, _too_old(as_of, config, today))
         for number, (source, url, as_of, claim_kind) in enumerate(source_keys(fields, audience), 1)
     )
     return Sources(sources_anchor(kind, ident), notes)

@@ -197,7 +197,9 @@ def make_portal(
     facts = facts if facts is not None else derive_facts(site, config, today)
     site, facts = _as_shown(site, facts, audience)
     kept = kept if kept is not None else KeptEntries()
-    changes = timeline(history, site, config, today, audience) if history else Timeline({})
+    changes = Timeline({})
+    if history is not None:
+        changes = timeline(history, site, config, today, audience)
     entries = make_entries(site, config, today, audience, pdf, kept, facts, changes)
     kinds: dict[str, tuple[Entry, ...]] = {}
     for kind in KINDS:
