@@ -547,6 +547,27 @@ PDFs, one per artifact of these kinds (and the sales kit):
 - A public build holds no battlecards unless a competitor is marked `visibility: public`
   (itself a warning), and its sales kit holds only public artifacts.
 
+### Data for other tools
+
+`api/index.json` lists every artifact of the build (kind, id, name, summary, page, PDF, last
+update, and where its JSON is); `api/<kind>/<id>.json` holds one as its page shows it:
+
+- `fields`: every field of its kind, those left empty as `null`. Markdown comes as
+  `{{"html": …, "text": …}}` (safe HTML; the same words as plain text to paste, paragraphs and
+  list items kept). A reference to another artifact is `{{"kind", "id", "name", "url"}}`, or only
+  `{{"name"}}` when the build does not show that artifact. A proof is text, or a claim with its
+  `source`, `url`, `as_of`, `kind`, `stale` and its `footnote` number.
+- `facts` (stale, days since review, a launch's readiness and risk, overdue milestones, claims
+  to verify, a positioning's statement), `sources` (the numbered footnotes), `history` (from
+  git) and `referenced_by`.
+
+Every url is a path from the portal's root, or a full address when `site.base_url` is one.
+`api/schema.json` is the JSON Schema (2020-12) of both files: `$defs/index` and one
+`$defs/<kind>` per kind. Every file has `"api_version": 1`. Within version 1, fields are only
+ever added; a field removed, renamed or changed in meaning comes with `"api_version": 2`. The
+files follow the build's audience and drafts exactly as the pages do, and the same content gives
+the same bytes.
+
 `output/.gtm-manifest.json` lists the files gtm wrote. Files somebody else put in the output
 folder (a `CNAME`, a `robots.txt`) are kept, and gtm never overwrites them.
 """
@@ -965,6 +986,11 @@ def _outputs_section() -> str:
         ("every PDF, to download", "downloads/index.html"),
         ("what changed, from git, and the same as an Atom feed", "changes/index.html, changes.xml"),
         ("the launch calendar, for calendar apps", "launches.ics"),
+        (
+            "data for other tools: every artifact as JSON, an index of them, their JSON Schema "
+            "(see below)",
+            "api/index.json, api/<kind>/<id>.json, api/schema.json",
+        ),
         ("sitemap and not-found page", "sitemap.xml, 404.html"),
         ("the theme's static files, and `content/assets/`", "static/…, assets/…"),
     ]

@@ -12,13 +12,14 @@ from pathlib import Path
 from gtm.cache import BuildCache
 from gtm.changes import ChangeSet
 from gtm.check import MARKDOWN_CACHE, YAML_CACHE, Checker, CheckMemos, CheckResult
-from gtm.content.history import read_history
+from gtm.content.history import History, read_history
 from gtm.content.project import Project, RunOptions
 from gtm.content.sources import locate
 from gtm.diagnostics import Diagnostic, Diagnostics, fails
 from gtm.files import read_regular_file
 from gtm.publish.linkcheck import FollowedLinks, KnownLinks, broken_links
-from gtm.render.atom import changes_feed
+from gtm.render.api import api_files
+from gtm.render.atom import changes_feed, feed_key
 from gtm.render.documents import PdfBatch, make_collateral, prepare_collateral
 from gtm.render.feeds import (
     FeedMemo,
@@ -42,8 +43,9 @@ from gtm.render.pages import (
 from gtm.render.pdf import PdfResult
 from gtm.site.entries import KeptEntries
 from gtm.site.link import Site
+from gtm.site.routes import absolute_prefix
 from gtm.site.views import Portal, make_portal
-from gtm.workers import return_freed_memory
+from gtm.workers import InBackground, return_freed_memory
 
 Progress = Callable[[str, int, int], None]
 """Told (stage, done, total) as a long build goes on, so the terminal can show it."""
@@ -52,6 +54,7 @@ Progress = Callable[[str, int, int], None]
 PAGES_CACHE = "pages.json"
 LINKS_CACHE = "links.json"
 SEARCH_CACHE = "search.json"
+FEED_CACHE = "changes-feed.json"
 
 
 @dataclass
@@ -101,9 +104,11 @@ class Builder(Checker):
         options: RunOptions,
         session: Memos | None = None,
         progress: Progress | None = None,
+        ahead: InBackground | None = None,
     ) -> None:
         super().__init__(project, options, session)
         self.progress = progress
+        self.ahead = ahead
         self.cache: BuildCache | None = None if session is not None else project.cache
 
     def new_memos(self) -> Memos:
@@ -128,12 +133,7 @@ class Builder(Checker):
         diagnostics = Diagnostics(list(checked.diagnostics))
         config = self.project.config
         kept = memos.entries if self.cache is None else None
-        history = read_history(
-            self.project.root,
-            self.project.content_dir,
-            config.changes.history_limit,
-            self.project.cache,
-        )
+        history = self._read_history()
         portal = make_portal(
             checked.site,
             config,
@@ -156,8 +156,11 @@ class Builder(Checker):
             memos.markdown,
         )
         pages = plan_pages(portal)
-        files = self._render(renderer, pages)
-        files.update(self._data_files(portal, pages))
+        data: dict[str, bytes] = {}
+        files = self._render(
+            renderer, pages, lambda: data.update(self._data_files(portal, pages, renderer))
+        )
+        files.update(data)
         servable = self._servable(checked, diagnostics, files)
         documents, batch = self._collateral(
             portal, checked.site, renderer, servable, diagnostics, defer_pdfs
@@ -182,6 +185,14 @@ class Builder(Checker):
             history.note,
         )
 
+    def _read_history(self) -> History:
+        """The history from git: from the build cache, where `ahead` has put it when the build
+        was started with it."""
+        if self.ahead is not None:
+            self.ahead.wait()
+        limit = self.project.config.changes.history_limit
+        return read_history(self.project.root, self.project.content_dir, limit, self.project.cache)
+
     def _keep_parsed(self) -> None:
         """A one-off build leaves its parsed YAML in the cache (parsing does not fail a build)
         and lets go of it."""
@@ -199,21 +210,46 @@ class Builder(Checker):
         payload = self.cache.read(PAGES_CACHE)
         return RenderCache.from_payload(payload, self.project.output_dir)
 
-    def _render(self, renderer: Renderer, pages: list[PlannedPage]) -> dict[str, bytes]:
+    def _render(
+        self, renderer: Renderer, pages: list[PlannedPage], meanwhile: Callable[[], None]
+    ) -> dict[str, bytes]:
         def rendered(done: int) -> None:
             if self.progress:
                 self.progress("pages", done, len(pages))
 
-        written = render_pages(renderer, pages, self.options.jobs, rendered)
+        written = render_pages(renderer, pages, self.options.jobs, rendered, meanwhile)
         return {page.path: data for page, data in zip(pages, written, strict=True) if data}
 
-    def _data_files(self, portal: Portal, pages: list[PlannedPage]) -> dict[str, bytes]:
+    def _data_files(
+        self, portal: Portal, pages: list[PlannedPage], renderer: Renderer
+    ) -> dict[str, bytes]:
         feeds = self.memos.feeds if self.cache is None else None
+        markdown = renderer.markdown_apart(absolute_prefix(portal.config.site.base_url))
         return {
             "launches.ics": launches_calendar(portal, feeds),
-            "changes.xml": changes_feed(portal),
+            "changes.xml": self._changes_feed(portal),
             "sitemap.xml": sitemap(portal, [page.path for page in pages]),
+            **api_files(portal, markdown, renderer.pages),
         }
+
+    def _changes_feed(self, portal: Portal) -> bytes:
+        """The Atom feed, kept from the last build (the session's, or the build cache's) while
+        what it shows is the same: a busy repository's feed holds thousands of entries."""
+        key = feed_key(portal)
+        if self.cache is None:
+            kept = self.memos.feeds.changes
+            if key not in kept:
+                kept.clear()
+                kept[key] = changes_feed(portal)
+            return kept[key]
+        stored = self.cache.read(FEED_CACHE)
+        if isinstance(stored, dict) and stored.get("key") == key:
+            text = stored.get("feed")
+            if isinstance(text, str):
+                return text.encode()
+        feed = changes_feed(portal)
+        self.cache.write(FEED_CACHE, {"key": key, "feed": feed.decode()})
+        return feed
 
     def _servable(
         self, checked: CheckResult, diagnostics: Diagnostics, files: dict[str, bytes]
@@ -317,6 +353,8 @@ def build_site(
     defer_pdfs: bool = False,
     session: Memos | None = None,
     change: ChangeSet | None = None,
+    ahead: InBackground | None = None,
 ) -> BuildResult:
-    """One build: a one-off one, or a `gtm serve` session's with its memos and what changed."""
-    return Builder(project, options, session, progress).build(change, defer_pdfs)
+    """One build: a one-off one, or a `gtm serve` session's with its memos and what changed;
+    `ahead` is the history's read when it was started before (`read_history_ahead`)."""
+    return Builder(project, options, session, progress, ahead).build(change, defer_pdfs)

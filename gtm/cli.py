@@ -181,8 +181,7 @@ def build(
     allow_outside_output: bool,
 ) -> None:
     """Check the project, then render the portal and the PDFs into the output folder."""
-    from gtm.build import build_site
-    from gtm.publish.output import publish
+    from gtm.content.history import read_history_ahead
     from gtm.publish.paths import check_output_dir
 
     started = time.perf_counter()
@@ -198,15 +197,20 @@ def build(
     check_output_dir(
         project.root, project.output_dir, project.content_dir, allow_outside=allow_outside_output
     )
-    if options.pdf:
-        from gtm.render.pdflibs import find_pdf_libraries
+    limit = project.config.changes.history_limit
+    with read_history_ahead(project.root, project.content_dir, limit, project.cache) as ahead:
+        from gtm.build import build_site  # the history is read while the rest loads
+        from gtm.publish.output import publish
 
-        find_pdf_libraries()  # without Pango, one line and exit 2 now, not after the whole build
-    progress = ProgressLine(enabled=not quiet)
-    try:
-        result = build_site(project, options, progress)
-    finally:
-        progress.close()
+        if options.pdf:
+            from gtm.render.pdflibs import find_pdf_libraries
+
+            find_pdf_libraries()  # without Pango, one line and exit 2 now, not after the build
+        progress = ProgressLine(enabled=not quiet)
+        try:
+            result = build_site(project, options, progress, ahead=ahead)
+        finally:
+            progress.close()
     if fails(result.diagnostics, strict):
         report(result.diagnostics, output_format, quiet)
         if not quiet:

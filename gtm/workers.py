@@ -1,6 +1,7 @@
-"""The speed machinery of a build in one place: forked worker processes, and the tuning of
-Python's collector and of the C allocator. The stages call `ForkPool` and the few functions
-here and otherwise read as if none of it existed."""
+"""The speed machinery of a build in one place: forked worker processes (a pool, or one process
+doing one thing in the background), and the tuning of Python's collector and of the C
+allocator. The stages call `ForkPool`, `InBackground` and the few functions here and otherwise
+read as if none of it existed."""
 
 from __future__ import annotations
 
@@ -8,10 +9,12 @@ import ctypes
 import gc
 import multiprocessing
 import os
+import signal
 import sys
 import threading
 from collections.abc import Callable, Iterator, Sequence
 from multiprocessing.pool import Pool
+from multiprocessing.process import BaseProcess
 from typing import Any, Generic, TypeVar
 
 Item = TypeVar("Item")
@@ -47,6 +50,43 @@ def return_freed_memory() -> None:
     trim = getattr(ctypes.CDLL(None), "malloc_trim", None) if sys.platform == "linux" else None
     if trim is not None:
         trim(0)
+
+
+class InBackground:
+    """`work` done in a forked process while this one goes on, for its side effects (such as
+    filling the build cache), when forking is safe; else (or with no work) nothing happens.
+    Used as a context manager: leaving it waits for the process, so nothing outlives the
+    build."""
+
+    def __init__(self, work: Callable[[], object] | None) -> None:
+        self.process: BaseProcess | None = None
+        if work is not None and can_fork():
+            sys.stdout.flush()
+            sys.stderr.flush()
+            context = multiprocessing.get_context("fork")
+            self.process = context.Process(target=_in_background, args=(work,), daemon=True)
+            self.process.start()
+
+    def __enter__(self) -> InBackground:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if exc[0] is not None and self.process is not None:
+            self.process.terminate()
+        self.wait()
+
+    def wait(self) -> None:
+        """Returns when the work is done (or failed: whoever needs its effects finds them
+        missing and does the work again)."""
+        if self.process is not None:
+            self.process.join()
+            self.process.close()
+            self.process = None
+
+
+def _in_background(work: Callable[[], object]) -> None:
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
+    work()
 
 
 _WORK: list[Callable[[Any], Any]] = []

@@ -61,6 +61,8 @@ LAYERS = [
             "render.pages",
             "render.feeds",
             "render.atom",
+            "render.apischema",
+            "render.api",
             "render.documents",
         ],
     ),

@@ -267,6 +267,42 @@ def html_words(html: str) -> str:
     return " ".join(unescape(FOOTNOTE_BACKREF.sub(" ", words)).split())
 
 
+def html_text(html: str) -> str:
+    """Compiled HTML as text to paste into a chat, an e-mail or a CRM note: a paragraph's lines
+    joined, a blank line between blocks, list items on lines of their own with "- ", a table
+    row's cells on one line."""
+    text = TAG.sub("", BREAK.sub(_break, " ".join(html.split())))
+    if "  " in text:
+        text = SPACES.sub(" ", text)
+    if " \n" in text or "\n " in text:
+        text = LINE_EDGE.sub("\n", text)
+    if "&" in text:
+        text = unescape(text)
+    text = FOOTNOTE_BACKREF.sub("", text).replace(" |\n", "\n")
+    return BLANK_LINES.sub("\n\n", text).strip().removesuffix(" |")
+
+
+BREAK = re.compile(
+    r" ?(?:</p> ?</li>|<li\b[^>]*> ?(?:<p>)?|</(?:p|h[1-6]|ul|ol|table|blockquote|pre|section)>"
+    r"|<hr\b[^>]*>|</(?:li|tr|div)>|<br\b[^>]*>|<[uo]l\b[^>]*>|</t[dh]>) ?"
+)
+BLANK_LINES = re.compile(r"\n(?: *\n)+")
+SPACES = re.compile(r" {2,}")
+LINE_EDGE = re.compile(r" ?\n ?")
+
+
+def _break(found: re.Match[str]) -> str:
+    """What a block's edge becomes in text (see `html_text`)."""
+    tag = found[0].strip()
+    if tag.startswith("<li"):
+        return "- "
+    if tag.startswith(("</td", "</th")):
+        return " | "
+    if "</li" in tag or tag.startswith(("</tr", "</div", "<br", "<ul", "<ol")):
+        return "\n"
+    return "\n\n"
+
+
 def html_ids(html: str) -> frozenset[str]:
     """The ids compiled HTML carries (its headings' anchors, its footnotes)."""
     return frozenset(unescape(found) for found in ID_ATTRIBUTE.findall(html))

@@ -10,14 +10,16 @@ import os
 import posixpath
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any, Literal
+from typing import Any, Literal, NamedTuple
 
 from gtm.cache import BuildCache
 from gtm.content import gitlog, revisions
 from gtm.content.kinds import KINDS
 from gtm.content.reading import CONTENT_SUFFIXES, is_ignored
+from gtm.workers import InBackground
 
 State = Literal["complete", "shallow", "no-git", "no-repository", "error"]
 
@@ -36,9 +38,9 @@ CACHE_FILE = "history.json"
 CACHE_FORMAT = 1
 
 
-@dataclass(frozen=True, slots=True)
-class Revision:
-    """One commit's change to one file, with the top-level fields whose values it changed."""
+class Revision(NamedTuple):
+    """One commit's change to one file, with the top-level fields whose values it changed. A
+    named tuple: a long history holds tens of thousands, made again from the cache each build."""
 
     commit: str
     timestamp: int
@@ -124,6 +126,15 @@ def read_history(
         return History(
             "error", {}, (), None, f"no history: git's answer was not understood ({exc})"
         )
+
+
+def read_history_ahead(
+    root: Path, content_dir: Path, limit: int, cache: BuildCache | None
+) -> InBackground:
+    """Starts `read_history` in a process of its own that leaves the history in the build
+    cache, so that a build's own read later finds it there: git and this reading run on the
+    other core while the build starts. With no cache, or where forking is not safe, nothing."""
+    return InBackground(partial(read_history, root, content_dir, limit, cache) if cache else None)
 
 
 def _missing(state: State) -> History:

@@ -29,14 +29,16 @@ SearchRecord = dict[str, object]
 @dataclass
 class FeedMemo:
     """The data files of the last build of a `gtm serve` session: each entry's search record
-    and words, each record's JSON, and the calendar. A save makes new entries only for what it
-    changed, so the rest keep their records, and those their JSON."""
+    and words, each record's JSON, the calendar and the changes feed. A save makes new entries
+    only for what it changed, so the rest keep their records, and those their JSON."""
 
     records: dict[int, tuple[Entry, bool, SearchRecord]] = field(default_factory=dict)
     """By the entry's identity, with the entry itself, so the identity cannot be reused."""
     encoded: dict[int, tuple[SearchRecord, bytes]] = field(default_factory=dict)
     search_text: PerFile[str] = field(default_factory=PerFile)
     calendar: dict[tuple[object, ...], bytes] = field(default_factory=dict)
+    changes: dict[str, bytes] = field(default_factory=dict)
+    """The Atom feed of what changed, by `atom.feed_key`."""
 
 
 def search_records(

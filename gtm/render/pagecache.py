@@ -53,8 +53,9 @@ class RenderCache:
         self.shape, self.digests, self.reused = shape, digests, 0
         self.keys = {key: key for key in digests} | {EVERYTHING: EVERYTHING}
 
-    def get(self, path: str) -> bytes | None:
-        """The page as last rendered, if nothing it read has changed since."""
+    def get(self, path: str, counted: bool = True) -> bytes | None:
+        """The page as last rendered, if nothing it read has changed since; `counted` adds it
+        to the pages `reused` (a data file is not a page)."""
         page = self.pages.get(path)
         if page is None:
             return None
@@ -65,7 +66,7 @@ class RenderCache:
         if data is None:
             del self.pages[path]
             return None
-        self.reused += 1
+        self.reused += counted
         return data
 
     def _published(self, path: str, digest: str) -> bytes | None:
@@ -89,7 +90,7 @@ class RenderCache:
 
         def page(path: str, kept: RenderedPage) -> list[Any]:
             text = None
-            if not path.endswith(".html") and kept.data is not None:
+            if path.endswith(".pdf") and kept.data is not None:
                 text = kept.data.decode()
             return [kept.digest, sorted(kept.reads), text]
 

@@ -8,6 +8,7 @@ import contextlib
 import traceback
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 from types import CodeType
 from typing import Any
@@ -26,9 +27,9 @@ from jinja2 import (
 from jinja2.bccache import Bucket
 from markupsafe import Markup
 
-from gtm.content.commonmark import LinkTarget, Resolver
+from gtm.content.commonmark import LinkTarget, Resolver, html_text, resolve_links
 from gtm.content.kinds import KINDS
-from gtm.content.markdown import MarkdownMemo, render_markdown
+from gtm.content.markdown import MarkdownMemo, compile_markdown, render_markdown
 from gtm.diagnostics import Diagnostic, Diagnostics
 from gtm.render.pagecache import RenderCache
 from gtm.render.theme import Theme
@@ -36,6 +37,19 @@ from gtm.site.entries import Key, recording_reads
 from gtm.site.routes import HOME, PORTAL_PAGES, relative_url
 from gtm.site.views import Portal
 from gtm.workers import ForkPool
+
+
+class TimeElements(dict[date, Markup]):
+    """`time_element(d)`, the theme's `date` macro: a date as people read it ("4 Mar 2026") in a
+    `<time>` element, made once per day; a changes page or a history list shows the same few
+    days thousands of times, and a Jinja macro call costs more than the rest of its line."""
+
+    def __call__(self, day: date) -> Markup:
+        made = self.get(day)
+        if made is None:
+            text = f"{day.day} {day.strftime('%b')} {day.year}"
+            made = self[day] = Markup(f'<time datetime="{day.isoformat()}">{text}</time>')
+        return made
 
 
 @dataclass(frozen=True)
@@ -100,7 +114,7 @@ class CompiledTemplates(BytecodeCache):
 def template_environment(theme: Theme, compiled: CompiledTemplates | None = None) -> Environment:
     """One build's Jinja environment. Templates are not checked for changes during a build;
     they are compiled in memory only, and kept in `compiled` from one build to the next."""
-    return Environment(
+    env = Environment(
         loader=ChoiceLoader(
             [
                 FileSystemLoader([str(d) for d in theme.template_dirs]),
@@ -118,6 +132,8 @@ def template_environment(theme: Theme, compiled: CompiledTemplates | None = None
         lstrip_blocks=True,
         bytecode_cache=compiled,
     )
+    env.globals["time_element"] = TimeElements()
+    return env
 
 
 def compile_templates(env: Environment, names: Iterable[str] = PAGE_TEMPLATES) -> None:
@@ -220,6 +236,18 @@ class Renderer:
             self._report(filename, line, f"while rendering {page.path}: {exc}")
         return None
 
+    def markdown_apart(self, absolute: str) -> Callable[[str], tuple[str, str]]:
+        """Markdown for a file that is not a page (the API's JSON): safe HTML whose `gtm:` links
+        lead from the portal's root, or under `absolute` when given, and its plain words."""
+        resolve = self._resolver(HOME, absolute or None)
+
+        def convert(text: str) -> tuple[str, str]:
+            compiled = compile_markdown(text, self.allow_html, self.markdown)
+            html = resolve_links(compiled.html, resolve) if compiled.links else compiled.html
+            return html, html_text(compiled.html)
+
+        return convert
+
     def _resolver(self, from_path: str, absolute: str | None) -> Resolver:
         """Where a `gtm:` link of a page leads: relative to the page, or under `absolute`, or
         nowhere (plain text) when `absolute` is ""."""
@@ -253,10 +281,12 @@ def render_pages(
     pages: list[PlannedPage],
     jobs: int = 1,
     progress: Callable[[int], None] | None = None,
+    meanwhile: Callable[[], None] | None = None,
 ) -> list[bytes | None]:
     """Every page's bytes in plan order (None where a template failed). Pages the renderer's
     cache keeps are taken from it; when many are left, `jobs` forked workers share them,
-    inheriting the renderer with its compiled templates and Markdown."""
+    inheriting the renderer with its compiled templates and Markdown, while this process does
+    `meanwhile` (the data files), which it otherwise does first."""
     kept = renderer.pages
     written: list[bytes | None] = [kept.get(page.path) if kept else None for page in pages]
     todo = [index for index, found in enumerate(written) if found is None]
@@ -272,6 +302,8 @@ def render_pages(
     with ForkPool(render, jobs) as pool:
         least = jobs * 4 if pool.start() else 1
         pool.give(todo, max(least, len(todo) // PAGES_PER_SLICE))
+        if meanwhile is not None:
+            meanwhile()
         for part, rendered in pool.done():
             for index, (data, reads, problems) in zip(part, rendered, strict=True):
                 written[index] = data

@@ -51,6 +51,20 @@ def pdf_path(kind: str, ident: str) -> str | None:
     return KINDS[kind].pdf_path(ident)
 
 
+def absolute_prefix(base_url: str) -> str:
+    """`base_url` ending in "/" when it is a full address (http or https), for files read away
+    from the portal (the feed, the API), which link with it; else ""."""
+    if not base_url.startswith(("https://", "http://")):
+        return ""
+    return base_url if base_url.endswith("/") else base_url + "/"
+
+
+def page_url(prefix: str, path: str) -> str:
+    """A page's address in such a file: under a full base_url without "index.html", else its
+    path from the portal's root."""
+    return prefix + path.removesuffix("index.html") if prefix else path
+
+
 def relative_url(from_path: str, to_path: str) -> str:
     """The link from the page at `from_path` to the file at `to_path`, both output paths."""
     if to_path.startswith("#"):

@@ -5,14 +5,18 @@ subjects (they may speak of internal work) and no removed files."""
 
 from __future__ import annotations
 
+import hashlib
+import heapq
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, timedelta
+from functools import cached_property
 
 from gtm.content.config import Config
 from gtm.content.history import FileHistory, History, Revision
 from gtm.content.kinds import KINDS
 from gtm.site.link import Site
+from gtm.site.routes import item_path
 
 Key = tuple[str, str]
 
@@ -51,13 +55,27 @@ class Change:
 
 @dataclass(frozen=True)
 class ItemHistory:
-    """An artifact's history as its page shows it, newest change first."""
+    """An artifact's history as its page shows it, newest change first. Its changes are worked
+    out when a page reads them; `key` says what they are, so a one-file rebuild compares and
+    digests a thousand histories without making them."""
 
     created: date | None
     updated: date | None
-    changes: tuple[Change, ...] = ()
     recent: str | None = None
     """"new" or "updated" for a change within `[changes] recent_days`, else None."""
+    key: tuple[object, ...] = ()
+    """What the history shows: its newest revision's commit, how many it has, when the file
+    was created and updated, and whether subjects show (a commit never changes)."""
+    found: FileHistory | None = field(default=None, compare=False, repr=False)
+    limit: int = field(default=0, compare=False, repr=False)
+    internal: bool = field(default=True, compare=False, repr=False)
+
+    @cached_property
+    def changes(self) -> tuple[Change, ...]:
+        if self.found is None:
+            return ()
+        shown = self.found.revisions[: self.limit]
+        return tuple(_change(revision, self.internal) for revision in shown)
 
     def since(self, day: date) -> tuple[str, ...]:
         """The fields changed after `day` (a battlecard's review), most recent first."""
@@ -80,6 +98,8 @@ class ChangeRow:
     kind: str
     name: str
     change: Change
+    path: str | None = None
+    """The artifact's page; None for a removed file."""
 
 
 @dataclass(frozen=True)
@@ -91,15 +111,70 @@ class Week:
 
 @dataclass(frozen=True)
 class Timeline:
-    """The history of the build: per shown artifact, and the changes page's weeks."""
+    """The history of the build: per shown artifact, and the changes page's weeks, made when
+    first read (a rebuild that keeps the changes page and feed never makes them)."""
 
     items: Mapping[Key, ItemHistory]
-    weeks: tuple[Week, ...] = ()
     note: str | None = None
     """What is missing, when the history is partial or absent, said once."""
+    since: date | None = None
+    """The changes page starts after this day."""
+    names: Mapping[Key, str] = field(default_factory=dict)
+    removed: tuple[ChangeRow, ...] = ()
+    """Removed files, in an internal build."""
 
     def of(self, key: Key) -> ItemHistory:
         return self.items.get(key, NO_HISTORY)
+
+    @cached_property
+    def weeks(self) -> tuple[Week, ...]:
+        """The changes of the last `[changes] feed_days` days, newest first, by week."""
+        since = self.since
+        rows = list(self.removed)
+        if since is not None:
+            for key, item in self.items.items():
+                name, path = self.names[key], item_path(*key)
+                rows.extend(
+                    ChangeRow(key, key[0], name, change, path)
+                    for change in item.changes
+                    if change.date > since
+                )
+        return _weeks(rows)
+
+    def newest(self, count: int) -> tuple[ChangeRow, ...]:
+        """The first `count` rows of `weeks`, without making the rest (the home page's list)."""
+        if "weeks" in self.__dict__ or self.since is None:
+            return tuple(row for week in self.weeks for row in week.rows)[:count]
+        candidates: list[tuple[int, str, str, Key | None, int]] = [
+            (-row.change.timestamp, row.kind, row.name.lower(), None, index)
+            for index, row in enumerate(self.removed)
+        ]
+        after = int((self.since - EPOCH_DAY).total_seconds()) + DAY_SECONDS  # the next day
+        for key, item in self.items.items():
+            revisions = item.found.revisions[: min(item.limit, count)] if item.found else ()
+            name = self.names[key].lower()
+            candidates.extend(
+                (-revision.timestamp, key[0], name, key, index)
+                for index, revision in enumerate(revisions)
+                if revision.timestamp >= after
+            )
+        rows = []
+        for _, _, _, shown, index in heapq.nsmallest(count, candidates, key=lambda c: c[:3]):
+            if shown is None:
+                rows.append(self.removed[index])
+            else:
+                change = self.items[shown].changes[index]
+                name = self.names[shown]
+                rows.append(ChangeRow(shown, shown[0], name, change, item_path(*shown)))
+        return tuple(rows)
+
+    @cached_property
+    def digest(self) -> str:
+        """A digest of what `weeks` and `note` show, made without them: each artifact's name and
+        history key, the first day, and the removed files."""
+        shown = sorted((key, self.names[key], item.key) for key, item in self.items.items())
+        text = repr((self.since, self.note, self.removed, shown))
+        return hashlib.blake2b(text.encode(), digest_size=16).hexdigest()
 
 
 def timeline(history: History, site: Site, config: Config, today: date, audience: str) -> Timeline:
@@ -107,7 +182,7 @@ def timeline(history: History, site: Site, config: Config, today: date, audience
     `[changes] feed_days` days, newest first, grouped by week."""
     internal = audience != "public"
     items: dict[Key, ItemHistory] = {}
-    rows: list[ChangeRow] = []
+    names: dict[Key, str] = {}
     since = today - timedelta(days=config.changes.feed_days)
     for item in site.all_items():
         found = history.files.get(item.path)
@@ -115,19 +190,13 @@ def timeline(history: History, site: Site, config: Config, today: date, audience
             continue
         key = (item.kind, item.id)
         items[key] = item_history(found, config, today, internal)
-        rows.extend(
-            ChangeRow(key, item.kind, item.fields.name, change)
-            for change in items[key].changes
-            if change.date > since
-        )
-    if internal:
-        rows.extend(_removed_rows(history, since))
-    return Timeline(items, _weeks(rows), history.note)
+        names[key] = item.fields.name
+    removed = tuple(_removed_rows(history, since)) if internal else ()
+    return Timeline(items, history.note, since, names, removed)
 
 
 def item_history(found: FileHistory, config: Config, today: date, internal: bool) -> ItemHistory:
     limit = config.changes.history_limit
-    changes = tuple(_change(revision, internal) for revision in found.revisions[:limit])
     created = _day(found.created) if found.created is not None else None
     updated = _day(found.updated)
     recent_since = today - timedelta(days=config.changes.recent_days)
@@ -136,7 +205,10 @@ def item_history(found: FileHistory, config: Config, today: date, internal: bool
         recent = "new"
     elif updated > recent_since:
         recent = "updated"
-    return ItemHistory(created, updated, changes, recent)
+    shown = found.revisions[:limit]
+    newest = shown[0].commit if shown else None
+    key = (newest, len(shown), found.created, found.updated, internal)
+    return ItemHistory(created, updated, recent, key, found, limit, internal)
 
 
 def _change(revision: Revision, internal: bool) -> Change:
@@ -170,5 +242,9 @@ def _weeks(rows: list[ChangeRow]) -> tuple[Week, ...]:
     return tuple(Week(start, tuple(found)) for start, found in weeks.items())
 
 
+EPOCH_DAY = date(1970, 1, 1)
+DAY_SECONDS = 86_400
+
+
 def _day(timestamp: int) -> date:
-    return date(1970, 1, 1) + timedelta(seconds=timestamp)
+    return EPOCH_DAY + timedelta(seconds=timestamp)

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import date
 from functools import cached_property
 
@@ -38,7 +38,7 @@ from gtm.site.facts import (
 )
 from gtm.site.link import Site
 from gtm.site.routes import list_path
-from gtm.site.timeline import Timeline, Week, timeline
+from gtm.site.timeline import ChangeRow, Timeline, Week, timeline
 
 KIND_LABELS = {name: kind.label for name, kind in KINDS.items()}
 """How a reader names one artifact of each kind ("Battlecard" for a competitor)."""
@@ -71,22 +71,35 @@ class Portal:
     authoring: bool = False
     """Pages for the author at work (`gtm serve`): they also say which file to fix and what to
     add; a built portal, which reps read, does not."""
-    weeks: tuple[Week, ...] = ()
-    history_note: str | None = None
-    """What history is missing (outside git, a shallow clone), or None."""
+    timeline: Timeline = field(default_factory=lambda: Timeline({}))
+    """The history from git, which the entries show; `changes` and `history_note` read it."""
 
     @property
     def changes(self) -> tuple[Week, ...]:
         """What changed in the last `[changes] feed_days` days, by week, newest first; a page
         that shows it is rendered again when it changes (`changes_digest`)."""
         record_read(CHANGES)
-        return self.weeks
+        return self.timeline.weeks
 
-    @cached_property
+    def recent_changes(self, count: int) -> tuple[ChangeRow, ...]:
+        """The newest `count` lines of `changes`, for a page that lists only a few."""
+        record_read(CHANGES)
+        return self.timeline.newest(count)
+
+    @property
+    def weeks(self) -> tuple[Week, ...]:
+        """`changes` for gtm's own use (the feed): reading it records nothing."""
+        return self.timeline.weeks
+
+    @property
+    def history_note(self) -> str | None:
+        """What history is missing (outside git, a shallow clone), or None."""
+        return self.timeline.note
+
+    @property
     def changes_digest(self) -> str:
         """A digest of `changes` and of the history note, for keeping a page that shows them."""
-        text = repr((self.weeks, self.history_note))
-        return hashlib.blake2b(text.encode(), digest_size=16).hexdigest()
+        return self.timeline.digest
 
     @property
     def health(self) -> Health:
@@ -223,8 +236,7 @@ def make_portal(
         },
         shape=_shape(site),
         authoring=authoring,
-        weeks=changes.weeks,
-        history_note=changes.note,
+        timeline=changes,
     )
 
 

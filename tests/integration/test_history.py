@@ -190,3 +190,39 @@ def test_outside_git_the_build_says_so_once_and_shows_no_history(
     assert 'aria-label="History"' not in page and "What changed since" not in page
     changes = (root / "output/changes/index.html").read_text(encoding="utf-8")
     assert "No history: the project is not in a git repository." in changes
+
+
+def output_files(root: Path) -> dict[str, bytes]:
+    folder = root / "output"
+    return {
+        p.relative_to(folder).as_posix(): p.read_bytes() for p in folder.rglob("*") if p.is_file()
+    }
+
+
+def test_a_rebuild_after_a_new_commit_equals_a_build_from_nothing(
+    repo: Path, run_gtm: RunGtm, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """The history, the changes page, the home page and the feed are kept from the last build
+    while what they show is the same; after a new commit, and after a new title that no commit
+    holds, what is kept must be what a build from nothing makes."""
+    build(run_gtm, repo, "--no-pdf")
+    before = (repo / "output/changes.xml").read_bytes()
+    edit(repo / "content/personas/devops-dana.md", "her team does not own", "nobody owns")
+    git(repo, "commit", "-q", "-am", "Dana: ownerless alerts", when="2026-11-21T09:00:00Z")
+    config, cache = repo / "gtm.toml", os.environ["GTM_CACHE_DIR"]
+    for step in ("commit", "title"):
+        if step == "title":
+            edit(config, 'title = "Acme GTM Portal"', 'title = "Acme Field Portal"')
+        build(run_gtm, repo, "--no-pdf")
+        kept = output_files(repo)
+        monkeypatch.setenv("GTM_CACHE_DIR", str(tmp_path / f"fresh-{step}"))
+        shutil.rmtree(repo / "output")
+        build(run_gtm, repo, "--no-pdf")
+        assert output_files(repo) == kept, step
+        monkeypatch.setenv("GTM_CACHE_DIR", cache)
+    feed = kept["changes.xml"].decode()
+    assert feed != before.decode() and "Dana: ownerless alerts" in feed
+    assert "<title>Acme Field Portal: what changed</title>" in feed
+    home = kept["index.html"].decode()
+    recent = home[home.index('<ul class="recent-list">') :]
+    assert recent.index("21 Nov 2026</time> · changed pains") < recent.index("20 Nov 2026")

@@ -384,11 +384,36 @@ def read_output(output: Path, tokens: list[str]) -> Findings:
                 ("title", page.title),
             ):
                 findings.scan(tokens, rel, place, "\n".join(parts))
+        elif path.suffix == ".json" and rel.startswith("api/"):
+            for place, strings in api_parts(json.loads(data)).items():
+                findings.scan(tokens, rel, place, "\n".join(strings))
         elif path.suffix == ".json" and rel.startswith("search-index"):
             for record in json.loads(data):
                 for key, value in record.items():
                     findings.scan(tokens, rel, f"search {key}", json.dumps(value))
     return findings
+
+
+def api_parts(value: Any) -> dict[str, list[str]]:
+    """An API file's strings by where they stand: the names of name-only references
+    (`{"name": …}`, where a page shows only a name), a positioning's statement (a page's plain
+    text, made from names), and every other key and value."""
+    parts: dict[str, list[str]] = {"reference name": [], "statement": [], "json": []}
+    pending = [value]
+    while pending:
+        item = pending.pop()
+        if isinstance(item, dict) and set(item) == {"name"}:
+            parts["reference name"].append(str(item["name"]))
+        elif isinstance(item, dict):
+            parts["json"].extend(item)
+            statement = item.get("statement") if "stale_claims" in item else None
+            parts["statement"].append(str(statement or ""))
+            pending.extend(v for k, v in item.items() if k != "statement" or statement is None)
+        elif isinstance(item, list):
+            pending.extend(item)
+        else:
+            parts["json"].append(str(item))
+    return parts
 
 
 def read_pdf(findings: Findings, tokens: list[str], rel: str, path: Path) -> None:
@@ -421,10 +446,13 @@ def outline_titles(outline: Any) -> Iterator[str]:
 
 def name_may_show(where: str, place: str) -> bool:
     """Where the name of a left-out artifact may show: as plain text of a page or a PDF's
-    pages (and so in that file's text and bytes), never in a link, attribute, page title,
-    script, path, search index, sitemap, calendar, PDF metadata, outline or link."""
+    pages, or as a name-only reference in the API's JSON (and so in that file's text and
+    bytes), never in a link, attribute, page title, script, path, search index, sitemap,
+    calendar, PDF metadata, outline or link, or anywhere else in the JSON."""
     if where.endswith(".html"):
         return place in ("plain", "text", "bytes")
+    if where.startswith("api/"):
+        return place in ("reference name", "statement", "text", "bytes")
     return where.endswith(".pdf") and place in ("pdf text", "bytes")
 
 

@@ -99,8 +99,8 @@ def test_a_page_that_shows_what_changed_is_kept_until_the_history_changes(
     checked = check(root)
     config, path = open_project(root).config, "content/personas/dana.yaml"
 
-    def portal(subject: str) -> Portal:
-        change = Revision("a" * 40, 1795000000, subject, "A", path, "modified", ("pains",))
+    def portal(subject: str, commit: str = "a" * 40) -> Portal:
+        change = Revision(commit, 1795000000, subject, "A", path, "modified", ("pains",))
         files = {path: FileHistory(path, (change,), None, 1795000000)}
         history = History("complete", files, (), "h", None)
         return make_portal(checked.site, config, TODAY, "internal", False, history=history)
@@ -114,5 +114,5 @@ def test_a_page_that_shows_what_changed_is_kept_until_the_history_changes(
     kept.keep("changes/index.html", b"page", reads)
     kept.begin(portal("One"), checked.theme)
     assert kept.get("changes/index.html") == b"page"
-    kept.begin(portal("Two"), checked.theme)
+    kept.begin(portal("Two", "b" * 40), checked.theme)
     assert kept.get("changes/index.html") is None

@@ -120,3 +120,59 @@ def test_an_empty_feed_is_dated_by_the_build(make_project: MakeProject) -> None:
     feed = feedparser.parse(changes_feed(portal))
     assert not feed.bozo and feed.entries == []
     assert feed.feed.updated == "2026-11-23T00:00:00Z"
+
+
+def pages_site(make_project: MakeProject, audience: str = "internal"):  # type: ignore[no-untyped-def]
+    files = {
+        f"content/pages/{name}.md": f"---\ntitle: {name.title()}\nvisibility: public\n---\nText.\n"
+        for name in ("alpha", "beta", "gamma")
+    }
+    return check(make_project(files), audience=audience).site
+
+
+def busy_history(beta_sha: str = "b") -> History:
+    """Three pages changed on the same days, some at the same second, once before the changes
+    page's 90 days, and a removed file."""
+    files = {}
+    for number, name in enumerate(("alpha", "beta", "gamma")):
+        path = f"content/pages/{name}.md"
+        sha = beta_sha if name == "beta" else "ace"[number]
+        days = ("11-20", "11-18", f"11-{18 - number}", "11-10", "08-01")
+        revisions = tuple(
+            revision(f"2026-{day}T09:00", "modified", "text", sha=sha) for day in days
+        )
+        files[path] = FileHistory(path, revisions, at("2026-07-01"), revisions[0].timestamp)
+    removed = Removed("content/pages/old.md", "f" * 40, at("2026-11-18T09:00"), "Gone", "Ann")
+    return History("complete", files, (removed,), "c" * 40, None)
+
+
+def test_the_home_pages_newest_rows_are_the_first_rows_of_the_changes_page(
+    make_project: MakeProject,
+) -> None:
+    shown = pages_site(make_project)
+    for audience in ("internal", "public"):
+        every = timeline(busy_history(), shown, Config(), TODAY, audience)
+        rows = [row for week in every.weeks for row in week.rows]
+        assert len(rows) == (13 if audience == "internal" else 12)
+        for count in range(len(rows) + 2):
+            fresh = timeline(busy_history(), shown, Config(), TODAY, audience)
+            assert fresh.newest(count) == tuple(rows[:count])
+            assert every.newest(count) == tuple(rows[:count])
+
+
+def test_the_changes_digest_follows_what_the_page_shows(make_project: MakeProject) -> None:
+    shown = pages_site(make_project)
+
+    def digest(history: History, config: Config | None = None, day: date = TODAY) -> str:
+        return timeline(history, shown, config or Config(), day, "internal").digest
+
+    same = digest(busy_history())
+    assert digest(busy_history()) == same
+    assert digest(busy_history(beta_sha="e")) != same  # a new commit
+    assert digest(busy_history(), day=date(2026, 11, 24)) != same  # the window moves
+    longer = Config.model_validate({"changes": {"feed_days": 30}})
+    assert digest(busy_history(), longer) != same
+    renamed = check(
+        make_project({"content/pages/alpha.md": "---\ntitle: Other\nvisibility: public\n---\n"})
+    ).site
+    assert timeline(busy_history(), renamed, Config(), TODAY, "internal").digest != same

@@ -14,7 +14,7 @@ import pytest
 from gtm.build import build_site
 from gtm.content.project import open_project, run_options
 from gtm.render import pages
-from gtm.workers import ForkPool, can_fork
+from gtm.workers import ForkPool, InBackground, can_fork
 
 
 class Unpicklable:
@@ -86,3 +86,29 @@ def test_pages_rendered_in_forked_workers_are_the_pages_one_process_renders(
     assert shared.files == alone.files
     assert shared.diagnostics == alone.diagnostics
     assert forked_pids == []  # appended in the children, never here
+
+
+def test_work_in_the_background_runs_in_another_process_and_is_done_on_wait(
+    tmp_path: Path,
+) -> None:
+    marker = tmp_path / "done"
+    lock = threading.Lock()  # cannot be pickled: the child inherits the work
+
+    def work() -> None:
+        with lock:
+            marker.write_text(str(os.getpid()))
+
+    with InBackground(work) as background:
+        background.wait()
+        assert int(marker.read_text()) != os.getpid()
+    marker.unlink()
+    stop = threading.Event()
+    waiting = threading.Thread(target=stop.wait)
+    waiting.start()
+    try:
+        with InBackground(work):  # another thread runs: forking is not safe, nothing is done
+            pass
+    finally:
+        stop.set()
+        waiting.join()
+    assert not marker.exists()
