@@ -568,6 +568,13 @@ ever added; a field removed, renamed or changed in meaning comes with `"api_vers
 files follow the build's audience and drafts exactly as the pages do, and the same content gives
 the same bytes.
 
+`embed/battlecards/<id>.html` is a battlecard without the portal around it: quick dismiss, why
+we win with proof, landmines, the top three objections, and links to the full card and its PDF
+(which open in a new tab). It needs no script, fits a side panel from 280 px wide, follows the
+system's dark mode, and is never listed in the sitemap or by search engines. Put it in an
+iframe: `<iframe src="https://gtm.acme.example/embed/battlecards/pagestorm.html" width="400"
+height="700" title="PageStorm battlecard"></iframe>`.
+
 `output/.gtm-manifest.json` lists the files gtm wrote. Files somebody else put in the output
 folder (a `CNAME`, a `robots.txt`) are kept, and gtm never overwrites them.
 """
@@ -990,6 +997,10 @@ def _outputs_section() -> str:
             "data for other tools: every artifact as JSON, an index of them, their JSON Schema "
             "(see below)",
             "api/index.json, api/<kind>/<id>.json, api/schema.json",
+        ),
+        (
+            "each battlecard on its own, for a CRM side panel or an iframe (see below)",
+            "embed/battlecards/<id>.html",
         ),
         ("sitemap and not-found page", "sitemap.xml, 404.html"),
         ("the theme's static files, and `content/assets/`", "static/…, assets/…"),

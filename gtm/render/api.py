@@ -18,15 +18,14 @@ from gtm.content.model import Claim, Positioning
 from gtm.render.apischema import API_VERSION, api_schema
 from gtm.render.pagecache import RenderCache
 from gtm.site.entries import Entry, Link, recording_reads
-from gtm.site.routes import absolute_prefix, page_url
+from gtm.site.routes import API_FILES, absolute_prefix, api_path, page_url
 from gtm.site.timeline import ItemHistory
 from gtm.site.views import Portal
 
 Markdown = Callable[[str], tuple[str, str]]
 """A Markdown text as (safe HTML with its links placed, plain words)."""
 
-INDEX = "api/index.json"
-SCHEMA = "api/schema.json"
+INDEX, SCHEMA = API_FILES
 
 
 @dataclass(frozen=True)
@@ -197,10 +196,6 @@ def api_files(
     prefix = absolute_prefix(portal.config.site.base_url)
     pages = {entry.path: entry for entries in portal.kinds.values() for entry in entries}
     return ApiWriter(portal, markdown, prefix, pages).files(kept)
-
-
-def api_path(kind: str, ident: str) -> str:
-    return f"api/{kind}/{ident}.json"
 
 
 def encode(data: object) -> bytes:

@@ -175,14 +175,15 @@ def _under(path: tuple[str | int, ...], claim: tuple[str | int, ...]) -> bool:
 
 
 def sitemap(portal: Portal, paths: list[str]) -> bytes:
-    """Every HTML page but the not-found page, under `base_url`."""
+    """Every HTML page but the not-found page and the embeddable cards, under `base_url`."""
     base = portal.config.site.base_url
     base = base if base.endswith("/") else base + "/"
     lines = [
         '<?xml version="1.0" encoding="UTF-8"?>',
         '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">',
     ]
-    for path in sorted(p for p in paths if p.endswith(".html") and p != "404.html"):
+    pages = (p for p in paths if p.endswith(".html") and not p.startswith("embed/"))
+    for path in sorted(p for p in pages if p != "404.html"):
         location = base + (path.removesuffix("index.html"))
         lines.append(f"  <url><loc>{escape(location)}</loc></url>")
     lines.append("</urlset>")

@@ -58,6 +58,9 @@ class PageInfo:
     title: str
 
 
+EMBED_TEMPLATE = "embed/battlecard.html"
+
+
 @dataclass(frozen=True)
 class PlannedPage:
     """One HTML page of the build: where it goes, which template, what else it receives."""
@@ -79,6 +82,11 @@ def plan_pages(portal: Portal) -> list[PlannedPage]:
             PlannedPage(kind.page_path(entry.id), kind.template, entry.name, {"entry": entry})
             for entry in entries
         )
+        pages += (
+            PlannedPage(entry.embed, EMBED_TEMPLATE, entry.name, {"entry": entry})
+            for entry in entries
+            if entry.embed is not None
+        )
     downloads = {"downloads/index.html": {"entries": portal.pdfs()}}
     for path, (template, title) in PORTAL_PAGES.items():
         pages.append(PlannedPage(path, template, title, downloads.get(path, {})))
@@ -90,6 +98,7 @@ PAGE_TEMPLATES = (
     *sorted({kind.list_template for kind in KINDS.values()}),
     "index.html",
     *(template for template, _ in PORTAL_PAGES.values()),
+    EMBED_TEMPLATE,
 )
 
 

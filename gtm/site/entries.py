@@ -17,7 +17,7 @@ from gtm.content.validate import Item
 from gtm.site.claims import Sources, footnotes
 from gtm.site.facts import Facts, ItemFacts
 from gtm.site.link import Site
-from gtm.site.routes import item_path, pdf_path
+from gtm.site.routes import EMBEDDED_KINDS, embed_path, item_path, pdf_path
 from gtm.site.timeline import ItemHistory, Timeline
 
 
@@ -80,6 +80,8 @@ class Entry:
     source_path: str
     digest: str
     _content: EntryContent
+    embed: str | None = None
+    """Its card without the portal around it, for a CRM side panel (battlecards only)."""
 
     def _read(self) -> EntryContent:
         record_read((self.kind, self.id))
@@ -189,6 +191,7 @@ def _entry(item: Item, site: Site, content: EntryContent, pdf: bool) -> Entry:
         source_path=item.path,
         digest=hashlib.blake2b(shows.encode(), digest_size=16).hexdigest(),
         _content=replace(content, backlinks=ordered),
+        embed=embed_path(item.id) if item.kind in EMBEDDED_KINDS else None,
     )
 
 

@@ -42,6 +42,21 @@ def item_path(kind: str, ident: str) -> str:
     return KINDS[kind].page_path(ident)
 
 
+def embed_path(ident: str) -> str:
+    """A battlecard without the portal around it, for a CRM side panel or an iframe."""
+    return f"embed/battlecards/{ident}.html"
+
+
+def api_path(kind: str, ident: str) -> str:
+    """An artifact as JSON, for other tools."""
+    return f"api/{kind}/{ident}.json"
+
+
+API_FILES = ("api/index.json", "api/schema.json")
+EMBEDDED_KINDS = ("competitors",)
+"""The kinds with an embeddable card (`embed_path`)."""
+
+
 def list_path(kind: str) -> str:
     return KINDS[kind].list_path()
 
@@ -91,11 +106,14 @@ def _relative(folder: str, target: str) -> str:
 def portal_paths(ids: Mapping[str, Iterable[str]], pdf: bool) -> set[str]:
     """Every page, data file and PDF a build with the artifacts `ids` (kind → ids shown)
     writes, without the theme's static files and the project's assets."""
-    paths = {HOME, *PORTAL_PAGES, *DATA_FILES}
+    paths = {HOME, *PORTAL_PAGES, *DATA_FILES, *API_FILES}
     for kind, idents in ids.items():
         paths.add(list_path(kind))
         for ident in idents:
             paths.add(item_path(kind, ident))
+            paths.add(api_path(kind, ident))
+            if kind in EMBEDDED_KINDS:
+                paths.add(embed_path(ident))
             document = pdf_path(kind, ident) if pdf else None
             if document is not None:
                 paths.add(document)

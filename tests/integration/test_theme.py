@@ -145,7 +145,11 @@ def build_pages(root: Path, run_gtm: RunGtm) -> dict[str, str]:
     result = run_gtm("build", "--no-pdf", project=root)
     assert result.exit_code == 0, result.output
     output = root / "output"
-    pages = {p.relative_to(output).as_posix(): p for p in output.rglob("*.html")}
+    pages = {
+        p.relative_to(output).as_posix(): p
+        for p in output.rglob("*.html")
+        if not p.is_relative_to(output / "embed")  # cards to embed have no frame of their own
+    }
     return {name: path.read_text(encoding="utf-8") for name, path in sorted(pages.items())}
 
 

@@ -174,12 +174,13 @@ def sitemap_locations(output: Path) -> list[str]:
 
 
 def expected_locations(output: Path, base: str) -> set[str]:
-    """Every page but the not-found page, as a folder URL under `base`."""
+    """Every page but the not-found page and the cards to embed, as a folder URL under
+    `base`."""
     base = base if base.endswith("/") else base + "/"
     return {
         base + page.relative_to(output).as_posix().removesuffix("index.html")
         for page in html_pages(output)
-        if page.name != "404.html"
+        if page.name != "404.html" and not page.is_relative_to(output / "embed")
     }
 
 
