@@ -120,10 +120,15 @@ def copy_example(root: Path) -> Path:
     return root
 
 
-def build_example(root: Path, *flags: str) -> Result:
-    """`gtm build FLAGS` on a copy of the example made at `root`, on the example's date: for
-    module-scoped fixtures, which run before the autouse `fixed_today` applies."""
+def build_example(root: Path, *flags: str, base_url: str | None = None) -> Result:
+    """`gtm build FLAGS` on a copy of the example made at `root` (with another `base_url` when
+    given), on the example's date: for module-scoped fixtures, which run before the autouse
+    `fixed_today` applies."""
     copy_example(root)
+    if base_url is not None:
+        config = root / "gtm.toml"
+        text = config.read_text(encoding="utf-8")
+        config.write_text(text.replace('base_url = "/"', f'base_url = "{base_url}"'))
     env = {"SOURCE_DATE_EPOCH": EXAMPLE_EPOCH, "NO_COLOR": "1"}
     result = CliRunner(env=env).invoke(
         main, ["build", *flags, "--project", str(root)], catch_exceptions=False

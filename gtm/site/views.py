@@ -37,7 +37,7 @@ from gtm.site.facts import (
     positioning_statement,
 )
 from gtm.site.link import Site
-from gtm.site.routes import list_path
+from gtm.site.routes import absolute_prefix, list_path, page_url
 from gtm.site.timeline import ChangeRow, Timeline, Week, timeline
 
 KIND_LABELS = {name: kind.label for name, kind in KINDS.items()}
@@ -173,6 +173,12 @@ class Portal:
     def recently_reviewed(self, count: int = 6) -> list[Entry]:
         reviewed = [e for k in KINDS for e in self.kinds[k] if e.fields.reviewed]
         return sorted(reviewed, key=lambda e: (e.fields.reviewed, e.path), reverse=True)[:count]
+
+    def page_url(self, path: str) -> str | None:
+        """A page's full address when `site.base_url` is one (for a canonical link and social
+        cards), else None: a relative base cannot name a page outside the portal."""
+        prefix = absolute_prefix(self.config.site.base_url)
+        return page_url(prefix, path) if prefix else None
 
     def pdfs(self) -> list[Entry]:
         return [e for k in KINDS for e in self.kinds[k] if e.pdf]

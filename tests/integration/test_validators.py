@@ -337,6 +337,20 @@ def vnu_jar(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def test_every_page_passes_the_nu_html_checker(built: Path, vnu_jar: Path) -> None:
+    nu_html_check(built, vnu_jar)
+
+
+def test_a_public_build_with_social_cards_passes_the_nu_html_checker(
+    tmp_path: Path, vnu_jar: Path
+) -> None:
+    """Open Graph's `property` attributes and the canonical link of a public build too."""
+    root = tmp_path / "example"
+    build_example(root, "--no-pdf", "--audience", "public", base_url="https://gtm.acme.example/")
+    assert 'property="og:title"' in (root / "output/index.html").read_text(encoding="utf-8")
+    nu_html_check(root / "output", vnu_jar)
+
+
+def nu_html_check(built: Path, vnu_jar: Path) -> None:
     pages = [str(page.relative_to(built)) for page in html_pages(built)]
     done = subprocess.run(
         ["java", "-jar", str(vnu_jar), "--errors-only", "--format", "json", *pages],
