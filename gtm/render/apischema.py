@@ -124,6 +124,7 @@ def api_schema(title: str) -> dict[str, Any]:
     definitions["index"] = _index()
     return {
         "$schema": DIALECT,
+        "api_version": API_VERSION,
         "title": f"{title}: data for other tools (api_version {API_VERSION})",
         "anyOf": [{"$ref": f"#/$defs/{name}"} for name in ("index", *KINDS)],
         "$defs": definitions,

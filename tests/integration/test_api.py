@@ -55,6 +55,7 @@ def test_every_file_validates_against_the_schema(
     schema = load(output / "api/schema.json")
     Draft202012Validator.check_schema(schema)
     assert schema["$schema"] == "https://json-schema.org/draft/2020-12/schema"
+    assert schema["api_version"] == 1
     whole = Draft202012Validator(schema)
     files = sorted((output / "api").rglob("*.json"))
     checked = 0
