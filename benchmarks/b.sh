@@ -6,6 +6,7 @@ tree=$1; corpus=$2; mode=$3
 export GTM_CACHE_DIR="/tmp/gtm-bench-cache-$(basename "$tree")-$(basename "$corpus")"
 export SOURCE_DATE_EPOCH=1795435200 NO_COLOR=1 PYTHONPATH="$tree"
 py=${PYTHON:-python3}
+cd "$corpus" || exit 2  # `python -m` puts the working folder first on sys.path: never a checkout
 case $mode in
 cold) rm -rf "$GTM_CACHE_DIR" "$corpus/output"; exec "$py" -m gtm build --no-pdf --quiet --project "$corpus" ;;
 edit) f=$(ls "$corpus"/content/personas/*.md | head -1); echo "One more sentence." >> "$f"

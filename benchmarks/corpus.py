@@ -39,6 +39,18 @@ PROPORTIONS: tuple[tuple[str, int], ...] = (
     ("pages", 500),
 )
 
+PDF_PORTAL = {
+    "products": 6,
+    "personas": 200,
+    "competitors": 60,
+    "positioning": 12,
+    "messaging": 10,
+    "launches": 30,
+    "pages": 20,
+}
+"""`--pdf-portal`: 300 documents (60 battlecards, 200 persona one-pagers, 30 launch briefs and 10
+messaging guides) and the sales kit, for the PDF benchmark (`pdf_floor.py`)."""
+
 TIERS: dict[int, tuple[list[str], list[str]]] = {
     1: (
         ["pr", "blog", "email", "sales", "social"],
@@ -607,12 +619,18 @@ CLAIM_KINDS = ("customer", "customer", "benchmark", "analyst", "estimate")
 
 
 class Corpus:
-    def __init__(self, n: int, seed: int = SEED, proofs: str | None = None) -> None:
+    def __init__(
+        self,
+        n: int,
+        seed: int = SEED,
+        proofs: str | None = None,
+        kinds: dict[str, int] | None = None,
+    ) -> None:
         self.proofs = proofs
         self.rng = random.Random(seed)
         self.writer = Writer(self.rng)
         self.n = n
-        self.counts = counts(n)
+        self.counts = dict(kinds) if kinds is not None else counts(n)
         self.files: dict[str, str] = {}
         self.bodies: list[Body] = []
         self.products: list[ProductPlan] = []
@@ -1003,20 +1021,30 @@ def write_files(files: dict[str, str], out_dir: Path) -> None:
         path.write_text(text, encoding="utf-8")
 
 
-def generate(n: int, out_dir: Path, proofs: str | None = None) -> Corpus:
-    """Writes the corpus of `n` into `out_dir` (which may exist; the corpus's files are
-    replaced) and returns it, with its counts per kind and its Markdown bodies."""
-    corpus = Corpus(n, proofs=proofs)
+def generate(
+    n: int, out_dir: Path, proofs: str | None = None, kinds: dict[str, int] | None = None
+) -> Corpus:
+    """Writes the corpus of `n` (or of `kinds`, artifacts per kind) into `out_dir` (which may
+    exist; the corpus's files are replaced) and returns it, with its counts per kind and its
+    Markdown bodies."""
+    corpus = Corpus(n, proofs=proofs, kinds=kinds)
     write_files(corpus.build(), out_dir)
     return corpus
 
 
 def main(argv: Sequence[str]) -> int:
+    if len(argv) == 2 and argv[0] == "--pdf-portal":
+        corpus = generate(sum(PDF_PORTAL.values()), Path(argv[1]), kinds=PDF_PORTAL)
+        print(", ".join(f"{count} {kind}" for kind, count in corpus.counts.items()))
+        return 0
     proofs = None
     if len(argv) == 4 and argv[2] == "--proofs" and argv[3] in ("text", "claims"):
         proofs, argv = argv[3], argv[:2]
     if len(argv) != 2 or not argv[0].isdigit() or int(argv[0]) < 7:
-        usage = "usage: python benchmarks/corpus.py N OUT_DIR [--proofs text|claims]  (N >= 7)"
+        usage = (
+            "usage: python benchmarks/corpus.py N OUT_DIR [--proofs text|claims]  (N >= 7)\n"
+            "       python benchmarks/corpus.py --pdf-portal OUT_DIR"
+        )
         print(usage, file=sys.stderr)
         return 2
     corpus = generate(int(argv[0]), Path(argv[1]), proofs)

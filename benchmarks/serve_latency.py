@@ -54,6 +54,7 @@ def main() -> None:
         ],
         stdout=subprocess.DEVNULL,
         env=env,
+        cwd=workdir,  # `python -m` puts the working folder first on sys.path
     )
     try:
         latencies = measure(port, project, args.saves)

@@ -1,10 +1,15 @@
 /* gtm serve's live-reload client: injected into served pages only, never into built files.
-   It reloads the page once per published build and lays the diagnostics over the page while
-   the content is broken; the overlay lives in a shadow root so the theme cannot restyle it. */
+   After each published build it brings the page up to date without a reload when it can: the
+   page's new HTML is morphed in (scroll position kept), a changed stylesheet is swapped; a
+   changed script or image, or anything unexpected, reloads the page. It lays the diagnostics
+   over the page while the content is broken; the overlay lives in a shadow root so the theme
+   cannot restyle it. */
 (function () {
   "use strict";
   var script = document.currentScript;
   var loaded = script ? script.getAttribute("data-generation") : null;
+  var page = script ? script.getAttribute("data-page") : "";
+  var CLIENT = "/__gtm__/client.js";
   var host = null;
 
   function overlay(problems, live) {
@@ -58,6 +63,112 @@
     }
   }
 
+  function pathOf(address) {
+    try {
+      return decodeURIComponent(new URL(address, location.href).pathname).replace(/^\//, "");
+    } catch (e) {
+      return null;
+    }
+  }
+
+  /* What this page shows of the files a build changed: its own HTML, its stylesheets, or
+     other files it loaded (scripts, images, icons). */
+  function touched(changed) {
+    var files = {};
+    changed.forEach(function (name) { files[name] = true; });
+    var found = { page: !!files[page], styles: [], other: false };
+    Array.prototype.forEach.call(document.querySelectorAll("link[href]"), function (link) {
+      if (!files[pathOf(link.getAttribute("href"))]) return;
+      if (link.rel === "stylesheet") found.styles.push(link);
+      else found.other = true;
+    });
+    Array.prototype.forEach.call(document.querySelectorAll("[src]"), function (element) {
+      var source = element.getAttribute("src");
+      if (source !== CLIENT && files[pathOf(source)]) found.other = true;
+    });
+    return found;
+  }
+
+  function swapStyle(link, generation) {
+    var fresh = link.cloneNode();
+    fresh.href = link.getAttribute("href").split("?")[0] + "?" + generation;
+    fresh.onload = fresh.onerror = function () { link.remove(); };
+    link.after(fresh);
+  }
+
+  function shape(doc) {
+    var addresses = [];
+    doc.querySelectorAll("link[rel=stylesheet], script[src]").forEach(function (element) {
+      var address = element.getAttribute("href") || element.getAttribute("src");
+      if (address !== CLIENT) addresses.push(address.split("?")[0]);
+    });
+    return addresses.join(" ");
+  }
+
+  /* The new page in place of the old, in the same document: no request for its stylesheets
+     and scripts, no blank frame, the scroll position kept. Its scripts run again on the new
+     content. Anything the page cannot take this way reloads it. */
+  var morphs = 0;
+  function morph(generation) {
+    var x = window.scrollX, y = window.scrollY;
+    var mine = ++morphs;
+    loaded = generation;
+    fetch(location.href, { cache: "no-store", credentials: "same-origin" })
+      .then(function (response) {
+        if (!response.ok) throw new Error("status " + response.status);
+        return response.text();
+      })
+      .then(function (text) {
+        if (mine !== morphs) return;  // a newer build's page is on its way
+        var doc = new DOMParser().parseFromString(text, "text/html");
+        if (shape(doc) !== shape(document)) throw new Error("other stylesheets or scripts");
+        Array.prototype.forEach.call(document.head.children, function (element) {
+          if (!element.matches("link[rel=stylesheet], script")) element.remove();
+        });
+        Array.prototype.forEach.call(doc.head.children, function (element) {
+          if (!element.matches("link[rel=stylesheet], script")) {
+            document.head.appendChild(document.adoptNode(element));
+          }
+        });
+        ["lang", "class", "dir"].forEach(function (name) {
+          var value = doc.documentElement.getAttribute(name);
+          if (value === null) document.documentElement.removeAttribute(name);
+          else document.documentElement.setAttribute(name, value);
+        });
+        var body = document.adoptNode(doc.body);
+        var own = body.querySelector('script[src="' + CLIENT + '"]');
+        if (own) own.remove();
+        Array.prototype.forEach.call(body.querySelectorAll("script"), function (old) {
+          var again = document.createElement("script");
+          Array.prototype.forEach.call(old.attributes, function (attribute) {
+            again.setAttribute(attribute.name, attribute.value);
+          });
+          again.async = false;
+          again.text = old.text;
+          old.replaceWith(again);
+        });
+        document.body.replaceWith(body);
+        window.scrollTo(x, y);
+      })
+      .catch(function () { location.reload(); });
+  }
+
+  function refresh(state) {
+    var generation = state.generation;
+    if (!page || !state.changed || state.after !== loaded || !window.fetch || !window.DOMParser) {
+      location.reload();
+      return;
+    }
+    var found = touched(state.changed);
+    if (found.other) {
+      location.reload();
+      return;
+    }
+    found.styles.forEach(function (link) { swapStyle(link, generation); });
+    if (found.page) morph(generation);
+    else loaded = generation;
+  }
+
   if (!window.EventSource) return;
   var events = new EventSource("/__gtm__/events");
   events.onmessage = function (message) {
@@ -65,7 +176,8 @@
     if (state.problems.length) {
       overlay(state.problems, state.live);
     } else if (state.generation !== loaded) {
-      location.reload();
+      clear();
+      refresh(state);
     } else {
       clear();
     }

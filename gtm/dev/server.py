@@ -4,6 +4,7 @@ the diagnostics over the page while the content is broken."""
 
 from __future__ import annotations
 
+import hashlib
 import html
 import ipaddress
 import json
@@ -31,6 +32,9 @@ CLIENT_PATH = "/__gtm__/client.js"
 EVENTS_PATH = "/__gtm__/events"
 LOOPBACK_NAMES = frozenset({"localhost", "127.0.0.1", "::1"})
 HEARTBEAT = 10.0
+NAMED_CHANGES = 200
+"""At most this many changed files are named to open pages; a bigger build says "everything"
+and every page fetches itself again."""
 CONTENT_TYPES = {
     ".html": "text/html; charset=utf-8",
     ".css": "text/css; charset=utf-8",
@@ -75,6 +79,10 @@ class SiteState:
     token: str = field(default_factory=lambda: secrets.token_hex(4))
     builds: int = 0
     problems: list[dict[str, Any]] = field(default_factory=list)
+    changed: list[str] | None = None
+    """The output files the last published build changed or removed (None: too many to name,
+    or the first build); a page open on the build before it (`after` in the snapshot) refreshes
+    only what it shows of them."""
     changes: int = 0
     closing: bool = False
     condition: threading.Condition = field(default_factory=threading.Condition)
@@ -93,10 +101,12 @@ class SiteState:
         problems that stopped the first one."""
         return self.builds > 0
 
-    def published(self) -> None:
+    def published(self, changed: Sequence[str] | None = None) -> None:
         with self.condition:
             self.builds += 1
             self.problems = []
+            named = changed is not None and len(changed) <= NAMED_CHANGES
+            self.changed = sorted(changed) if named and changed is not None else None
             self._changed()
 
     def failed(self, diagnostics: Sequence[Diagnostic]) -> None:
@@ -111,7 +121,13 @@ class SiteState:
             self._changed()
 
     def snapshot(self) -> dict[str, Any]:
-        return {"generation": self.generation, "problems": self.problems, "live": self.live}
+        return {
+            "generation": self.generation,
+            "problems": self.problems,
+            "live": self.live,
+            "changed": self.changed,
+            "after": f"{self.token}-{self.builds - 1}",
+        }
 
     def wait(self, seen: int, timeout: float) -> int:
         """Blocks until the state changes past `seen` (or `timeout`); returns the change count."""
@@ -180,10 +196,13 @@ class Handler(BaseHTTPRequestHandler):
             self._events(head)
             return
         if path == CLIENT_PATH:
-            self._send(HTTPStatus.OK, CLIENT.encode(), CONTENT_TYPES[".js"], head)
+            self._send_validated(CLIENT.encode(), CONTENT_TYPES[".js"], head)
             return
         with self.server.state.swap:  # the files and their generation, of one build
             status, data, content_type = self._read(path)
+        if status == HTTPStatus.OK and not content_type.startswith("text/html"):
+            self._send_validated(data, content_type, head)
+            return
         if status == HTTPStatus.MOVED_PERMANENTLY:
             self.send_response(status)
             self.send_header("Location", data.decode())
@@ -210,7 +229,7 @@ class Handler(BaseHTTPRequestHandler):
             return HTTPStatus.NOT_FOUND, data, CONTENT_TYPES[".html"]
         content_type = _content_type(target)
         if content_type.startswith("text/html"):
-            data = self._with_client(data)
+            data = self._with_client(data, target.relative_to(self.server.root).as_posix())
         return HTTPStatus.OK, data, content_type
 
     def _host_allowed(self) -> bool:
@@ -246,23 +265,50 @@ class Handler(BaseHTTPRequestHandler):
             return None
         return target if stat.S_ISREG(mode) else None
 
-    def _with_client(self, html: bytes) -> bytes:
+    def _with_client(self, markup: bytes, page: str = "") -> bytes:
+        """The page with the live-reload client, told the build it came from and which output
+        file it is (none for the not-found page: any build may be the one that makes it)."""
+        generation = self.server.state.generation
         tag = (
-            f'<script src="{CLIENT_PATH}" data-generation="{self.server.state.generation}">'
-            "</script>"
+            f'<script src="{CLIENT_PATH}" data-generation="{generation}" '
+            f'data-page="{html.escape(page)}"></script>'
         ).encode()
-        at = html.rfind(b"</body>")
-        return html[:at] + tag + html[at:] if at >= 0 else html + tag
+        at = markup.rfind(b"</body>")
+        return markup[:at] + tag + markup[at:] if at >= 0 else markup + tag
 
-    def _send(self, status: HTTPStatus, data: bytes, content_type: str, head: bool) -> None:
+    def _send(
+        self,
+        status: HTTPStatus,
+        data: bytes,
+        content_type: str,
+        head: bool,
+        cache: str = "no-store",
+        etag: str | None = None,
+    ) -> None:
         self.send_response(status)
         self.send_header("Content-Type", content_type)
         self.send_header("Content-Length", str(len(data)))
-        self.send_header("Cache-Control", "no-store")
+        self.send_header("Cache-Control", cache)
+        if etag is not None:
+            self.send_header("ETag", etag)
         self.send_header("X-Content-Type-Options", "nosniff")
         self.end_headers()
         if not head:
             self.wfile.write(data)
+
+    def _send_validated(self, data: bytes, content_type: str, head: bool) -> None:
+        """A file other than a page: the browser keeps it and asks whether it changed (an
+        ETag of its bytes), so a reload after a save downloads only what the save changed.
+        Pages stay `no-store`: they carry the build they came from."""
+        etag = f'"{hashlib.blake2b(data, digest_size=12).hexdigest()}"'
+        asked = self.headers.get("If-None-Match", "")
+        if etag in (tag.strip().removeprefix("W/") for tag in asked.split(",")):
+            self.send_response(HTTPStatus.NOT_MODIFIED)
+            self.send_header("ETag", etag)
+            self.send_header("Cache-Control", "no-cache")
+            self.end_headers()
+            return
+        self._send(HTTPStatus.OK, data, content_type, head, cache="no-cache", etag=etag)
 
     def _events(self, head: bool) -> None:
         """Server-sent events: the state now, then again after every change; the browser's

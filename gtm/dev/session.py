@@ -137,7 +137,7 @@ class DevSession:
             files = {**result.files, **self.pdfs}
             with self.state.swap:
                 updated = update(self.project.output_dir, files, self.written, _waiting)
-                self.state.published()
+                self.state.published([*updated.written, *updated.removed])
             self.written = files
         elapsed = time.perf_counter() - started
         said = f"; live in {elapsed:.2f} s: {len(updated.written)} files changed"

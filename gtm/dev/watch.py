@@ -29,6 +29,10 @@ from gtm.content.reading import is_ignored
 
 QUIET = 0.03
 """Seconds without a new event that end a burst of saves."""
+SETTLED_QUIET = 0.005
+"""The same after a file was closed from writing or renamed into place: the save is complete,
+and only an editor's follow-up (a second file, a change of mode) comes that quickly."""
+SETTLING_EVENTS = frozenset({"closed", "moved"})
 LONGEST_BURST = 0.5
 IGNORED_EVENTS = frozenset({"opened", "closed_no_write"})
 WATCHED_EVENTS: list[type[FileSystemEvent]] = [
@@ -45,7 +49,8 @@ class Watcher:
 
     def __init__(self, project: Project) -> None:
         self.project = project
-        self.events: queue.Queue[Path] = queue.Queue()
+        self.events: queue.Queue[tuple[Path, bool]] = queue.Queue()
+        """Relevant paths, each with whether its event completed a save (see SETTLED_QUIET)."""
         self.observer = Observer()
         self.handler = _Handler(self)
         self.observer.schedule(
@@ -87,16 +92,19 @@ class Watcher:
     def next_change(self, timeout: float | None = None) -> ChangeSet | None:
         """Waits for a first event (None after `timeout`), then gathers the rest of its burst."""
         try:
-            first = self.events.get(timeout=timeout)
+            first, settled = self.events.get(timeout=timeout)
         except queue.Empty:
             return None
         paths = {first}
         ends = time.monotonic() + LONGEST_BURST
         while (left := ends - time.monotonic()) > 0:
             try:
-                paths.add(self.events.get(timeout=min(QUIET, left)))
+                path, settled = self.events.get(
+                    timeout=min(SETTLED_QUIET if settled else QUIET, left)
+                )
             except queue.Empty:
                 break
+            paths.add(path)
         self._watch_folders()
         return ChangeSet.of(self.project, paths)
 
@@ -116,6 +124,6 @@ class _Handler(FileSystemEventHandler):
             path = Path(raw if isinstance(raw, str) else raw.decode())
             try:
                 if self.watcher.relevant(path):
-                    self.watcher.events.put(path)
+                    self.watcher.events.put((path, event.event_type in SETTLING_EVENTS))
             except ValueError:
                 continue

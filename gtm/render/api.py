@@ -44,8 +44,8 @@ class ApiWriter:
         return page_url(self.prefix, path)
 
     def files(self, kept: RenderCache | None) -> dict[str, bytes]:
-        """Every file of `api/`: the index, one per artifact (taken from `kept` when nothing it
-        shows has changed, as pages are) and the schema."""
+        """Every file of `api/`: the index, one per artifact, and the schema; the artifacts' files
+        and the schema are taken from `kept` when nothing they show has changed, as pages are."""
         entries = [entry for entries in self.portal.kinds.values() for entry in entries]
         made: dict[str, bytes] = {}
         for entry in entries:
@@ -58,7 +58,12 @@ class ApiWriter:
                     kept.keep(path, data, reads)
             made[path] = data
         made[INDEX] = self.index(entries)
-        made[SCHEMA] = encode(api_schema(self.portal.title))
+        schema = kept.get(SCHEMA, counted=False) if kept is not None else None
+        if schema is None:
+            schema = encode(api_schema(self.portal.title))
+            if kept is not None:
+                kept.keep(SCHEMA, schema, set())  # the title is part of the site's shape
+        made[SCHEMA] = schema
         return made
 
     def index(self, entries: list[Entry]) -> bytes:

@@ -21,7 +21,7 @@ from gtm.cli import main
 from gtm.content.project import open_project
 from gtm.dev.session import DevSession, Flags
 from gtm.diagnostics import Diagnostic
-from tests.conftest import ROOT, MakeProject, chromium
+from tests.conftest import ROOT, MakeProject, chromium, copy_example
 
 PRODUCT = "content/products/relay.yaml"
 
@@ -230,24 +230,25 @@ def test_a_busy_port_is_a_usage_error(running: Running) -> None:
     assert f"cannot listen on 127.0.0.1:{running.port}" in result.stderr
 
 
-def test_the_browser_reloads_by_itself_and_shows_problems(running: Running) -> None:
+def test_the_browser_updates_in_place_and_shows_problems(running: Running) -> None:
     with chromium() as browser:
         page = browser.new_page()
         page.goto(f"http://127.0.0.1:{running.port}/products/relay/index.html")
         page.wait_for_function("document.querySelector('h1') !== null")
-        page.evaluate("window.__before_reload = true")
+        page.evaluate("window.__same_document = true")
         page.wait_for_timeout(200)
 
-        (running.root / PRODUCT).write_text("name: Acme Reloaded\nstage: growth\n")
-        page.wait_for_function("!window.__before_reload", timeout=10_000)
-        page.wait_for_function("document.querySelector('h1').textContent.includes('Reloaded')")
+        (running.root / PRODUCT).write_text("name: Acme Updated\nstage: growth\n")
+        page.wait_for_function("document.querySelector('h1').textContent.includes('Updated')")
+        assert page.evaluate("window.__same_document === true"), "updated without a reload"
+        assert "Acme Updated" in page.title()
 
         (running.root / PRODUCT).write_text("name: [broken\nstage: growth\n")
         overlay = page.locator("gtm-problems")
         overlay.wait_for(state="attached", timeout=10_000)
         text = page.evaluate("document.querySelector('gtm-problems').shadowRoot.textContent")
         assert f"{PRODUCT}:" in text and "error:" in text
-        assert "Acme Reloaded" in page.locator("h1").inner_text()
+        assert "Acme Updated" in page.locator("h1").inner_text()
 
         (running.root / PRODUCT).write_text("name: Acme Mended\nstage: growth\n")
         page.wait_for_function(
@@ -257,6 +258,63 @@ def test_the_browser_reloads_by_itself_and_shows_problems(running: Running) -> N
         )
         assert page.locator("gtm-problems").count() == 0
         browser.close()
+
+
+def test_an_update_in_place_keeps_the_scroll_and_runs_the_page_scripts_once(
+    tmp_path: Path,
+) -> None:
+    """The example's longest page, scrolled down: after a save its new text is in place, the
+    scroll position is where the reader left it, and copy.js made one button per section."""
+    served = Running(copy_example(tmp_path / "example"))
+    card = served.root / "content" / "competitors" / "pagestorm.md"
+    try:
+        with chromium() as browser:
+            page = browser.new_page(viewport={"width": 1280, "height": 700})
+            page.goto(f"http://127.0.0.1:{served.port}/competitors/pagestorm/")
+            page.wait_for_function("document.querySelectorAll('.copy-button').length > 3")
+            buttons = page.locator(".copy-button").count()
+            page.evaluate("window.scrollTo(0, 900); window.__same_document = true")
+            page.wait_for_timeout(200)
+            text = card.read_text(encoding="utf-8")
+            card.write_text(text.replace("name: PageStorm", "name: PageStorm Cloud", 1))
+            page.wait_for_function("document.querySelector('h1').textContent.includes('Cloud')")
+            page.wait_for_timeout(300)  # the page's scripts have run again
+            assert page.evaluate("window.__same_document === true")
+            assert page.evaluate("window.scrollY") == 900
+            assert page.locator(".copy-button").count() == buttons
+            assert page.locator("main [role=status]").count() == 1
+    finally:
+        served.close()
+
+
+def test_a_stylesheet_change_swaps_the_stylesheet_and_a_new_page_loads(
+    make_project: MakeProject,
+) -> None:
+    root = make_project({"themes/default/static/style.css": "h1 { color: rgb(1, 2, 3); }"})
+    served = Running(root)
+    color = "getComputedStyle(document.querySelector('h1')).color"
+    try:
+        with chromium() as browser:
+            page = browser.new_page()
+            page.goto(f"http://127.0.0.1:{served.port}/products/relay/")
+            assert page.evaluate(color) == "rgb(1, 2, 3)"
+            page.evaluate("window.__same_document = true")
+            (root / "themes/default/static/style.css").write_text("h1 { color: rgb(4, 5, 6); }")
+            page.wait_for_function(f"{color} === 'rgb(4, 5, 6)'", timeout=10_000)
+            assert page.evaluate("window.__same_document === true")
+            assert page.locator("link[rel=stylesheet]").count() == 1
+
+            missing = browser.new_page()
+            missing.goto(f"http://127.0.0.1:{served.port}/products/beacon/")
+            assert "Acme Beacon" not in missing.content()
+            (root / "content/products/beacon.yaml").write_text("name: Acme Beacon\nstage: growth\n")
+            missing.wait_for_function(
+                "document.querySelector('h1') && document.querySelector('h1').textContent"
+                ".includes('Acme Beacon')",
+                timeout=10_000,
+            )
+    finally:
+        served.close()
 
 
 def test_the_browser_shows_a_failed_first_build_and_turns_into_the_portal(

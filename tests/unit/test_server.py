@@ -56,9 +56,55 @@ def test_pages_are_served_with_the_reload_client(served: tuple[DevServer, Path])
     status, headers, body = get(server, "/")
     assert status == 200
     assert headers["Content-Type"] == "text/html; charset=utf-8"
+    assert headers["Cache-Control"] == "no-store", "a page carries the build it came from"
     assert body.endswith(b"</script></body></html>")
-    assert f'<script src="{CLIENT_PATH}" data-generation="'.encode() in body
+    generation = server.state.generation
+    client = f'<script src="{CLIENT_PATH}" data-generation="{generation}" data-page="index.html">'
+    assert client.encode() in body
     assert b"__gtm__" not in (root / "index.html").read_bytes()
+    assert b'data-page="personas/dana/index.html"' in get(server, "/personas/dana/")[2]
+    assert b'data-page=""' in get(server, "/gone/")[2], "the not-found page is no output file"
+
+
+def get_if_changed(server: DevServer, path: str, etag: str) -> tuple[int, dict[str, str], bytes]:
+    connection = http.client.HTTPConnection("127.0.0.1", server.server_address[1], timeout=5)
+    connection.request("GET", path, headers={"If-None-Match": etag})
+    response = connection.getresponse()
+    body = response.read()
+    connection.close()
+    return response.status, dict(response.getheaders()), body
+
+
+@pytest.mark.parametrize("path", ["/search-index.json", "/launches.ics", CLIENT_PATH])
+def test_files_other_than_pages_are_revalidated_by_their_bytes(
+    served: tuple[DevServer, Path], path: str
+) -> None:
+    server, root = served
+    status, headers, body = get(server, path)
+    assert status == 200 and headers["Cache-Control"] == "no-cache"
+    etag = headers["ETag"]
+    assert get_if_changed(server, path, etag)[:1] == (304,)
+    assert get_if_changed(server, path, etag)[2] == b""
+    assert get_if_changed(server, path, f'"other", W/{etag}')[0] == 304
+    assert get_if_changed(server, path, '"other"')[0] == 200
+    if path != CLIENT_PATH:
+        (root / path.lstrip("/")).write_text("changed")
+        status, headers, body = get_if_changed(server, path, etag)
+        assert (status, body) == (200, b"changed") and headers["ETag"] != etag
+
+
+def test_events_name_the_files_a_build_changed(tmp_path: Path) -> None:
+    state = SiteState()
+    state.published()
+    assert state.snapshot()["changed"] is None, "a first build changes everything"
+    before = state.generation
+    state.published(["personas/dana/index.html", "api/index.json"])
+    snapshot = state.snapshot()
+    assert snapshot["changed"] == ["api/index.json", "personas/dana/index.html"]
+    assert snapshot["after"] == before
+    many = [f"pages/{n}/index.html" for n in range(gtm.dev.server.NAMED_CHANGES + 1)]
+    state.published(many)
+    assert state.snapshot()["changed"] is None, "too many to name: every page updates"
 
 
 @pytest.mark.parametrize(
