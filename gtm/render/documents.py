@@ -84,6 +84,7 @@ class PlannedDocument:
     sources: tuple[str, ...]
     doc: PrintDoc
     budget: PageBudget | None = None
+    sections: int = 1
 
 
 def plan_documents(portal: Portal, created: datetime) -> list[PlannedDocument]:
@@ -138,7 +139,8 @@ def _sales_kit(
         "doc": doc,
     }
     page = PlannedPage(SALES_KIT_BASE, SALES_KIT_TEMPLATE, doc.title, context)
-    return PlannedDocument(SALES_KIT, page, tuple(e.source_path for e in kit), doc)
+    sources = tuple(e.source_path for e in kit)
+    return PlannedDocument(SALES_KIT, page, sources, doc, sections=len(kit))
 
 
 def _threat_rank(entry: Entry) -> int:
@@ -206,7 +208,7 @@ def prepare_collateral(
     for document in plan_documents(portal, created):
         html = renderer.render(document.page)
         if html is not None:
-            jobs.append(PdfJob(document.path, html, document.page.path))
+            jobs.append(PdfJob(document.path, html, document.page.path, document.sections))
             owners[document.path] = [sources[p] for p in document.sources if p in sources]
             if document.budget is not None:
                 budgets[document.path] = document.budget

@@ -43,6 +43,9 @@ class PdfJob:
     path: str
     html: str
     base_path: str
+    sections: int = 1
+    """How many one-page documents' worth it holds (the sales kit: every battlecard and
+    persona): its time limit grows with it, and it starts first."""
 
 
 @dataclass

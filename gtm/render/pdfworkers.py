@@ -12,6 +12,10 @@ from concurrent.futures import Future, ProcessPoolExecutor, wait
 
 from gtm.render.pdf import TIME_LIMIT, PdfCache, PdfJob, PdfResult, render_pdf
 
+SECTIONS_PER_LIMIT = 20
+"""A document gets the time limit once per this many one-pagers it holds: the sales kit of 60
+battlecards and 200 personas is 550 pages, about 80 s of WeasyPrint on one core."""
+
 
 class Renders:
     """The PDF worker pools running now, so that `gtm serve` can stop them all at once when it
@@ -69,11 +73,14 @@ def _render_all(
     workers = max(1, min(workers, len(jobs)))
     executor = ProcessPoolExecutor(max_workers=workers, mp_context=_process_context())
     running.pools.add(executor)
+    limits = {job.path: time_limit * max(1.0, job.sections / SECTIONS_PER_LIMIT) for job in jobs}
+    biggest_first = sorted(jobs, key=lambda job: -job.sections)
     futures: dict[Future[PdfResult], PdfJob] = {
-        executor.submit(render_pdf, job, files, time_limit): job for job in jobs
+        executor.submit(render_pdf, job, files, limits[job.path]): job for job in biggest_first
     }
     # A worker stuck in C code ignores its alarm; past this deadline the pool is torn down.
-    deadline = time.monotonic() + time_limit * (len(jobs) / workers + 1) + 10
+    longest = max(limits.values())
+    deadline = time.monotonic() + sum(limits.values()) / workers + longest + 10
     pending = set(futures)
     try:
         while pending:

@@ -173,6 +173,20 @@ def test_workers_return_results_in_job_order_and_one_failure_stays_alone(
     assert "one" in text_of(results[0].data or b"") and "three" in text_of(results[2].data or b"")
 
 
+def test_a_document_that_holds_many_one_pagers_gets_a_longer_time_limit(
+    files: dict[str, str],
+) -> None:
+    """The sales kit holds every battlecard and persona: at portal scale it takes minutes, and
+    must not be stopped as a hung one-pager would be."""
+    rows = "".join(f"<tr><td>{'word ' * 40}</td></tr>" for _ in range(3000))
+    slow = f"<table>{rows}</table>"
+    one_pager = job(slow, path="pdf/one.pdf")
+    kit = PdfJob("pdf/kit.pdf", one_pager.html, "pdf/kit.pdf", sections=4000)
+    results = render_documents([one_pager, kit], files, None, workers=2, time_limit=0.3)
+    assert results[0].error is not None and "longer than 0.3 s" in results[0].error
+    assert results[1].error is None and (results[1].data or b"").startswith(b"%PDF")
+
+
 def test_the_cache_keeps_only_what_recent_builds_used(
     files: dict[str, str], tmp_path: Path, versions: dict[str, str]
 ) -> None:
