@@ -19,11 +19,9 @@ Needs Playwright and Debian's chromium (`/usr/bin/chromium`).
 from __future__ import annotations
 
 import argparse
-import os
 import re
 import shutil
 import statistics
-import subprocess
 import sys
 import tempfile
 import threading
@@ -31,7 +29,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from serve_latency import free_port, wait_until_served
+from serve_latency import serve_copy, wait_until_served
 
 ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM = "/usr/bin/chromium"
@@ -81,32 +79,8 @@ def run_turn(tree: Path, source: Path | None, saves: int) -> list[float]:
     from playwright.sync_api import sync_playwright
 
     workdir = Path(tempfile.mkdtemp(prefix="gtm-repaint-"))
-    project = workdir / "project"
-    if source is None:
-        project.mkdir()
-        shutil.copy(ROOT / "gtm.toml", project / "gtm.toml")
-        shutil.copytree(ROOT / "content", project / "content")
-    else:
-        shutil.copytree(source, project, ignore=shutil.ignore_patterns("output"))
-    python = ROOT / ".venv" / "bin" / "python"
-    env = {
-        **os.environ,
-        "SOURCE_DATE_EPOCH": "1795435200",
-        "NO_COLOR": "1",
-        "PYTHONPATH": str(tree),
-        "GTM_CACHE_DIR": str(workdir / "cache"),
-    }
-    port = free_port()
-    server = subprocess.Popen(
-        [
-            str(python if python.exists() else sys.executable),
-            *("-m", "gtm", "serve", "--no-pdf", "--quiet", "--port", str(port)),
-            *("--project", str(project)),
-        ],
-        stdout=subprocess.DEVNULL,
-        env=env,
-        cwd=workdir,  # `python -m` puts the working folder first on sys.path
-    )
+    extra = {"PYTHONPATH": str(tree), "GTM_CACHE_DIR": str(workdir / "cache")}
+    server, project, port = serve_copy(source, workdir, extra)
     try:
         wait_until_served(port, project)
         with sync_playwright() as playwright:

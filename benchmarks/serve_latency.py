@@ -36,26 +36,7 @@ def main() -> None:
     parser.add_argument("--saves", type=int, default=20)
     args = parser.parse_args()
     workdir = Path(tempfile.mkdtemp(prefix="gtm-serve-"))
-    project = workdir / "project"
-    if args.project is None:
-        project.mkdir()
-        shutil.copy(ROOT / "gtm.toml", project / "gtm.toml")
-        shutil.copytree(ROOT / "content", project / "content")
-    else:
-        shutil.copytree(args.project, project, ignore=shutil.ignore_patterns("output"))
-    python = ROOT / ".venv" / "bin" / "python"
-    env = {**os.environ, "SOURCE_DATE_EPOCH": "1795435200", "NO_COLOR": "1"}
-    port = free_port()
-    server = subprocess.Popen(
-        [
-            str(python if python.exists() else sys.executable),
-            *("-m", "gtm", "serve", "--no-pdf", "--quiet", "--port", str(port)),
-            *("--project", str(project)),
-        ],
-        stdout=subprocess.DEVNULL,
-        env=env,
-        cwd=workdir,  # `python -m` puts the working folder first on sys.path
-    )
+    server, project, port = serve_copy(args.project, workdir, {})
     try:
         latencies = measure(port, project, args.saves)
     finally:
@@ -93,6 +74,33 @@ def measure(port: int, project: Path, saves: int) -> list[float]:
         fetch.getresponse().read()
         latencies.append(time.perf_counter() - started)
     return latencies
+
+
+def serve_copy(
+    source: Path | None, workdir: Path, env: dict[str, str]
+) -> tuple[subprocess.Popen[bytes], Path, int]:
+    """`gtm serve --no-pdf` on a copy of `source` (default: the repository's example) in
+    `workdir`, with `env` added to the environment: the server, the copy and its port."""
+    project = workdir / "project"
+    if source is None:
+        project.mkdir()
+        shutil.copy(ROOT / "gtm.toml", project / "gtm.toml")
+        shutil.copytree(ROOT / "content", project / "content")
+    else:
+        shutil.copytree(source, project, ignore=shutil.ignore_patterns("output"))
+    python = ROOT / ".venv" / "bin" / "python"
+    port = free_port()
+    server = subprocess.Popen(
+        [
+            str(python if python.exists() else sys.executable),
+            *("-m", "gtm", "serve", "--no-pdf", "--quiet", "--port", str(port)),
+            *("--project", str(project)),
+        ],
+        stdout=subprocess.DEVNULL,
+        env={**os.environ, "SOURCE_DATE_EPOCH": "1795435200", "NO_COLOR": "1", **env},
+        cwd=workdir,  # `python -m` puts the working folder first on sys.path
+    )
+    return server, project, port
 
 
 def free_port() -> int:
