@@ -987,7 +987,7 @@ def _outputs_section() -> str:
             "health/index.html",
         ),
         (
-            "search (runs in the browser, also from the disk)",
+            "search (runs in the browser; from the disk, in names, kinds, summaries and tags)",
             "search/index.html, search-index.json, search-index.js",
         ),
         ("every PDF, to download", "downloads/index.html"),

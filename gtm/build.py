@@ -26,8 +26,8 @@ from gtm.render.feeds import (
     SearchRecord,
     launches_calendar,
     search_index,
-    search_index_script,
     search_records,
+    search_titles_script,
     sitemap,
 )
 from gtm.render.pagecache import RenderCache
@@ -306,7 +306,7 @@ class Builder(Checker):
             return_freed_memory()
         feeds = memos.feeds if self.cache is None else None
         files["search-index.json"] = search_index(records, feeds)
-        files["search-index.js"] = search_index_script(files["search-index.json"])
+        files["search-index.js"] = search_titles_script(records)
         return records
 
     def _check_links(

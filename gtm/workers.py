@@ -151,6 +151,7 @@ class ForkPool(Generic[Item, Result]):
         for number, part in enumerate(self.slices):
             if number not in finished:
                 yield part, [self.work(item) for item in part]
+        self.sent, self.slices = [], []  # the items may be every text of the project
 
 
 def _run_slice(job: tuple[int, list[Any]]) -> tuple[int, list[Any]]:

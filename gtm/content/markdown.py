@@ -182,6 +182,7 @@ class MarkdownPass:
         """Waits for the workers and keeps their results; how many texts were worked on."""
         done = self.workers.results()
         self.memo.keep(self.into, done)
+        self.workers.given.clear()
         self.count = len(done)
         return self.count
 

@@ -127,11 +127,14 @@ def _json(record: SearchRecord) -> str:
     return json.dumps(record, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
 
 
-def search_index_script(index: bytes) -> bytes:
-    """The same index as a script, because browsers refuse `fetch` on pages opened from disk
-    and a sales rep may well open the portal from a downloaded folder."""
-    end = len(index) - 1 if index.endswith(b"\n") else len(index)
-    return b"".join((b"window.GTM_SEARCH_INDEX = ", memoryview(index)[:end], b";\n"))
+def search_titles_script(records: list[SearchRecord]) -> bytes:
+    """`search-index.js`: the records without their full text, as a script, for a portal
+    opened from disk, where browsers refuse `fetch`; a sales rep may well open it from a
+    downloaded folder. Names, kinds, summaries and tags: a fifth of the full index, which a
+    served portal fetches instead."""
+    short = [{key: value for key, value in record.items() if key != "text"} for record in records]
+    data = json.dumps(short, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    return b"".join((b"window.GTM_SEARCH_INDEX = ", data.encode("utf-8"), b";\n"))
 
 
 def _search_text(

@@ -138,6 +138,31 @@ def test_header_search_finds_and_opens_a_persona(
     assert problems.items == []
 
 
+def test_a_served_portal_searches_the_full_text_and_one_on_disk_names_tags_and_summaries(
+    context: BrowserContext, base_url: str, site: Path
+) -> None:
+    """ "Brightmoor" is only in the text of three artifacts (a proof point), never in a name,
+    summary or tag: found over HTTP (search-index.json), not from disk (search-index.js, a
+    fifth of the size, which the page says)."""
+    page = context.new_page()
+    fetched: list[str] = []
+    page.on("request", lambda request: fetched.append(request.url.rsplit("/", 1)[-1]))
+    page.goto(base_url + "search/index.html?q=Brightmoor")
+    results = page.locator("[data-search-results] > li")
+    expect(results.first).to_be_visible()
+    assert results.count() == 3
+    expect(page.locator("[data-search-status]")).not_to_contain_text("names, tags and summaries")
+    assert "search-index.json" in fetched and "search-index.js" not in fetched
+
+    page.goto((site / "search" / "index.html").as_uri() + "?q=Brightmoor")
+    expect(page.locator("[data-search-status]")).to_contain_text(
+        "No results for “Brightmoor” in names, tags and summaries"
+    )
+    assert results.count() == 0
+    sizes = [(site / name).stat().st_size for name in ("search-index.js", "search-index.json")]
+    assert sizes[0] * 4 < sizes[1]
+
+
 def test_search_works_when_opened_from_disk(
     context: BrowserContext, site: Path, tmp_path: Path
 ) -> None:
@@ -152,6 +177,7 @@ def test_search_works_when_opened_from_disk(
     expect(results.first).to_be_visible()
     assert results.count() >= 1
     expect(page.locator("[data-search-status]")).to_contain_text("for “battlecard”")
+    expect(page.locator("[data-search-status]")).to_contain_text("in names, tags and summaries")
     expect(page.locator("[data-search-status]")).not_to_contain_text("cannot load")
     first_href = results.first.get_by_role("link").get_attribute("href")
     assert first_href is not None and (site / "search" / first_href).resolve().is_file()

@@ -1,7 +1,9 @@
 /* Client-side search for the portal. Loads the local search-index.json (a list of
    {title, kind, summary, tags, text, url}, url relative to the site root), ranks matches in
    title > tags > summary > text, and builds every result with textContent: index data is
-   never parsed as HTML. No dependencies; the only request is for the local index. */
+   never parsed as HTML. Opened from disk, where browsers refuse fetch, it loads
+   search-index.js instead: the same records without their full text. No dependencies; the only
+   request is for the local index. */
 (function () {
   "use strict";
 
@@ -14,6 +16,8 @@
   var list = box.querySelector("[data-search-results]");
   var root = box.getAttribute("data-root") || "";
   var indexUrl = box.getAttribute("data-index") || root + "search-index.json";
+  var titlesUrl = box.getAttribute("data-titles") || root + "search-index.js";
+  var fromDisk = window.location.protocol === "file:";
 
   /* Kind labels, whether the index names kinds by folder ("competitors") or singular
      ("competitor", "message house"). */
@@ -184,11 +188,14 @@
     }
     var hits = search(query);
     if (!hits.length) {
-      status.textContent = "No results for “" + query.trim() + "”. Try fewer or shorter words, or browse below.";
+      status.textContent = "No results for “" + query.trim() + "”" +
+        (fromDisk ? " in names, tags and summaries (on a web server, search reads the full text too)" : "") +
+        ". Try fewer or shorter words, or browse below.";
       return;
     }
     status.textContent = (hits.length > LIMIT ? "Top " + LIMIT + " of " : "") + hits.length +
-      (hits.length === 1 ? " result" : " results") + " for “" + query.trim() + "”";
+      (hits.length === 1 ? " result" : " results") + " for “" + query.trim() + "”" +
+      (fromDisk ? " in names, tags and summaries (on a web server, search reads the full text too)" : "");
 
     hits.slice(0, LIMIT).forEach(function (hit) {
       var doc = hit.doc;
@@ -316,6 +323,16 @@
 
   if (Array.isArray(window.GTM_SEARCH_INDEX)) {
     ready(window.GTM_SEARCH_INDEX);
+  } else if (fromDisk) {
+    status.textContent = "Loading the search index…";
+    var script = document.createElement("script");
+    script.src = titlesUrl;
+    script.onload = function () {
+      if (Array.isArray(window.GTM_SEARCH_INDEX)) ready(window.GTM_SEARCH_INDEX);
+      else failed();
+    };
+    script.onerror = failed;
+    document.head.appendChild(script);
   } else if (window.fetch) {
     status.textContent = "Loading the search index…";
     window.fetch(indexUrl, { credentials: "same-origin" })
