@@ -23,9 +23,9 @@ from gtm.render.atom import changes_feed, feed_key
 from gtm.render.documents import PdfBatch, make_collateral, prepare_collateral
 from gtm.render.feeds import (
     FeedMemo,
-    SearchRecord,
     launches_calendar,
     search_index,
+    search_index_taking,
     search_records,
     search_titles_script,
     sitemap,
@@ -166,11 +166,10 @@ class Builder(Checker):
             portal, checked.site, renderer, servable, diagnostics, defer_pdfs
         )
         files.update((d.path, d.data) for d in documents if d.data is not None)
-        records = self._search(portal, checked.site, diagnostics, files)
+        searched = self._search(portal, checked.site, diagnostics, files)
         if not fails(diagnostics.sorted(), strict=False):
             promised = {job.path for job in batch.jobs} if batch else set()
-            listed = {"search-index.json": [str(record["url"]) for record in records]}
-            del records
+            listed = {"search-index.json": searched}
             self._check_links(files, promised, listed, pages, portal, checked, diagnostics)
         if self.cache is not None and not fails(diagnostics.sorted(), strict=False):
             self.cache.write(PAGES_CACHE, renderer.pages.payload() if renderer.pages else {})
@@ -287,10 +286,11 @@ class Builder(Checker):
 
     def _search(
         self, portal: Portal, site: Site, diagnostics: Diagnostics, files: dict[str, bytes]
-    ) -> list[SearchRecord]:
-        """The search index into `files`. A one-off build takes each entry's words from the
-        build cache when its file is unchanged, and leaves this build's there; before that, it
-        lets go of its Markdown, which it needs no more: room for the last steps."""
+    ) -> list[str]:
+        """The search index into `files`, and the pages it lists. A one-off build takes each
+        entry's words from the build cache when its file is unchanged, and leaves this build's
+        there; before that, it lets go of its Markdown, which it needs no more, and it lets go of
+        each record as soon as it is written: room for the last steps."""
         memos = self.memos
         if self.cache is None:
             records = search_records(portal, site, memos.feeds, markdown=memos.markdown)
@@ -300,14 +300,19 @@ class Builder(Checker):
             payload = self.cache.read(SEARCH_CACHE)
             stored = payload.items() if isinstance(payload, dict) else ()
             known = {str(key): text for key, text in stored if isinstance(text, str)}
+            del payload, stored
             records = search_records(portal, site, known=known, markdown=memos.markdown)
             self.cache.write(SEARCH_CACHE, known)
+            del known
             memos.markdown.forget()
             return_freed_memory()
-        feeds = memos.feeds if self.cache is None else None
-        files["search-index.json"] = search_index(records, feeds)
+        urls = [str(record["url"]) for record in records]
         files["search-index.js"] = search_titles_script(records)
-        return records
+        if self.cache is None:
+            files["search-index.json"] = search_index(records, memos.feeds)
+        else:
+            files["search-index.json"] = search_index_taking(records)
+        return urls
 
     def _check_links(
         self,

@@ -61,7 +61,7 @@ def field_shapes(model: type[BaseModel]) -> tuple[FieldShape, ...]:
     return tuple(shapes)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Leaf:
     """One scalar value of an artifact with its path and the markers of its field."""
 

@@ -123,6 +123,18 @@ def search_index(records: list[SearchRecord], memo: FeedMemo | None = None) -> b
     return b"".join(parts)
 
 
+def search_index_taking(records: list[SearchRecord]) -> bytes:
+    """`search_index` for a build that needs the records no more: it empties `records`,
+    letting go of each as soon as it is written, so the full text and its JSON are not held
+    at once (at 5,000 artifacts, 21 MB each)."""
+    records.reverse()
+    parts = [b"["]
+    while records:
+        parts += (b"," if len(parts) > 1 else b"", _json(records.pop()).encode("utf-8"))
+    parts.append(b"]\n")
+    return b"".join(parts)
+
+
 def _json(record: SearchRecord) -> str:
     return json.dumps(record, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
 

@@ -22,7 +22,7 @@ from gtm.memo import PerFile, Reported, reported
 Key = tuple[str, str]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Reference:
     """One use of another artifact: from where (item and field path) to which (kind, id)."""
 
@@ -34,7 +34,7 @@ class Reference:
     link: bool = False
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class WrittenLink:
     """A link in an item's Markdown that leads to a page, file or anchor of the portal: a
     relative one, or a `gtm:` link with a fragment. `gtm check` follows it before anything is

@@ -9,7 +9,15 @@ import icalendar
 import pytest
 
 from gtm.content.project import open_project
-from gtm.render.feeds import SearchRecord, _event, _fold, _text, search_records
+from gtm.render.feeds import (
+    SearchRecord,
+    _event,
+    _fold,
+    _text,
+    search_index,
+    search_index_taking,
+    search_records,
+)
 from gtm.site.views import make_portal
 from tests.conftest import MakeProject
 from tests.unit.helpers import check, options, persona, write
@@ -94,3 +102,24 @@ def test_the_last_day_there_is_has_no_end_which_means_one_day() -> None:
     assert not any(line.startswith("DTEND") for line in lines)
     event = _calendar_of(lines).walk("VEVENT")[0]
     assert event.decoded("DTSTART") == date.max and "DTEND" not in event
+
+
+@pytest.mark.parametrize("count", [0, 1, 3])
+def test_the_index_a_one_off_build_writes_is_the_same_json_and_lets_go_of_the_records(
+    count: int,
+) -> None:
+    records: list[SearchRecord] = [
+        {
+            "title": f"T{n} \u2028 </script>",
+            "kind": "persona",
+            "summary": "",
+            "tags": ["a"],
+            "text": "words " * n,
+            "url": f"personas/p{n}/index.html",
+        }
+        for n in range(count)
+    ]
+    expected = search_index(records)
+    taken = list(records)
+    assert search_index_taking(taken) == expected
+    assert taken == [], "each record is let go of once written"
