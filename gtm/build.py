@@ -307,10 +307,11 @@ class Builder(Checker):
             memos.markdown.forget()
             return_freed_memory()
         urls = [str(record["url"]) for record in records]
-        files["search-index.js"] = search_titles_script(records)
         if self.cache is None:
+            files["search-index.js"] = search_titles_script(records, memos.feeds)
             files["search-index.json"] = search_index(records, memos.feeds)
         else:
+            files["search-index.js"] = search_titles_script(records)
             files["search-index.json"] = search_index_taking(records)
         return urls
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from xml.sax.saxutils import escape
@@ -35,6 +36,8 @@ class FeedMemo:
     records: dict[int, tuple[Entry, bool, SearchRecord]] = field(default_factory=dict)
     """By the entry's identity, with the entry itself, so the identity cannot be reused."""
     encoded: dict[int, tuple[SearchRecord, bytes]] = field(default_factory=dict)
+    titles: dict[int, tuple[SearchRecord, bytes]] = field(default_factory=dict)
+    """Each record's JSON, in full and without its text, by the record's identity."""
     search_text: PerFile[str] = field(default_factory=PerFile)
     calendar: dict[tuple[object, ...], bytes] = field(default_factory=dict)
     changes: dict[str, bytes] = field(default_factory=dict)
@@ -108,19 +111,7 @@ def _known_text(
 def search_index(records: list[SearchRecord], memo: FeedMemo | None = None) -> bytes:
     """`search-index.json`: the records in a stable order, as compact UTF-8 JSON. `memo`
     keeps each record's JSON for the next build of a `gtm serve` session."""
-    last = dict(memo.encoded) if memo is not None else {}
-    if memo is not None:
-        memo.encoded.clear()
-    parts = [b"["]
-    for index, record in enumerate(records):
-        found = last.get(id(record))
-        if found is None or found[0] is not record:
-            found = (record, _json(record).encode("utf-8"))
-        if memo is not None:
-            memo.encoded[id(record)] = found
-        parts += (b"," if index else b"", found[1])
-    parts.append(b"]\n")
-    return b"".join(parts)
+    return _json_list(records, _json, memo.encoded if memo is not None else None)
 
 
 def search_index_taking(records: list[SearchRecord]) -> bytes:
@@ -128,9 +119,36 @@ def search_index_taking(records: list[SearchRecord]) -> bytes:
     letting go of each as soon as it is written, so the full text and its JSON are not held
     at once (at 5,000 artifacts, 21 MB each)."""
     records.reverse()
+    return _json_list((records.pop() for _ in range(len(records))), _json)
+
+
+def search_titles_script(records: list[SearchRecord], memo: FeedMemo | None = None) -> bytes:
+    """`search-index.js`: the records without their full text, as a script, for a portal
+    opened from disk, where browsers refuse `fetch`; a sales rep may well open it from a
+    downloaded folder. Names, kinds, summaries and tags: a fifth of the full index, which a
+    served portal fetches instead."""
+    listed = _json_list(records, _title_json, memo.titles if memo is not None else None)
+    return b"".join((b"window.GTM_SEARCH_INDEX = ", memoryview(listed)[:-1], b";\n"))
+
+
+def _json_list(
+    records: Iterable[SearchRecord],
+    encode: Callable[[SearchRecord], str],
+    kept: dict[int, tuple[SearchRecord, bytes]] | None = None,
+) -> bytes:
+    """The records as one JSON list and a line end; `kept` holds each record's JSON from the
+    last build, by the record's identity, and is left holding this one's."""
+    last = dict(kept) if kept is not None else {}
+    if kept is not None:
+        kept.clear()
     parts = [b"["]
-    while records:
-        parts += (b"," if len(parts) > 1 else b"", _json(records.pop()).encode("utf-8"))
+    for index, record in enumerate(records):
+        found = last.get(id(record))
+        if found is None or found[0] is not record:
+            found = (record, encode(record).encode("utf-8"))
+        if kept is not None:
+            kept[id(record)] = found
+        parts += (b"," if index else b"", found[1])
     parts.append(b"]\n")
     return b"".join(parts)
 
@@ -139,14 +157,8 @@ def _json(record: SearchRecord) -> str:
     return json.dumps(record, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
 
 
-def search_titles_script(records: list[SearchRecord]) -> bytes:
-    """`search-index.js`: the records without their full text, as a script, for a portal
-    opened from disk, where browsers refuse `fetch`; a sales rep may well open it from a
-    downloaded folder. Names, kinds, summaries and tags: a fifth of the full index, which a
-    served portal fetches instead."""
-    short = [{key: value for key, value in record.items() if key != "text"} for record in records]
-    data = json.dumps(short, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
-    return b"".join((b"window.GTM_SEARCH_INDEX = ", data.encode("utf-8"), b";\n"))
+def _title_json(record: SearchRecord) -> str:
+    return _json({key: value for key, value in record.items() if key != "text"})
 
 
 def _search_text(

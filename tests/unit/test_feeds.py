@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import date
 from pathlib import Path
 
@@ -10,6 +11,7 @@ import pytest
 
 from gtm.content.project import open_project
 from gtm.render.feeds import (
+    FeedMemo,
     SearchRecord,
     _event,
     _fold,
@@ -17,6 +19,7 @@ from gtm.render.feeds import (
     search_index,
     search_index_taking,
     search_records,
+    search_titles_script,
 )
 from gtm.site.views import make_portal
 from tests.conftest import MakeProject
@@ -123,3 +126,31 @@ def test_the_index_a_one_off_build_writes_is_the_same_json_and_lets_go_of_the_re
     taken = list(records)
     assert search_index_taking(taken) == expected
     assert taken == [], "each record is let go of once written"
+
+
+def test_the_titles_script_is_the_records_without_their_text_and_a_session_keeps_their_json() -> (
+    None
+):
+    records: list[SearchRecord] = [
+        {
+            "title": f"T{n}",
+            "kind": "persona",
+            "summary": "s",
+            "tags": [],
+            "text": "long " * n,
+            "url": f"personas/p{n}/index.html",
+        }
+        for n in range(3)
+    ]
+    script = search_titles_script(records)
+    prefix, suffix = b"window.GTM_SEARCH_INDEX = ", b";\n"
+    assert script.startswith(prefix) and script.endswith(suffix)
+    short = [{key: value for key, value in r.items() if key != "text"} for r in records]
+    assert json.loads(script[len(prefix) : -len(suffix)]) == short
+    memo = FeedMemo()
+    assert search_titles_script(records, memo) == script
+    kept = dict(memo.titles)
+    records[1] = {**records[1], "title": "Changed"}
+    again = search_titles_script(records, memo)
+    assert b'"Changed"' in again and b'"T1"' not in again
+    assert memo.titles[id(records[0])][1] is kept[id(records[0])][1], "unchanged JSON is kept"
