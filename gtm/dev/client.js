@@ -122,13 +122,12 @@
         if (mine !== morphs) return;  // a newer build's page is on its way
         var doc = new DOMParser().parseFromString(text, "text/html");
         if (shape(doc) !== shape(document)) throw new Error("other stylesheets or scripts");
-        Array.prototype.forEach.call(document.head.children, function (element) {
-          if (!element.matches("link[rel=stylesheet], script")) element.remove();
+        var kept = "link[rel=stylesheet], script";
+        Array.prototype.slice.call(document.head.children).forEach(function (element) {
+          if (!element.matches(kept)) element.remove();
         });
-        Array.prototype.forEach.call(doc.head.children, function (element) {
-          if (!element.matches("link[rel=stylesheet], script")) {
-            document.head.appendChild(document.adoptNode(element));
-          }
+        Array.prototype.slice.call(doc.head.children).forEach(function (element) {
+          if (!element.matches(kept)) document.head.appendChild(document.adoptNode(element));
         });
         ["lang", "class", "dir"].forEach(function (name) {
           var value = doc.documentElement.getAttribute(name);

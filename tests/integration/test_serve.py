@@ -18,7 +18,7 @@ import pytest
 from click.testing import CliRunner
 
 from gtm.cli import main
-from gtm.content.project import open_project
+from gtm.content.project import Audience, open_project
 from gtm.dev.session import DevSession, Flags
 from gtm.diagnostics import Diagnostic
 from tests.conftest import ROOT, MakeProject, chromium, copy_example
@@ -29,10 +29,10 @@ PRODUCT = "content/products/relay.yaml"
 class Running:
     """A DevSession serving in a thread, and what it reported."""
 
-    def __init__(self, root: Path, pdf: bool = False) -> None:
+    def __init__(self, root: Path, pdf: bool = False, audience: Audience | None = None) -> None:
         self.root = root
         self.reports: list[tuple[list[Diagnostic], str]] = []
-        flags = Flags(audience=None, drafts=False, strict=False, pdf=pdf, jobs=1)
+        flags = Flags(audience=audience, drafts=False, strict=False, pdf=pdf, jobs=1)
         self.session = DevSession(
             open_project(root), flags, "127.0.0.1", 0, lambda d, s: self.reports.append((d, s))
         )
@@ -258,6 +258,29 @@ def test_the_browser_updates_in_place_and_shows_problems(running: Running) -> No
         )
         assert page.locator("gtm-problems").count() == 0
         browser.close()
+
+
+def test_an_update_in_place_takes_the_whole_new_head(make_project: MakeProject) -> None:
+    """A public build's head names the page many times (title, Open Graph and Twitter cards):
+    after an update in place it holds exactly what a reload gives."""
+    public = "name: Acme Relay\nstage: growth\nvisibility: public\n"
+    served = Running(make_project({PRODUCT: public}), audience="public")
+    head = "Array.from(document.head.children, e => e.outerHTML).sort().join('\\n')"
+    try:
+        with chromium() as browser:
+            page = browser.new_page()
+            page.goto(f"http://127.0.0.1:{served.port}/products/relay/")
+            page.evaluate("window.__same_document = true")
+            (served.root / PRODUCT).write_text(public.replace("Relay", "Renamed"))
+            page.wait_for_function("document.querySelector('h1').textContent.includes('Renamed')")
+            assert page.evaluate("window.__same_document === true")
+            morphed = page.evaluate(head)
+            page.reload()
+            page.wait_for_function("document.querySelector('h1') !== null")
+            assert morphed == page.evaluate(head)
+            assert morphed.count("Acme Renamed") >= 3 and "Acme Relay" not in morphed
+    finally:
+        served.close()
 
 
 def test_an_update_in_place_keeps_the_scroll_and_runs_the_page_scripts_once(
