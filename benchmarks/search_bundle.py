@@ -1,6 +1,7 @@
 """Search at portal scale: what a Pagefind index made from gtm's search records costs to build,
-and what a reader's first query costs in Chromium, against the portal's search today (the whole
-`search-index.json` before the first result).
+and what a reader's first query costs in Chromium, against gtm's own search: its index in pieces
+(`search-index/`, which a cold `gtm build` of a large portal writes) and the whole
+`search-index.json` before the first result.
 
     pip install 'pagefind[bin]==1.5.2'
     python benchmarks/search_bundle.py 1000 5000 [--runs 3]
@@ -12,7 +13,13 @@ page imports `pagefind/pagefind.js` and searches; **first results** is the time 
 the first ten results' titles and excerpts being loaded, and **transferred** the bytes of every
 response the page received for it (the page itself excluded). The same for today's search: the
 time to fetch and parse `search-index.json`, and its size (served without compression, as
-Python's server does; a host that gzips sends about a quarter).
+Python's server does; a host that gzips sends about a quarter). And gtm's search page itself,
+`search/index.html`, opened with an empty cache: once it is ready, the query is put in its box
+as one input event; **first results** runs from that event to the frame painted after the
+results are in the page (the page's 120 ms pause for more typing included), **transferred** is
+every response under `search-index/` (`meta.json`, read when the page opens, included). The
+time gtm takes to cut the pieces is measured in this process on the build's records
+(`render.shards.search_shards`), as the Pagefind bundle is.
 """
 
 from __future__ import annotations
@@ -21,6 +28,7 @@ import argparse
 import functools
 import json
 import os
+import re
 import shutil
 import statistics
 import subprocess
@@ -33,6 +41,8 @@ from pathlib import Path
 from typing import Any
 
 from pagefind_bundle import search_bundle
+
+from gtm.render.shards import search_shards
 
 ROOT = Path(__file__).resolve().parent.parent
 QUERIES = ("incident", "renewal pricing")
@@ -81,7 +91,7 @@ def measure(size: int, workdir: Path, python: Path, runs: int) -> None:
     env = {**os.environ, "SOURCE_DATE_EPOCH": "1795435200", "NO_COLOR": "1"}
     env["GTM_CACHE_DIR"] = str(workdir / "cache")
     build = [str(python), "-m", "gtm", "build", "--no-pdf", "--quiet", "--project", str(project)]
-    builds, bundles = [], []
+    builds, bundles, cuts = [], [], []
     records: list[Any] = []
     for _ in range(runs):
         shutil.rmtree(workdir / "cache", ignore_errors=True)
@@ -93,19 +103,26 @@ def measure(size: int, workdir: Path, python: Path, runs: int) -> None:
         started = time.perf_counter()
         bundle = search_bundle(records, "en")
         bundles.append(time.perf_counter() - started)
+        started = time.perf_counter()
+        pieces = dict(search_shards(records))
+        cuts.append(time.perf_counter() - started)
     output = project / "output"
     for name, data in bundle.items():
         (output / name).parent.mkdir(parents=True, exist_ok=True)
         (output / name).write_bytes(data)
     (output / "probe.html").write_text(PROBE, encoding="utf-8")
     build_s, bundle_s = statistics.median(builds), statistics.median(bundles)
+    cut_s = statistics.median(cuts)
     size_kb = sum(len(d) for d in bundle.values()) / 1024
+    pieces_kb = sum(len(d) for d in pieces.values()) / 1024
     print(
         f"{size} artifacts ({len(records)} records): cold build {build_s:.2f} s, "
         f"Pagefind bundle {bundle_s:.2f} s ({bundle_s / build_s:.0%} of the build; "
-        f"{len(bundle)} files, {size_kb:,.0f} KB)"
+        f"{len(bundle)} files, {size_kb:,.0f} KB), gtm's pieces {cut_s:.2f} s "
+        f"({cut_s / build_s:.0%}; {len(pieces)} files, {pieces_kb:,.0f} KB; "
+        f"written by the build: {(output / 'search-index' / 'docs').is_dir()})"
     )
-    for how in ("pagefind", "search-index.json"):
+    for how in ("gtm search page", "pagefind", "search-index.json"):
         for query in QUERIES:
             ms, sent, found = first_results(output, how, query)
             shown = f"first results {ms:.0f} ms, {sent / 1024:,.0f} KB"
@@ -125,6 +142,8 @@ def first_results(output: Path, how: str, query: str) -> tuple[float, int, int]:
             )
             try:
                 page = browser.new_page()
+                if how == "gtm search page":
+                    return _search_page(page, f"http://127.0.0.1:{server.server_address[1]}", query)
                 page.goto(f"http://127.0.0.1:{server.server_address[1]}/probe.html")
                 page.wait_for_function("typeof window.searchWith === 'function'")
                 sizes: list[int] = []
@@ -137,6 +156,42 @@ def first_results(output: Path, how: str, query: str) -> tuple[float, int, int]:
     finally:
         server.shutdown()
         server.server_close()
+
+
+TYPE = """(query) => new Promise((done) => {
+  const input = document.querySelector("[data-search-input]");
+  const list = document.querySelector("[data-search-results]");
+  const status = document.querySelector("[data-search-status]");
+  let started = 0;
+  new MutationObserver((_, watching) => {
+    if (!list.children.length) return;
+    watching.disconnect();
+    requestAnimationFrame(() => setTimeout(() => done(
+      {ms: performance.now() - started, status: status.textContent})));
+  }).observe(list, {childList: true});
+  started = performance.now();
+  input.value = query;
+  input.dispatchEvent(new Event("input", {bubbles: true}));
+})"""
+
+
+def _search_page(page: Any, base: str, query: str) -> tuple[float, int, int]:
+    """gtm's own search page: ready, then one input event to the painted results."""
+    sizes: list[int] = []
+
+    def finished(request: Any) -> None:
+        if "/search-index" in request.url:
+            sizes.append(_size(request))
+
+    page.on("requestfinished", finished)
+    page.goto(f"{base}/search/index.html")
+    page.wait_for_function(
+        "document.querySelector('[data-search-status]').textContent.startsWith('Type to search')"
+    )
+    result = page.evaluate(TYPE, query)
+    page.wait_for_timeout(200)
+    counted = re.search(r"(\d+) results?", str(result["status"]))
+    return float(result["ms"]), sum(sizes), int(counted.group(1)) if counted else 0
 
 
 def _size(request: Any) -> int:

@@ -987,8 +987,9 @@ def _outputs_section() -> str:
             "health/index.html",
         ),
         (
-            "search (runs in the browser; from the disk, in names, kinds, summaries and tags)",
-            "search/index.html, search-index.json, search-index.js",
+            "search (runs in the browser; a large portal's index in pieces, fetched as a "
+            "query needs them; from the disk, in names, kinds, summaries and tags)",
+            "search/index.html, search-index.json, search-index.js, search-index/",
         ),
         ("every PDF, to download", "downloads/index.html"),
         ("what changed, from git, and the same as an Atom feed", "changes/index.html, changes.xml"),

@@ -4,7 +4,7 @@ diagnostics and writes nothing but its caches; the CLI publishes through `publis
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, MutableMapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, time
 from pathlib import Path
@@ -41,6 +41,8 @@ from gtm.render.pages import (
     template_environment,
 )
 from gtm.render.pdf import PdfResult
+from gtm.render.shards import META as SEARCH_META
+from gtm.render.shards import loads_whole, search_meta, search_shards
 from gtm.site.entries import KeptEntries
 from gtm.site.link import Site
 from gtm.site.routes import absolute_prefix
@@ -78,7 +80,7 @@ class Memos(CheckMemos):
 class BuildResult:
     """The files of a build (output path → bytes) and every problem met on the way."""
 
-    files: dict[str, bytes]
+    files: Mapping[str, bytes]
     diagnostics: list[Diagnostic]
     pages: int
     checked_files: int
@@ -105,10 +107,12 @@ class Builder(Checker):
         session: Memos | None = None,
         progress: Progress | None = None,
         ahead: InBackground | None = None,
+        into: MutableMapping[str, bytes] | None = None,
     ) -> None:
         super().__init__(project, options, session)
         self.progress = progress
         self.ahead = ahead
+        self.into = into
         self.cache: BuildCache | None = None if session is not None else project.cache
 
     def new_memos(self) -> Memos:
@@ -156,11 +160,10 @@ class Builder(Checker):
             memos.markdown,
         )
         pages = plan_pages(portal)
-        data: dict[str, bytes] = {}
-        files = self._render(
-            renderer, pages, lambda: data.update(self._data_files(portal, pages, renderer))
+        files: MutableMapping[str, bytes] = {} if self.into is None else self.into
+        self._render(
+            renderer, pages, files, lambda: self._data_files(portal, pages, renderer, files)
         )
-        files.update(data)
         servable = self._servable(checked, diagnostics, files)
         documents, batch = self._collateral(
             portal, checked.site, renderer, servable, diagnostics, defer_pdfs
@@ -174,7 +177,7 @@ class Builder(Checker):
         if self.cache is not None and not fails(diagnostics.sorted(), strict=False):
             self.cache.write(PAGES_CACHE, renderer.pages.payload() if renderer.pages else {})
         return BuildResult(
-            dict(sorted(files.items())),
+            dict(sorted(files.items())) if isinstance(files, dict) else files,
             diagnostics.sorted(),
             len(pages),
             checked.files,
@@ -210,26 +213,31 @@ class Builder(Checker):
         return RenderCache.from_payload(payload, self.project.output_dir)
 
     def _render(
-        self, renderer: Renderer, pages: list[PlannedPage], meanwhile: Callable[[], None]
-    ) -> dict[str, bytes]:
+        self,
+        renderer: Renderer,
+        pages: list[PlannedPage],
+        files: MutableMapping[str, bytes],
+        meanwhile: Callable[[], None],
+    ) -> None:
         def rendered(done: int) -> None:
             if self.progress:
                 self.progress("pages", done, len(pages))
 
-        written = render_pages(renderer, pages, self.options.jobs, rendered, meanwhile)
-        return {page.path: data for page, data in zip(pages, written, strict=True) if data}
+        render_pages(renderer, pages, files, self.options.jobs, rendered, meanwhile)
 
     def _data_files(
-        self, portal: Portal, pages: list[PlannedPage], renderer: Renderer
-    ) -> dict[str, bytes]:
+        self,
+        portal: Portal,
+        pages: list[PlannedPage],
+        renderer: Renderer,
+        files: MutableMapping[str, bytes],
+    ) -> None:
         feeds = self.memos.feeds if self.cache is None else None
         markdown = renderer.markdown_apart(absolute_prefix(portal.config.site.base_url))
-        return {
-            "launches.ics": launches_calendar(portal, feeds),
-            "changes.xml": self._changes_feed(portal),
-            "sitemap.xml": sitemap(portal, [page.path for page in pages]),
-            **api_files(portal, markdown, renderer.pages),
-        }
+        files["launches.ics"] = launches_calendar(portal, feeds)
+        files["changes.xml"] = self._changes_feed(portal)
+        files["sitemap.xml"] = sitemap(portal, [page.path for page in pages])
+        files.update(api_files(portal, markdown, renderer.pages))
 
     def _changes_feed(self, portal: Portal) -> bytes:
         """The Atom feed, kept from the last build (the session's, or the build cache's) while
@@ -251,7 +259,7 @@ class Builder(Checker):
         return feed
 
     def _servable(
-        self, checked: CheckResult, diagnostics: Diagnostics, files: dict[str, bytes]
+        self, checked: CheckResult, diagnostics: Diagnostics, files: MutableMapping[str, bytes]
     ) -> dict[str, Path]:
         """The theme's static files and the project's assets, read into `files`."""
         servable = {f"static/{name}": path for name, path in checked.theme.static_files().items()}
@@ -285,9 +293,15 @@ class Builder(Checker):
         return documents, None
 
     def _search(
-        self, portal: Portal, site: Site, diagnostics: Diagnostics, files: dict[str, bytes]
+        self,
+        portal: Portal,
+        site: Site,
+        diagnostics: Diagnostics,
+        files: MutableMapping[str, bytes],
     ) -> list[str]:
-        """The search index into `files`, and the pages it lists. A one-off build takes each
+        """The search index into `files`, and the pages it lists: whole, and for a large portal
+        built once also in pieces (`render.shards`); `gtm serve`'s search page loads it whole
+        (quick on loopback, and the pieces would cost every save). A one-off build takes each
         entry's words from the build cache when its file is unchanged, and leaves this build's
         there; before that, it lets go of its Markdown, which it needs no more, and it lets go of
         each record as soon as it is written: room for the last steps."""
@@ -310,14 +324,19 @@ class Builder(Checker):
         if self.cache is None:
             files["search-index.js"] = search_titles_script(records, memos.feeds)
             files["search-index.json"] = search_index(records, memos.feeds)
+            files[SEARCH_META] = search_meta(records, whole=True)
         else:
+            whole = loads_whole(records)
+            files[SEARCH_META] = search_meta(records, whole)
+            if not whole:
+                files.update(search_shards(records))
             files["search-index.js"] = search_titles_script(records)
             files["search-index.json"] = search_index_taking(records)
         return urls
 
     def _check_links(
         self,
-        files: dict[str, bytes],
+        files: Mapping[str, bytes],
         promised: set[str],
         listed: dict[str, list[str]],
         pages: list[PlannedPage],
@@ -360,7 +379,9 @@ def build_site(
     session: Memos | None = None,
     change: ChangeSet | None = None,
     ahead: InBackground | None = None,
+    into: MutableMapping[str, bytes] | None = None,
 ) -> BuildResult:
     """One build: a one-off one, or a `gtm serve` session's with its memos and what changed;
-    `ahead` is the history's read when it was started before (`read_history_ahead`)."""
-    return Builder(project, options, session, progress, ahead).build(change, defer_pdfs)
+    `ahead` is the history's read when it was started before (`read_history_ahead`); `into`
+    receives the output files as they are made (a `SpooledFiles`), else a dict does."""
+    return Builder(project, options, session, progress, ahead, into).build(change, defer_pdfs)

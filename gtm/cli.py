@@ -25,6 +25,7 @@ from gtm.content.project import (
 )
 from gtm.diagnostics import Diagnostic, did_you_mean, fails, printable
 from gtm.errors import GtmError, UsageError
+from gtm.spool import SpooledFiles
 from gtm.workers import tune_collector
 
 if TYPE_CHECKING:
@@ -198,7 +199,10 @@ def build(
         project.root, project.output_dir, project.content_dir, allow_outside=allow_outside_output
     )
     limit = project.config.changes.history_limit
-    with read_history_ahead(project.root, project.content_dir, limit, project.cache) as ahead:
+    with (
+        read_history_ahead(project.root, project.content_dir, limit, project.cache) as ahead,
+        SpooledFiles(project.cache_dir) as files,
+    ):
         from gtm.build import build_site  # the history is read while the rest loads
         from gtm.publish.output import publish
 
@@ -208,16 +212,16 @@ def build(
             find_pdf_libraries()  # without Pango, one line and exit 2 now, not after the build
         progress = ProgressLine(enabled=not quiet)
         try:
-            result = build_site(project, options, progress, ahead=ahead)
+            result = build_site(project, options, progress, ahead=ahead, into=files)
         finally:
             progress.close()
-    if fails(result.diagnostics, strict):
-        report(result.diagnostics, output_format, quiet)
-        if not quiet:
-            click.echo("gtm: build stopped: nothing in the output folder was changed", err=True)
-        sys.exit(1)
-    waiting = None if quiet else lambda line: click.echo(f"gtm: {line}", err=True)
-    published = publish(project.output_dir, result.files, waiting)
+        if fails(result.diagnostics, strict):
+            report(result.diagnostics, output_format, quiet)
+            if not quiet:
+                click.echo("gtm: build stopped: nothing in the output folder was changed", err=True)
+            sys.exit(1)
+        waiting = None if quiet else lambda line: click.echo(f"gtm: {line}", err=True)
+        published = publish(project.output_dir, result.files, waiting)
     extra = ""
     if not quiet:
         if result.history_note:

@@ -10,7 +10,7 @@ from pathlib import Path
 PACKAGE = Path(__file__).resolve().parent.parent / "gtm"
 
 LAYERS = [
-    ("beside", ["diagnostics", "errors", "files", "workers", "memo", "cache"]),
+    ("beside", ["diagnostics", "errors", "files", "workers", "memo", "cache", "spool"]),
     (
         "content",
         [
@@ -60,6 +60,7 @@ LAYERS = [
             "render.pagecache",
             "render.pages",
             "render.feeds",
+            "render.shards",
             "render.atom",
             "render.apischema",
             "render.api",

@@ -10,7 +10,7 @@ import threading
 import time
 import traceback
 import webbrowser
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 
 from gtm.build import Memos, build_site
@@ -64,7 +64,7 @@ class DevSession:
         self.watcher = Watcher(project)
         self.lock = threading.Lock()
         self.pdfs: dict[str, bytes] = {}
-        self.site: dict[str, bytes] = {}
+        self.site: Mapping[str, bytes] = {}
         self.written: dict[str, bytes] | None = None
         self.builds = 0
         self.history_note: str | None = None

@@ -59,7 +59,7 @@ class FollowedLinks:
 
 
 def broken_links(
-    files: dict[str, bytes],
+    files: Mapping[str, bytes],
     promised: Set[str] = frozenset(),
     listed: Mapping[str, Iterable[str]] | None = None,
     remember: FollowedLinks | None = None,
@@ -96,7 +96,7 @@ def broken_links(
     if known is not None:
         known.enter(exists, anchors)
     for page, urls in links.items():
-        page_data = files[page] if page in anchors else None
+        page_data = files[page] if remember is not None and page in anchors else None
         clean = clean_pages.get(page)
         if clean is not None and (clean is page_data or clean == page_data):
             continue

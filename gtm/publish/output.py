@@ -26,6 +26,7 @@ from gtm.publish.paths import (
     read_manifest,
     safe_output_path,
 )
+from gtm.spool import SpooledFiles
 
 try:
     import fcntl
@@ -89,14 +90,16 @@ def _stage_and_swap(output_dir: Path, staging: Path, files: Mapping[str, bytes])
     staged: set[str] = set()
     old_folders: set[str] = set()
     made: set[Path] = set()
-    for name, data in sorted(files.items()):
+    spool = files if isinstance(files, SpooledFiles) else None
+    for name in sorted(files):
         target = safe_output_path(staging, name, staged)
         if target.parent not in made:
             target.parent.mkdir(parents=True, exist_ok=True)
             made.add(target.parent)
-        if name in ours and _link_unchanged(output_dir, name, old_folders, target, data):
+        if name in ours and _link_unchanged(output_dir, name, old_folders, target, files[name]):
             continue
-        target.write_bytes(data)
+        if spool is None or not spool.link(name, target):
+            target.write_bytes(files[name])
     kept = _carry_over(output_dir, staging, set(files), ours)
     manifest = {"generator": "gtm", "files": sorted(files)}
     (staging / MANIFEST).write_text(json.dumps(manifest, indent=1) + "\n", encoding="utf-8")

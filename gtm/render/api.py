@@ -6,7 +6,7 @@ same audience-filtered portal as the pages, so they hold nothing the pages may n
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -43,11 +43,11 @@ class ApiWriter:
     def url(self, path: str) -> str:
         return page_url(self.prefix, path)
 
-    def files(self, kept: RenderCache | None) -> dict[str, bytes]:
-        """Every file of `api/`: the index, one per artifact, and the schema; the artifacts' files
-        and the schema are taken from `kept` when nothing they show has changed, as pages are."""
+    def files(self, kept: RenderCache | None) -> Iterator[tuple[str, bytes]]:
+        """Every file of `api/`, each made as it is taken: the index, one per artifact, and the
+        schema; the artifacts' files and the schema are taken from `kept` when nothing they show
+        has changed, as pages are."""
         entries = [entry for entries in self.portal.kinds.values() for entry in entries]
-        made: dict[str, bytes] = {}
         for entry in entries:
             path = api_path(entry.kind, entry.id)
             data = kept.get(path, counted=False) if kept is not None else None
@@ -56,15 +56,14 @@ class ApiWriter:
                     data = self.artifact(entry)
                 if kept is not None:
                     kept.keep(path, data, reads)
-            made[path] = data
-        made[INDEX] = self.index(entries)
+            yield path, data
+        yield INDEX, self.index(entries)
         schema = kept.get(SCHEMA, counted=False) if kept is not None else None
         if schema is None:
             schema = encode(api_schema(self.portal.title))
             if kept is not None:
                 kept.keep(SCHEMA, schema, set())  # the title is part of the site's shape
-        made[SCHEMA] = schema
-        return made
+        yield SCHEMA, schema
 
     def index(self, entries: list[Entry]) -> bytes:
         listed = [
@@ -196,8 +195,9 @@ class ApiWriter:
 
 def api_files(
     portal: Portal, markdown: Markdown, kept: RenderCache | None = None
-) -> dict[str, bytes]:
-    """Every file of `api/` for this portal; `kept` holds the last build's artifact files."""
+) -> Iterator[tuple[str, bytes]]:
+    """Every file of `api/` for this portal, each made as it is taken; `kept` holds the last
+    build's artifact files."""
     prefix = absolute_prefix(portal.config.site.base_url)
     pages = {entry.path: entry for entries in portal.kinds.values() for entry in entries}
     return ApiWriter(portal, markdown, prefix, pages).files(kept)

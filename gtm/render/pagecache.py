@@ -80,9 +80,11 @@ class RenderCache:
 
     def keep(self, path: str, data: bytes, reads: set[Key]) -> None:
         """Keeps a page; the keys it read are the cache's own, not the copies a worker process
-        sent back, so thousands of pages hold them once."""
+        sent back, so thousands of pages hold them once. `gtm build` keeps the bytes only of
+        print pages, which its output folder does not hold."""
         shared = frozenset(self.keys.get(key, key) for key in reads)
-        self.pages[path] = RenderedPage(data, page_digest(data), shared)
+        held = data if self.output_dir is None or path.endswith(".pdf") else None
+        self.pages[path] = RenderedPage(held, page_digest(data), shared)
 
     def payload(self) -> dict[str, Any]:
         """The cache as JSON data, for the next `gtm build` to start from: a page's digest when

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import contextlib
 import traceback
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, MutableMapping
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -288,17 +288,23 @@ PAGES_PER_SLICE = 50
 def render_pages(
     renderer: Renderer,
     pages: list[PlannedPage],
+    into: MutableMapping[str, bytes],
     jobs: int = 1,
     progress: Callable[[int], None] | None = None,
     meanwhile: Callable[[], None] | None = None,
-) -> list[bytes | None]:
-    """Every page's bytes in plan order (None where a template failed). Pages the renderer's
-    cache keeps are taken from it; when many are left, `jobs` forked workers share them,
-    inheriting the renderer with its compiled templates and Markdown, while this process does
-    `meanwhile` (the data files), which it otherwise does first."""
+) -> None:
+    """Every page's bytes into `into` as each arrives (none where a template failed). Pages the
+    renderer's cache keeps are taken from it; when many are left, `jobs` forked workers share
+    them, inheriting the renderer with its compiled templates and Markdown, while this process
+    does `meanwhile` (the data files), which it otherwise does first."""
     kept = renderer.pages
-    written: list[bytes | None] = [kept.get(page.path) if kept else None for page in pages]
-    todo = [index for index, found in enumerate(written) if found is None]
+    todo = []
+    for index, page in enumerate(pages):
+        found = kept.get(page.path) if kept else None
+        if found is None:
+            todo.append(index)
+        else:
+            into[page.path] = found
     if len(todo) < PARALLEL_MIN_PAGES:
         jobs = 1
     else:
@@ -315,14 +321,14 @@ def render_pages(
             meanwhile()
         for part, rendered in pool.done():
             for index, (data, reads, problems) in zip(part, rendered, strict=True):
-                written[index] = data
-                if kept is not None and data is not None:
-                    kept.keep(pages[index].path, data, reads)
+                if data is not None:
+                    into[pages[index].path] = data
+                    if kept is not None:
+                        kept.keep(pages[index].path, data, reads)
                 renderer.diagnostics.extend(problems)
             done += len(part)
             if progress:
                 progress(done)
-    return written
 
 
 def _template_frame(exc: BaseException) -> tuple[str | None, int]:

@@ -24,12 +24,16 @@ PORTAL_PAGES = {
 }
 """The portal's own pages beside the home page, one page per artifact and one list page per
 kind: output path → (template, title)."""
+SEARCH_META = "search-index/meta.json"
+"""Which way the search page searches (`render.shards`); beside it, a large portal's index
+in pieces."""
 DATA_FILES = (
     "launches.ics",
     "changes.xml",
     "sitemap.xml",
     "search-index.json",
     "search-index.js",
+    SEARCH_META,
 )
 OUT_OF_PORTAL = "leads out of the portal"
 FRAME_ANCHORS = frozenset({"main", "site-search-q", "backlinks-title"})

@@ -7,6 +7,7 @@ docs/screenshots/ of the repository."""
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import shutil
@@ -27,6 +28,8 @@ from playwright.sync_api import (
 
 from tests.conftest import (
     ROOT,
+    build_example,
+    serve_folder,
 )
 
 SCREENSHOTS = ROOT / "docs" / "screenshots"
@@ -161,6 +164,57 @@ def test_a_served_portal_searches_the_full_text_and_one_on_disk_names_tags_and_s
     assert results.count() == 0
     sizes = [(site / name).stat().st_size for name in ("search-index.js", "search-index.json")]
     assert sizes[0] * 4 < sizes[1]
+
+
+def _search(page: Page, url: str) -> list[str]:
+    page.goto(url)
+    expect(page.locator("[data-search-status]")).to_contain_text("result")
+    return page.locator("[data-search-results] .result__title").all_inner_texts()
+
+
+def test_a_large_portal_searches_its_index_in_pieces(
+    browser: Browser,
+    base_url: str,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Built as a portal past `WHOLE_INDEX_LIMIT` is, the search page fetches only the pieces a
+    query needs, never `search-index.json`, and finds what the whole index finds for a word of
+    the body text, for its beginning, and for two words; a name still ranks first."""
+    monkeypatch.setattr("gtm.render.shards.WHOLE_INDEX_LIMIT", 0)
+    build_example(tmp_path / "large", "--no-pdf")
+    site = tmp_path / "large" / "output"
+    meta = json.loads((site / "search-index" / "meta.json").read_bytes())
+    assert meta["whole"] is False and meta["docs"] > 8
+    whole = browser.new_context(viewport=DESKTOP)
+    whole.set_default_timeout(TIMEOUT_MS)
+    expected = _search(whole.new_page(), base_url + "search/index.html?q=Brightmoor")
+    whole.close()
+    assert len(expected) == 3
+    with serve_folder(site) as pieces_url:
+        context = browser.new_context(viewport=DESKTOP)
+        context.set_default_timeout(TIMEOUT_MS)
+        page = context.new_page()
+        problems = Problems()
+        problems.watch(page)
+        fetched: list[str] = []
+        page.on("request", lambda request: fetched.append(request.url[len(pieces_url) :]))
+        search = pieces_url + "search/index.html?q="
+        assert sorted(_search(page, search + "Brightmoor")) == sorted(expected)
+        notes = page.locator("[data-search-results] .result__snippet").all_inner_texts()
+        assert notes == ["Found in the full text."] * 3
+        assert sorted(_search(page, search + "brightm")) == sorted(expected)
+        both = _search(page, search + "Brightmoor%20incident")
+        assert 0 < len(both) <= len(expected)
+        assert _search(page, search + "DevOps%20Dana")[0] == PERSONA_NAME
+        assert _search(page, search + "devop")[0] == PERSONA_NAME
+        marks = page.locator("[data-search-results] .result__title mark").all_inner_texts()
+        assert marks and {mark.lower() for mark in marks} == {"devop"}
+        context.close()
+    assert "search-index.json" not in fetched and "search-index.js" not in fetched
+    assert "search-index/meta.json" in fetched and "search-index/words/bri.json" in fetched
+    assert any(name.startswith("search-index/docs/") for name in fetched)
+    assert problems.items == []
 
 
 def test_search_works_when_opened_from_disk(

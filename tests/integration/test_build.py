@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import shutil
 from pathlib import Path
 
 import pytest
@@ -82,6 +83,36 @@ def test_a_failed_build_leaves_the_output_as_it_was(
     assert result.exit_code == 1
     assert "unknown field 'paint'" in result.output
     assert digest_tree(built_example) == before
+
+
+def test_a_build_spooled_to_disk_writes_the_same_output_and_leaves_no_spool(
+    built_example: Path,
+    example_project: Path,
+    tmp_path: Path,
+    run_gtm: RunGtm,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """With no room in memory every file goes to the spool, and the output is the same; the
+    spool is removed after a build that published and after one that could not."""
+    from gtm.content.project import open_project
+
+    monkeypatch.setattr("gtm.spool.DEFAULT_BUDGET", 0)
+    before = digest_tree(built_example)
+    shutil.rmtree(built_example)
+    assert run_gtm("build", "--no-pdf", project=example_project).exit_code == 0
+    assert digest_tree(built_example) == before
+    cache = open_project(example_project).cache_dir
+    assert cache.is_dir() and not list(cache.glob("spool-*"))
+    other = tmp_path / "other"
+    shutil.copytree(example_project / "content", other / "content")
+    shutil.copy(example_project / "gtm.toml", other)
+    (other / "output").mkdir()
+    (other / "output/index.html").write_text("somebody's page", encoding="utf-8")
+    result = run_gtm("build", "--no-pdf", project=other)
+    assert result.exit_code == 2 and "was not written by gtm" in result.output, result.output
+    assert (other / "output/index.html").read_text(encoding="utf-8") == "somebody's page"
+    spooled = open_project(other).cache_dir
+    assert spooled.is_dir() and not list(spooled.glob("spool-*"))
 
 
 def test_search_index_lists_every_page_and_is_sorted(built_example: Path) -> None:

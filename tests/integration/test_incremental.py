@@ -19,6 +19,7 @@ from gtm.content.project import open_project, run_options
 from gtm.publish.output import publish
 from gtm.render.pagecache import page_digest
 from gtm.render.pages import CompiledTemplates
+from gtm.spool import SpooledFiles
 
 Edit = Callable[[str], str]
 
@@ -200,6 +201,38 @@ def test_a_build_from_the_disk_cache_writes_what_a_fresh_build_does(
     fresh = _build(project, None)
     assert from_cache.files == fresh.files
     assert b"One more sentence" in fresh.files["personas/devops-dana/index.html"]
+
+
+def test_a_build_spooled_to_disk_publishes_what_a_build_in_memory_does(
+    example: Path, tmp_path: Path
+) -> None:
+    """A build whose every file goes to disk (a budget of 0 bytes), from the disk cache after an
+    edit, gives the same files and the same output folder as a build held in memory."""
+    spooled, held = tmp_path / "spooled", tmp_path / "held"
+    shutil.copytree(example, spooled)
+    _publish(spooled)
+    persona = spooled / "content/personas/devops-dana.md"
+    persona.write_text(_words(persona.read_text(encoding="utf-8")), encoding="utf-8")
+    shutil.copytree(spooled / "content", held / "content")
+    shutil.copy(spooled / "gtm.toml", held)
+    project = open_project(spooled)
+    parent = tmp_path / "spool"
+    with SpooledFiles(parent, budget=0) as files:
+        result = build_site(project, run_options(project, pdf=False), into=files)
+        assert result.files is files and files.spilled == len(files) > 50
+        assert 0 < result.reused < result.pages
+        publish(project.output_dir, result.files)
+    assert list(parent.iterdir()) == []
+    fresh = _publish(held)
+    assert dict(result.files) == {} and fresh.files
+    assert _tree(spooled / "output") == _tree(held / "output")
+    assert b"One more sentence" in (spooled / "output/personas/devops-dana/index.html").read_bytes()
+
+
+def _tree(folder: Path) -> dict[str, bytes]:
+    return {
+        p.relative_to(folder).as_posix(): p.read_bytes() for p in folder.rglob("*") if p.is_file()
+    }
 
 
 def test_a_page_changed_in_the_output_folder_is_rendered_again(

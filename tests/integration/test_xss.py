@@ -777,3 +777,38 @@ def test_nothing_runs_in_a_browser(browser: Browser, served: tuple[Built, str]) 
     assert not errors, errors
     assert not bad_urls, "\n".join(bad_urls)
     assert not foreign, foreign
+
+
+def test_search_in_pieces_shows_the_payloads_as_text(
+    browser: Browser,
+    make_project: MakeProject,
+    run_gtm: RunGtm,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The search page of a large portal builds its results from the index's pieces as it does
+    from the whole index: text nodes only, links only into the portal."""
+    monkeypatch.setattr("gtm.render.shards.WHOLE_INDEX_LIMIT", 0)
+    site = build_hostile(make_project, run_gtm)
+    assert json.loads((site.output / "search-index" / "meta.json").read_bytes())["whole"] is False
+    errors: list[str] = []
+    with serve_folder(site.output) as base:
+        context = browser.new_context()
+        try:
+            page = context.new_page()
+            page.on("dialog", lambda dialog: errors.append(dialog.message))
+            page.on("pageerror", lambda error: errors.append(str(error)))
+            page.goto(base + "search/index.html?q=onerror", wait_until="load")
+            page.wait_for_function(
+                f"document.querySelectorAll('[data-result]').length >= {2 * len(KINDS)}"
+            )
+            results = page.locator("[data-search-results]")
+            assert f"<script>window.{MARK}=1</script>" in results.inner_text()
+            assert results.locator("script, img, svg, iframe, [onerror], [onload]").count() == 0
+            links = page.eval_on_selector_all("[data-result]", "els => els.map(e => e.href)")
+            assert links and all(link.startswith(base) for link in links)
+            assert page.evaluate(PROVOKE) == []
+            page.wait_for_timeout(100)
+            assert page.evaluate(f"typeof window.{MARK}") == "undefined"
+        finally:
+            context.close()
+    assert not errors, errors

@@ -44,7 +44,7 @@ def files(make_project: MakeProject, audience: str, base_url: str = "/") -> dict
     config = Config.model_validate({"site": {"base_url": base_url}})
     portal = make_portal(site, config, TODAY, audience, pdf=True)
     made = api_files(portal, lambda text: (f"<p>{text}</p>", text))
-    return {path: json.loads(data) for path, data in made.items()}
+    return {path: json.loads(data) for path, data in made}
 
 
 def test_the_schema_holds_every_field_of_every_kind() -> None:

@@ -1,9 +1,12 @@
-/* Client-side search for the portal. Loads the local search-index.json (a list of
-   {title, kind, summary, tags, text, url}, url relative to the site root), ranks matches in
-   title > tags > summary > text, and builds every result with textContent: index data is
-   never parsed as HTML. Opened from disk, where browsers refuse fetch, it loads
-   search-index.js instead: the same records without their full text. No dependencies; the only
-   request is for the local index. */
+/* Client-side search for the portal. Reads search-index/meta.json first: for a small portal
+   it then loads the whole search-index.json (a list of {title, kind, summary, tags, text, url},
+   url relative to the site root) and finds words anywhere, even inside other words; for a
+   large one it fetches only the pieces a query needs (search-index/words/<first letters>.json,
+   the records that hold each word, and search-index/docs/<n>.json, the records it shows) and
+   finds words by their beginning. Either way it ranks matches in title > tags > summary > text
+   and builds every result with textContent: index data is never parsed as HTML. Opened from
+   disk, where browsers refuse fetch, it loads search-index.js instead: the records without
+   their full text. No dependencies; every request is for the portal's own files. */
 (function () {
   "use strict";
 
@@ -17,6 +20,7 @@
   var root = box.getAttribute("data-root") || "";
   var indexUrl = box.getAttribute("data-index") || root + "search-index.json";
   var titlesUrl = box.getAttribute("data-titles") || root + "search-index.js";
+  var metaUrl = box.getAttribute("data-meta") || root + "search-index/meta.json";
   var fromDisk = window.location.protocol === "file:";
 
   /* Kind labels, whether the index names kinds by folder ("competitors") or singular
@@ -35,7 +39,9 @@
     return kind ? kind.charAt(0).toUpperCase() + kind.slice(1) : "";
   }
   var LIMIT = 50;
-  var docs = null;
+  var FIRST = 10;
+  var engine = null;
+  var asked = 0;
   var timer = null;
 
   function fold(s) {
@@ -53,12 +59,14 @@
     });
   }
 
+  /* Only relative links into the portal: never a scheme such as javascript:. */
+  function safeRecord(d) {
+    return d && typeof d.url === "string" && !/^[a-z][a-z0-9+.-]*:/i.test(d.url) && d.url.indexOf("//") !== 0;
+  }
+
   function prepare(raw) {
     if (!Array.isArray(raw)) return [];
-    return raw.filter(function (d) {
-      /* Only relative links into the portal: never a scheme such as javascript:. */
-      return d && typeof d.url === "string" && !/^[a-z][a-z0-9+.-]*:/i.test(d.url) && d.url.indexOf("//") !== 0;
-    }).map(function (d) {
+    return raw.filter(safeRecord).map(function (d) {
       var tags = Array.isArray(d.tags) ? d.tags.map(String) : [];
       return {
         title: String(d.title || ""),
@@ -108,18 +116,132 @@
     return total;
   }
 
-  function search(query) {
-    var ts = terms(query);
-    if (!ts.length || !docs) return [];
-    var hits = [];
-    docs.forEach(function (doc) {
-      var s = score(doc, ts);
-      if (s > 0) hits.push({ doc: doc, score: s });
+  /* The whole index in memory: every record scored against the terms. */
+  function wholeEngine(raw) {
+    var docs = prepare(raw);
+    return {
+      count: docs.length,
+      terms: terms,
+      find: function (ts) {
+        var hits = [];
+        docs.forEach(function (doc) {
+          var s = score(doc, ts);
+          if (s > 0) hits.push({ doc: doc, score: s });
+        });
+        hits.sort(function (a, b) {
+          return b.score - a.score || a.doc.title.localeCompare(b.doc.title);
+        });
+        return Promise.resolve({ hits: hits.slice(0, LIMIT), total: hits.length });
+      }
+    };
+  }
+
+  /* The index in pieces (see gtm/render/shards.py): a word's file is named by its first
+     meta.key letters; each entry of a word's list is (record number - the previous one's) * 16
+     + the bits of the fields it is in. Records are numbered in order of their names. */
+  var POINTS = [[8, 100, 60], [4, 40, 25], [2, 12, 8], [1, 3, 2]];
+
+  function words(query) {
+    var seen = {};
+    return (fold(query).match(/[\p{L}\p{N}]+/gu) || []).filter(function (w) {
+      if (Array.from(w).length < 2 || seen[w]) return false;
+      seen[w] = true;
+      return true;
     });
-    hits.sort(function (a, b) {
-      return b.score - a.score || a.doc.title.localeCompare(b.doc.title);
-    });
-    return hits;
+  }
+
+  function piecesEngine(meta, base) {
+    var fetched = {};
+    var loaded = {};
+    var chunk = meta.chunk;
+
+    function get(url) {
+      if (!fetched[url]) {
+        fetched[url] = window.fetch(url, { credentials: "same-origin" }).then(function (response) {
+          if (response.status === 404) return null;
+          if (!response.ok) throw new Error("HTTP " + response.status);
+          return response.json();
+        });
+        fetched[url].catch(function () { delete fetched[url]; });
+      }
+      return fetched[url];
+    }
+
+    function fileOf(word) {
+      var key = Array.from(word).slice(0, meta.key).join("");
+      if (/^[a-z0-9]+$/.test(key)) return key;
+      var hex = "";
+      new TextEncoder().encode(key).forEach(function (b) { hex += (b < 16 ? "0" : "") + b.toString(16); });
+      return "_" + hex;
+    }
+
+    function matches(listed, w) {
+      var best = new Map();
+      Object.keys(listed || {}).forEach(function (word) {
+        if (word.indexOf(w) !== 0) return;
+        var exact = word === w;
+        var doc = 0;
+        listed[word].forEach(function (entry) {
+          doc += Math.floor(entry / 16);
+          var s = 0;
+          POINTS.forEach(function (p) { if (entry & p[0]) s += exact ? p[1] : p[2]; });
+          var kept = best.get(doc);
+          if (!kept || kept[0] < s) best.set(doc, [s, (entry & 15) === 1]);
+        });
+      });
+      return best;
+    }
+
+    /* The records of `ranked` ([number, score] pairs), fetched a file of them at a time. */
+    function load(ranked) {
+      var chunks = {};
+      ranked.forEach(function (hit) { chunks[Math.floor(hit[0] / chunk)] = true; });
+      return Promise.all(Object.keys(chunks).map(function (c) {
+        return get(base + "docs/" + c + ".json").then(function (rows) { loaded[c] = rows; });
+      })).then(function () {
+        var hits = [];
+        ranked.forEach(function (hit) {
+          var doc = record(hit[0]);
+          if (doc) hits.push({ doc: doc, score: hit[1], inText: hit[2] });
+        });
+        return hits;
+      });
+    }
+
+    function record(n) {
+      var row = (loaded[Math.floor(n / chunk)] || [])[n % chunk];
+      if (!Array.isArray(row)) return null;
+      var d = { url: row[0], title: row[1], kind: row[2], summary: row[3], tags: row[4] };
+      return safeRecord(d) ? prepare([d])[0] : null;
+    }
+
+    return {
+      count: meta.docs,
+      terms: words,
+      find: function (ts) {
+        var lists = ts.map(function (w) { return get(base + "words/" + fileOf(w) + ".json"); });
+        return Promise.all(lists).then(function (found) {
+          var scores = null;
+          ts.forEach(function (w, i) {
+            var mine = matches(found[i], w);
+            if (scores === null) { scores = mine; return; }
+            var both = new Map();
+            scores.forEach(function (s, doc) {
+              var m = mine.get(doc);
+              if (m) both.set(doc, [s[0] + m[0], s[1] || m[1]]);
+            });
+            scores = both;
+          });
+          var ranked = [];
+          (scores || new Map()).forEach(function (s, doc) { ranked.push([doc, s[0], s[1]]); });
+          ranked.sort(function (a, b) { return b[1] - a[1] || a[0] - b[0]; });
+          return load(ranked.slice(0, FIRST)).then(function (hits) {
+            var rest = ranked.length > FIRST ? load(ranked.slice(FIRST, LIMIT)) : null;
+            return { hits: hits, total: ranked.length, rest: rest };
+          });
+        });
+      }
+    };
   }
 
   /* Appends `text` to `el`, wrapping each term in <mark>; text nodes only. */
@@ -179,25 +301,28 @@
     return (start > 0 ? "… " : "") + text.slice(start, end).trim() + (end < text.length ? " …" : "");
   }
 
-  function render(query) {
-    var ts = terms(query);
+  function render(query, ts, hits, total) {
     list.textContent = "";
     if (!ts.length) {
-      status.textContent = docs ? "Type to search " + docs.length + " items." : "";
+      status.textContent = engine ? "Type to search " + engine.count + " items." : "";
       return;
     }
-    var hits = search(query);
     if (!hits.length) {
       status.textContent = "No results for “" + query.trim() + "”" +
         (fromDisk ? " in names, tags and summaries (on a web server, search reads the full text too)" : "") +
         ". Try fewer or shorter words, or browse below.";
       return;
     }
-    status.textContent = (hits.length > LIMIT ? "Top " + LIMIT + " of " : "") + hits.length +
-      (hits.length === 1 ? " result" : " results") + " for “" + query.trim() + "”" +
+    status.textContent = (total > LIMIT ? "Top " + LIMIT + " of " : "") + total +
+      (total === 1 ? " result" : " results") + " for “" + query.trim() + "”" +
       (fromDisk ? " in names, tags and summaries (on a web server, search reads the full text too)" : "");
 
-    hits.slice(0, LIMIT).forEach(function (hit) {
+    appendHits(hits, ts);
+  }
+
+  /* Adds results to the list, text nodes only. */
+  function appendHits(hits, ts) {
+    hits.forEach(function (hit) {
       var doc = hit.doc;
       var li = document.createElement("li");
       var article = document.createElement("article");
@@ -234,6 +359,11 @@
           sp.className = "result__snippet";
           highlight(sp, snip, ts);
           article.appendChild(sp);
+        } else if (hit.inText) {
+          var note = document.createElement("p");
+          note.className = "result__snippet";
+          note.textContent = "Found in the full text.";
+          article.appendChild(note);
         }
       }
 
@@ -265,8 +395,25 @@
   }
 
   function run() {
-    render(input.value);
-    remember(input.value);
+    var query = input.value;
+    var ticket = ++asked;
+    var ts = engine ? engine.terms(query) : [];
+    remember(query);
+    if (!ts.length) {
+      render(query, ts, [], 0);
+      return;
+    }
+    engine.find(ts).then(function (found) {
+      if (ticket !== asked) return;
+      render(query, ts, found.hits, found.total);
+      if (found.rest) {
+        found.rest.then(function (more) {
+          if (ticket === asked) appendHits(more, ts);
+        }, function () { /* the first results stay */ });
+      }
+    }, function () {
+      if (ticket === asked) failed();
+    });
   }
 
   function results() {
@@ -308,9 +455,9 @@
   try { initial = new URLSearchParams(window.location.search).get("q") || ""; } catch (e) { initial = ""; }
   input.value = initial;
 
-  function ready(raw) {
-    docs = prepare(raw);
-    render(input.value);
+  function ready(made) {
+    engine = made;
+    run();
     if (!initial) input.focus();
   }
 
@@ -321,24 +468,35 @@
       : "The search index could not be loaded. Try reloading the page, or browse below.";
   }
 
+  function loadWhole() {
+    return window.fetch(indexUrl, { credentials: "same-origin" }).then(function (response) {
+      if (!response.ok) throw new Error("HTTP " + response.status);
+      return response.json();
+    }).then(wholeEngine);
+  }
+
   if (Array.isArray(window.GTM_SEARCH_INDEX)) {
-    ready(window.GTM_SEARCH_INDEX);
+    ready(wholeEngine(window.GTM_SEARCH_INDEX));
   } else if (fromDisk) {
     status.textContent = "Loading the search index…";
     var script = document.createElement("script");
     script.src = titlesUrl;
     script.onload = function () {
-      if (Array.isArray(window.GTM_SEARCH_INDEX)) ready(window.GTM_SEARCH_INDEX);
+      if (Array.isArray(window.GTM_SEARCH_INDEX)) ready(wholeEngine(window.GTM_SEARCH_INDEX));
       else failed();
     };
     script.onerror = failed;
     document.head.appendChild(script);
   } else if (window.fetch) {
     status.textContent = "Loading the search index…";
-    window.fetch(indexUrl, { credentials: "same-origin" })
-      .then(function (response) {
-        if (!response.ok) throw new Error("HTTP " + response.status);
-        return response.json();
+    window.fetch(metaUrl, { credentials: "same-origin" })
+      .then(function (response) { return response.ok ? response.json() : null; })
+      .catch(function () { return null; })
+      .then(function (meta) {
+        if (meta && meta.whole === false && meta.docs > 0 && meta.chunk > 0 && meta.key > 0) {
+          return piecesEngine(meta, metaUrl.replace(/meta\.json$/, ""));
+        }
+        return loadWhole();
       })
       .then(ready, failed);
   } else {

@@ -1,0 +1,107 @@
+"""The search index in pieces, for a large portal on a web server: the search page fetches the
+word lists that a query's words start with and the few records it shows, a few tens of KB,
+instead of the whole `search-index.json` (20 MB at 5,000 artifacts) before its first result.
+A small portal's page still loads the whole index, which also finds words inside words and
+shows where in the text they matched."""
+
+from __future__ import annotations
+
+import json
+import re
+import unicodedata
+from array import array
+from collections.abc import Iterator, Sequence
+
+from gtm.render.feeds import SearchRecord
+from gtm.site.routes import SEARCH_META
+
+FOLDER = "search-index"
+META = SEARCH_META
+WHOLE_INDEX_LIMIT = 2_000_000
+"""Characters of text in every record together up to which the search page loads the whole
+index (about 450 artifacts with long bodies; the example holds a tenth of it)."""
+KEY_LENGTH = 3
+DOCS_PER_CHUNK = 8
+FIELDS = (("title", 8), ("tags", 4), ("summary", 2), ("text", 1))
+"""Each field a record's word is found in, as one bit of its entry in a word list."""
+
+_WORD = re.compile(r"[^\W_]+")
+_MARKS = re.compile("[\u0300-\u036f]")
+_PLAIN_KEY = re.compile(r"[a-z0-9]+")
+
+
+def loads_whole(records: Sequence[SearchRecord]) -> bool:
+    """Whether the search page loads the whole index rather than its pieces."""
+    size = sum(len(str(r["text"])) + len(str(r["summary"])) for r in records)
+    return size <= WHOLE_INDEX_LIMIT
+
+
+def search_meta(records: Sequence[SearchRecord], whole: bool) -> bytes:
+    """`search-index/meta.json`: which way the search page searches, and how the pieces are
+    laid out; the search page reads it first."""
+    meta: dict[str, object] = {"whole": whole}
+    if not whole:
+        bits = {field: bit for field, bit in FIELDS}
+        meta.update(docs=len(records), chunk=DOCS_PER_CHUNK, key=KEY_LENGTH, fields=bits)
+    return _encode(meta)
+
+
+def search_shards(records: Sequence[SearchRecord]) -> Iterator[tuple[str, bytes]]:
+    """The pieces, each made as it is taken: records are numbered in order of their names (so
+    equal scores list by name) and kept `DOCS_PER_CHUNK` to a file; every word of two letters
+    or more is listed, with the numbers of the records that hold it and the fields it is in,
+    in the file of its first `KEY_LENGTH` letters (a shorter word in a file of its own)."""
+    order = sorted(records, key=lambda r: (fold(str(r["title"])), str(r["url"])))
+    postings: dict[str, array[int]] = {}
+    for number, record in enumerate(order):
+        found: dict[str, int] = {}
+        for field, bit in FIELDS:
+            value = record[field]
+            text = " ".join(map(str, value)) if isinstance(value, list) else str(value)
+            for word in words(text):
+                found[word] = found.get(word, 0) | bit
+        for word, bits in found.items():
+            postings.setdefault(word, array("I")).append(number << 4 | bits)
+    by_key: dict[str, dict[str, list[int]]] = {}
+    for word in sorted(postings):
+        by_key.setdefault(word[:KEY_LENGTH], {})[word] = _deltas(postings.pop(word))
+    for key, listed in by_key.items():
+        yield f"{FOLDER}/words/{shard_name(key)}.json", _encode(listed)
+    for start in range(0, len(order), DOCS_PER_CHUNK):
+        chunk = [
+            [r["url"], r["title"], r["kind"], r["summary"], r["tags"]]
+            for r in order[start : start + DOCS_PER_CHUNK]
+        ]
+        yield f"{FOLDER}/docs/{start // DOCS_PER_CHUNK}.json", _encode(chunk)
+
+
+def fold(text: str) -> str:
+    """Lower case without accents, as `search.js` folds a query."""
+    text = text.lower()
+    if text.isascii():
+        return text
+    return _MARKS.sub("", unicodedata.normalize("NFKD", text))
+
+
+def words(text: str) -> set[str]:
+    """The distinct words of two letters or more, folded: runs of letters and digits."""
+    return {word for word in _WORD.findall(fold(text)) if len(word) > 1}
+
+
+def shard_name(key: str) -> str:
+    """A key's file name: itself when plain ASCII, else `_` and its UTF-8 bytes in hex."""
+    return key if _PLAIN_KEY.fullmatch(key) else "_" + key.encode("utf-8").hex()
+
+
+def _deltas(numbers: array[int]) -> list[int]:
+    """Each entry as (record number − the last one's) × 16 + its field bits: small numbers,
+    so the lists stay short in JSON."""
+    listed, last = [], 0
+    for value in numbers:
+        listed.append(value - (last << 4))
+        last = value >> 4
+    return listed
+
+
+def _encode(data: object) -> bytes:
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8")

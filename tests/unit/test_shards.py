@@ -1,0 +1,103 @@
+"""The search index in pieces: every word of every record can be found from the file its first
+letters name, with the fields it is in, and the records come back in name order."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from gtm.render import shards
+from gtm.render.feeds import SearchRecord
+from gtm.render.shards import loads_whole, search_meta, search_shards, shard_name, words
+
+
+def _record(
+    title: str, url: str, text: str = "", summary: str = "", tags: tuple[str, ...] = ()
+) -> SearchRecord:
+    return {
+        "title": title,
+        "kind": "persona",
+        "summary": summary,
+        "tags": list(tags),
+        "text": text,
+        "url": url,
+    }
+
+
+RECORDS = [
+    _record("Zed Pager", "products/zed/index.html", text="Incident routing for night shifts."),
+    _record("Ana Café", "personas/ana/index.html", summary="Runs incidents", tags=("SRE",)),
+    _record("Mid Incident", "pages/mid/index.html", text="ñandú and café, again café"),
+]
+
+
+def _pieces() -> dict[str, object]:
+    return {name: json.loads(data) for name, data in search_shards(RECORDS)}
+
+
+def _lookup(pieces: dict[str, object], word: str) -> dict[int, int]:
+    """Record number → field bits, for one word, as search.js decodes it."""
+    listed = pieces[f"search-index/words/{shard_name(word[:3])}.json"]
+    assert isinstance(listed, dict)
+    found, number = {}, 0
+    for entry in listed[word]:
+        number += entry >> 4
+        found[number] = entry & 15
+    return found
+
+
+def test_records_are_numbered_by_name_and_kept_eight_to_a_file() -> None:
+    pieces = _pieces()
+    assert pieces["search-index/docs/0.json"] == [
+        ["personas/ana/index.html", "Ana Café", "persona", "Runs incidents", ["SRE"]],
+        ["pages/mid/index.html", "Mid Incident", "persona", "", []],
+        ["products/zed/index.html", "Zed Pager", "persona", "", []],
+    ]
+    many = [_record(f"Item {n:02}", f"items/{n}/index.html") for n in range(20)]
+    names = sorted(name for name, _ in search_shards(many) if "/docs/" in name)
+    assert names == [f"search-index/docs/{n}.json" for n in range(3)]
+
+
+def test_every_word_lists_the_records_and_fields_that_hold_it() -> None:
+    pieces = _pieces()
+    assert _lookup(pieces, "incident") == {1: 8, 2: 1}, "Mid Incident's title, Zed's text"
+    assert _lookup(pieces, "incidents") == {0: 2}
+    assert _lookup(pieces, "sre") == {0: 4}
+    assert _lookup(pieces, "cafe") == {0: 8, 1: 1}, "folded: no accents, lower case"
+    assert _lookup(pieces, "nandu") == {1: 1}
+    assert "inc" in shard_name("inc") and "incident" in pieces["search-index/words/inc.json"]
+
+
+def test_words_are_two_letters_or_more_and_a_short_word_has_a_file_of_its_own() -> None:
+    assert words("A CFO, an SRE: 24/7 on-call.") == {"cfo", "an", "sre", "24", "on", "call"}
+    pieces = {name for name, _ in search_shards([_record("An on-call CFO", "a/index.html")])}
+    assert {"search-index/words/an.json", "search-index/words/on.json"} <= pieces
+    assert "search-index/words/cal.json" in pieces and "search-index/words/cfo.json" in pieces
+
+
+def test_a_key_that_is_not_plain_ascii_names_its_file_by_its_bytes() -> None:
+    assert shard_name("caf") == "caf"
+    assert shard_name("ñan") == "_" + "ñan".encode().hex()
+    assert shard_name("東京都") == "_e69db1e4baace983bd"
+
+
+def test_the_same_records_in_any_order_give_the_same_bytes() -> None:
+    assert dict(search_shards(RECORDS)) == dict(search_shards(list(reversed(RECORDS))))
+
+
+def test_a_small_portal_loads_the_whole_index_and_a_large_one_its_pieces(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    assert loads_whole(RECORDS)
+    assert json.loads(search_meta(RECORDS, whole=True)) == {"whole": True}
+    monkeypatch.setattr(shards, "WHOLE_INDEX_LIMIT", 10)
+    assert not loads_whole(RECORDS)
+    meta = json.loads(search_meta(RECORDS, whole=False))
+    assert meta == {
+        "whole": False,
+        "docs": 3,
+        "chunk": 8,
+        "key": 3,
+        "fields": {"title": 8, "tags": 4, "summary": 2, "text": 1},
+    }
