@@ -42,7 +42,7 @@ from gtm.render.pages import (
 )
 from gtm.render.pdf import PdfResult
 from gtm.render.shards import META as SEARCH_META
-from gtm.render.shards import loads_whole, search_meta, search_shards
+from gtm.render.shards import WHOLE_META, loads_whole, search_shards
 from gtm.site.entries import KeptEntries
 from gtm.site.link import Site
 from gtm.site.routes import absolute_prefix
@@ -324,11 +324,11 @@ class Builder(Checker):
         if self.cache is None:
             files["search-index.js"] = search_titles_script(records, memos.feeds)
             files["search-index.json"] = search_index(records, memos.feeds)
-            files[SEARCH_META] = search_meta(records, whole=True)
+            files[SEARCH_META] = WHOLE_META
         else:
-            whole = loads_whole(records)
-            files[SEARCH_META] = search_meta(records, whole)
-            if not whole:
+            if loads_whole(records):
+                files[SEARCH_META] = WHOLE_META
+            else:
                 files.update(search_shards(records))
             files["search-index.js"] = search_titles_script(records)
             files["search-index.json"] = search_index_taking(records)

@@ -37,21 +37,18 @@ def loads_whole(records: Sequence[SearchRecord]) -> bool:
     return size <= WHOLE_INDEX_LIMIT
 
 
-def search_meta(records: Sequence[SearchRecord], whole: bool) -> bytes:
-    """`search-index/meta.json`: which way the search page searches, and how the pieces are
-    laid out; the search page reads it first."""
-    meta: dict[str, object] = {"whole": whole}
-    if not whole:
-        bits = {field: bit for field, bit in FIELDS}
-        meta.update(docs=len(records), chunk=DOCS_PER_CHUNK, key=KEY_LENGTH, fields=bits)
-    return _encode(meta)
+WHOLE_META = b'{"whole":true}'
+"""`search-index/meta.json` of a portal whose search page loads the whole index; the page reads
+it first. A portal in pieces has it from `search_shards`."""
 
 
 def search_shards(records: Sequence[SearchRecord]) -> Iterator[tuple[str, bytes]]:
     """The pieces, each made as it is taken: records are numbered in order of their names (so
     equal scores list by name) and kept `DOCS_PER_CHUNK` to a file; every word of two letters
     or more is listed, with the numbers of the records that hold it and the fields it is in,
-    in the file of its first `KEY_LENGTH` letters (a shorter word in a file of its own)."""
+    in the file of its first `KEY_LENGTH` letters (a shorter word in a file of its own). Last,
+    `meta.json` with the layout and the names of the word files, so the page never asks for
+    one that does not exist."""
     order = sorted(records, key=lambda r: (fold(str(r["title"])), str(r["url"])))
     postings: dict[str, array[int]] = {}
     for number, record in enumerate(order):
@@ -66,14 +63,18 @@ def search_shards(records: Sequence[SearchRecord]) -> Iterator[tuple[str, bytes]
     by_key: dict[str, dict[str, list[int]]] = {}
     for word in sorted(postings):
         by_key.setdefault(word[:KEY_LENGTH], {})[word] = _deltas(postings.pop(word))
-    for key, listed in by_key.items():
-        yield f"{FOLDER}/words/{shard_name(key)}.json", _encode(listed)
+    names = [shard_name(key) for key in by_key]
+    for name, listed in zip(names, by_key.values(), strict=True):
+        yield f"{FOLDER}/words/{name}.json", _encode(listed)
     for start in range(0, len(order), DOCS_PER_CHUNK):
         chunk = [
             [r["url"], r["title"], r["kind"], r["summary"], r["tags"]]
             for r in order[start : start + DOCS_PER_CHUNK]
         ]
         yield f"{FOLDER}/docs/{start // DOCS_PER_CHUNK}.json", _encode(chunk)
+    fields = {field: bit for field, bit in FIELDS}
+    layout = {"docs": len(order), "chunk": DOCS_PER_CHUNK, "key": KEY_LENGTH, "fields": fields}
+    yield META, _encode({"whole": False, **layout, "words": sorted(names)})
 
 
 def fold(text: str) -> str:

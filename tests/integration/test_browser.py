@@ -210,6 +210,9 @@ def test_a_large_portal_searches_its_index_in_pieces(
         assert _search(page, search + "devop")[0] == PERSONA_NAME
         marks = page.locator("[data-search-results] .result__title mark").all_inner_texts()
         assert marks and {mark.lower() for mark in marks} == {"devop"}
+        page.goto(search)
+        page.get_by_role("searchbox", name="Search the portal").last.press_sequentially("xq zz")
+        expect(page.locator("[data-search-status]")).to_contain_text("No results for “xq zz”")
         context.close()
     assert "search-index.json" not in fetched and "search-index.js" not in fetched
     assert "search-index/meta.json" in fetched and "search-index/words/bri.json" in fetched

@@ -9,7 +9,7 @@ import pytest
 
 from gtm.render import shards
 from gtm.render.feeds import SearchRecord
-from gtm.render.shards import loads_whole, search_meta, search_shards, shard_name, words
+from gtm.render.shards import WHOLE_META, loads_whole, search_shards, shard_name, words
 
 
 def _record(
@@ -90,14 +90,17 @@ def test_a_small_portal_loads_the_whole_index_and_a_large_one_its_pieces(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     assert loads_whole(RECORDS)
-    assert json.loads(search_meta(RECORDS, whole=True)) == {"whole": True}
+    assert json.loads(WHOLE_META) == {"whole": True}
     monkeypatch.setattr(shards, "WHOLE_INDEX_LIMIT", 10)
     assert not loads_whole(RECORDS)
-    meta = json.loads(search_meta(RECORDS, whole=False))
-    assert meta == {
+    pieces = _pieces()
+    names = sorted(n.rsplit("/", 1)[1][:-5] for n in pieces if n.startswith("search-index/words/"))
+    assert pieces["search-index/meta.json"] == {
         "whole": False,
         "docs": 3,
         "chunk": 8,
         "key": 3,
         "fields": {"title": 8, "tags": 4, "summary": 2, "text": 1},
+        "words": names,
     }
+    assert {"caf", "nan", "inc"} <= set(names), "folded: café, ñandú"

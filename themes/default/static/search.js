@@ -154,6 +154,15 @@
     var fetched = {};
     var loaded = {};
     var chunk = meta.chunk;
+    var wordFiles = {};
+    (Array.isArray(meta.words) ? meta.words : []).forEach(function (name) { wordFiles[name] = true; });
+
+    /* The word list a word's file holds, or null when no word starts that way. */
+    function wordsOf(w) {
+      var name = fileOf(w);
+      if (!Object.prototype.hasOwnProperty.call(wordFiles, name)) return Promise.resolve(null);
+      return get(base + "words/" + name + ".json");
+    }
 
     function get(url) {
       if (!fetched[url]) {
@@ -218,8 +227,14 @@
     return {
       count: meta.docs,
       terms: words,
+      /* While the reader types: the word lists the query will need, fetched ahead. */
+      prefetch: function (ts) {
+        ts.forEach(function (w) {
+          wordsOf(w).catch(function () { /* asked again by the search */ });
+        });
+      },
       find: function (ts) {
-        var lists = ts.map(function (w) { return get(base + "words/" + fileOf(w) + ".json"); });
+        var lists = ts.map(wordsOf);
         return Promise.all(lists).then(function (found) {
           var scores = null;
           ts.forEach(function (w, i) {
@@ -421,6 +436,7 @@
   }
 
   input.addEventListener("input", function () {
+    if (engine && engine.prefetch) engine.prefetch(engine.terms(input.value));
     window.clearTimeout(timer);
     timer = window.setTimeout(run, 120);
   });
