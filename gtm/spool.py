@@ -56,14 +56,16 @@ class SpooledFiles(MutableMapping[str, bytes]):
         """How many files are on disk rather than in memory."""
         return len(self._spilled)
 
-    def link(self, name: str, target: Path) -> bool:
-        """Hard-links a file that is on disk at `target` (a new name in the same file system),
-        instead of reading it back to write it again; False when it is not or cannot be."""
+    def copy_to(self, name: str, target: Path) -> bool:
+        """Copies a file that is on disk to `target`, a new file, by the system (its bytes never
+        come back into Python); False when it is held in memory or cannot be copied. A copy,
+        not a link: the new file takes the group, access lists and labels of the folder it is
+        made in, as a written one does, not those of the cache."""
         path = self._spilled.get(name)
         if path is None:
             return False
         try:
-            os.link(path, target, follow_symlinks=False)
+            shutil.copyfile(path, target)
         except OSError:
             return False
         return True

@@ -98,7 +98,7 @@ def _stage_and_swap(output_dir: Path, staging: Path, files: Mapping[str, bytes])
             made.add(target.parent)
         if name in ours and _link_unchanged(output_dir, name, old_folders, target, files[name]):
             continue
-        if spool is None or not spool.link(name, target):
+        if spool is None or not spool.copy_to(name, target):
             target.write_bytes(files[name])
     kept = _carry_over(output_dir, staging, set(files), ours)
     manifest = {"generator": "gtm", "files": sorted(files)}

@@ -6,6 +6,7 @@ shows where in the text they matched."""
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 import unicodedata
@@ -29,12 +30,21 @@ which holds most words, first."""
 _WORD = re.compile(r"[^\W_]{2,}")
 _MARKS = re.compile("[\u0300-\u036f]")
 _PLAIN_KEY = re.compile(r"[a-z0-9]+")
+_UNSPACED = re.compile(
+    "[\u0e00-\u0eff\u1000-\u109f\u1780-\u17ff\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]"
+)
+"""Thai, Lao, Myanmar, Khmer, kana and CJK ideographs."""
 
 
 def loads_whole(records: Sequence[SearchRecord]) -> bool:
-    """Whether the search page loads the whole index rather than its pieces."""
+    """Whether the search page loads the whole index rather than its pieces: a small portal's,
+    and one with text in a script written without spaces between words (Chinese, Japanese,
+    Thai…), where the pieces would find a word only at the start of a run of text."""
     size = sum(len(str(r["text"])) + len(str(r["summary"])) for r in records)
-    return size <= WHOLE_INDEX_LIMIT
+    if size <= WHOLE_INDEX_LIMIT:
+        return True
+    fields = ("title", "summary", "text")
+    return any(_UNSPACED.search(str(r[field])) for r in records for field in fields)
 
 
 WHOLE_META = b'{"whole":true}'
@@ -43,13 +53,38 @@ it first. A portal in pieces has it from `search_shards`."""
 
 
 def search_shards(records: Sequence[SearchRecord]) -> Iterator[tuple[str, bytes]]:
-    """The pieces, each made as it is taken: records are numbered in order of their names (so
-    equal scores list by name) and kept `DOCS_PER_CHUNK` to a file; every word of two letters
-    or more is listed, with the numbers of the records that hold it and the fields it is in,
-    in the file of its first `KEY_LENGTH` letters (a shorter word in a file of its own). Last,
-    `meta.json` with the layout and the names of the word files, so the page never asks for
-    one that does not exist."""
+    """The pieces: records are numbered in order of their names (so equal scores list by name)
+    and kept `DOCS_PER_CHUNK` to a file; every word of two letters or more is listed, with the
+    numbers of the records that hold it and the fields it is in, in the file of its first
+    `KEY_LENGTH` letters (a shorter word in a file of its own). They go in a folder named by
+    their digest, so a page left open across a new build never mixes two builds' pieces (it
+    finds its own gone and says so); last, `meta.json` names the folder, the layout and the
+    word files, so the page never asks for one that does not exist."""
     order = sorted(records, key=lambda r: (fold(str(r["title"])), str(r["url"])))
+    by_key = _word_lists(order)
+    names = [shard_name(key) for key in by_key]
+    pieces = {f"words/{shard_name(key)}.json": _encode(listed) for key, listed in by_key.items()}
+    del by_key
+    for start in range(0, len(order), DOCS_PER_CHUNK):
+        chunk = [
+            [r["url"], r["title"], r["kind"], r["summary"], r["tags"]]
+            for r in order[start : start + DOCS_PER_CHUNK]
+        ]
+        pieces[f"docs/{start // DOCS_PER_CHUNK}.json"] = _encode(chunk)
+    digest = hashlib.blake2b(digest_size=8)
+    for name in sorted(pieces):
+        digest.update(name.encode() + b"\0" + pieces[name] + b"\0")
+    folder = digest.hexdigest()
+    for name in sorted(pieces):
+        yield f"{FOLDER}/{folder}/{name}", pieces.pop(name)
+    fields = {field: bit for field, bit in FIELDS}
+    layout = {"docs": len(order), "chunk": DOCS_PER_CHUNK, "key": KEY_LENGTH, "fields": fields}
+    yield META, _encode({"whole": False, "pieces": folder, **layout, "words": sorted(names)})
+
+
+def _word_lists(order: Sequence[SearchRecord]) -> dict[str, dict[str, list[int]]]:
+    """Each word's list by the file it goes in: (record number − the last one's) × 16 + the
+    bits of the fields the word is in, the text (which holds most words) read first."""
     postings: dict[str, array[int]] = {}
     for number, record in enumerate(order):
         found = dict.fromkeys(words(str(record["text"])), 1)
@@ -63,18 +98,7 @@ def search_shards(records: Sequence[SearchRecord]) -> Iterator[tuple[str, bytes]
     by_key: dict[str, dict[str, list[int]]] = {}
     for word in sorted(postings):
         by_key.setdefault(word[:KEY_LENGTH], {})[word] = _deltas(postings.pop(word))
-    names = [shard_name(key) for key in by_key]
-    for name, listed in zip(names, by_key.values(), strict=True):
-        yield f"{FOLDER}/words/{name}.json", _encode(listed)
-    for start in range(0, len(order), DOCS_PER_CHUNK):
-        chunk = [
-            [r["url"], r["title"], r["kind"], r["summary"], r["tags"]]
-            for r in order[start : start + DOCS_PER_CHUNK]
-        ]
-        yield f"{FOLDER}/docs/{start // DOCS_PER_CHUNK}.json", _encode(chunk)
-    fields = {field: bit for field, bit in FIELDS}
-    layout = {"docs": len(order), "chunk": DOCS_PER_CHUNK, "key": KEY_LENGTH, "fields": fields}
-    yield META, _encode({"whole": False, **layout, "words": sorted(names)})
+    return by_key
 
 
 def fold(text: str) -> str:

@@ -215,9 +215,34 @@ def test_a_large_portal_searches_its_index_in_pieces(
         expect(page.locator("[data-search-status]")).to_contain_text("No results for “xq zz”")
         context.close()
     assert "search-index.json" not in fetched and "search-index.js" not in fetched
-    assert "search-index/meta.json" in fetched and "search-index/words/bri.json" in fetched
-    assert any(name.startswith("search-index/docs/") for name in fetched)
+    pieces = f"search-index/{meta['pieces']}/"
+    assert "search-index/meta.json" in fetched and pieces + "words/bri.json" in fetched
+    assert any(name.startswith(pieces + "docs/") for name in fetched)
     assert problems.items == []
+
+
+def test_a_search_page_open_across_a_new_build_says_to_reload(
+    browser: Browser, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The pieces it read the layout of are gone (a new build put its own in another folder):
+    the page asks for a reload rather than show one build's records for another's words."""
+    monkeypatch.setattr("gtm.render.shards.WHOLE_INDEX_LIMIT", 0)
+    build_example(tmp_path / "large", "--no-pdf")
+    site = tmp_path / "large" / "output"
+    meta = json.loads((site / "search-index" / "meta.json").read_bytes())
+    with serve_folder(site) as url:
+        context = browser.new_context(viewport=DESKTOP)
+        context.set_default_timeout(TIMEOUT_MS)
+        page = context.new_page()
+        page.goto(url + "search/index.html")
+        expect(page.locator("[data-search-status]")).to_contain_text("Type to search")
+        shutil.rmtree(site / "search-index" / meta["pieces"])
+        page.get_by_role("searchbox", name="Search the portal").last.fill("brightmoor")
+        expect(page.locator("[data-search-status]")).to_contain_text(
+            "could not be loaded (it may have been updated since this page opened). Reload"
+        )
+        assert page.locator("[data-search-results] > li").count() == 0
+        context.close()
 
 
 def test_search_works_when_opened_from_disk(

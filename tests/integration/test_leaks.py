@@ -624,7 +624,7 @@ def listings(output: Path, states: dict[str, State], wanted: set[str]) -> Iterat
     records = json.loads((output / "search-index.json").read_bytes())
     pieces = [
         row[0]
-        for chunk in sorted((output / "search-index" / "docs").glob("*.json"))
+        for chunk in sorted((output / "search-index").glob("*/docs/*.json"))
         for row in json.loads(chunk.read_bytes())
     ]
     sitemap = ET.fromstring((output / "sitemap.xml").read_bytes())

@@ -77,14 +77,17 @@ def test_leftovers_of_a_killed_build_are_removed_after_a_day(tmp_path: Path) -> 
     assert sorted(p.name for p in tmp_path.iterdir()) == ["other", "spool-recent"]
 
 
-def test_a_spilled_file_is_linked_into_place_and_a_held_one_is_not(tmp_path: Path) -> None:
+def test_a_spilled_file_is_copied_into_place_and_a_held_one_is_not(tmp_path: Path) -> None:
     staging = tmp_path / "staging"
     staging.mkdir()
     with SpooledFiles(tmp_path / "cache", budget=4) as files:
         files["held"] = b"1234"
         files["spilled"] = b"56789"
-        assert files.link("spilled", staging / "spilled")
-        assert not files.link("held", staging / "held")
-        assert not files.link("spilled", staging / "spilled"), "the name is taken"
+        assert files.copy_to("spilled", staging / "spilled")
+        assert not files.copy_to("held", staging / "held")
+        assert not files.copy_to("spilled", staging / "missing" / "spilled")
+        (folder,) = _spool_folders(tmp_path / "cache")
+        spooled = next(folder.iterdir())
+        assert spooled.stat().st_ino != (staging / "spilled").stat().st_ino, "a copy, not a link"
     assert sorted(p.name for p in staging.iterdir()) == ["spilled"]
     assert (staging / "spilled").read_bytes() == b"56789"

@@ -1,8 +1,8 @@
 /* Client-side search for the portal. Reads search-index/meta.json first: for a small portal
    it then loads the whole search-index.json (a list of {title, kind, summary, tags, text, url},
    url relative to the site root) and finds words anywhere, even inside other words; for a
-   large one it fetches only the pieces a query needs (search-index/words/<first letters>.json,
-   the records that hold each word, and search-index/docs/<n>.json, the records it shows) and
+   large one it fetches only the pieces a query needs (search-index/<digest>/words/<first
+   letters>.json, the records that hold each word, and .../docs/<n>.json, the records it shows) and
    finds words by their beginning. Either way it ranks matches in title > tags > summary > text
    and builds every result with textContent: index data is never parsed as HTML. Opened from
    disk, where browsers refuse fetch, it loads search-index.js instead: the records without
@@ -51,7 +51,7 @@
   }
 
   function terms(query) {
-    var seen = {};
+    var seen = Object.create(null);
     return fold(query).split(/\s+/).filter(function (t) {
       if (!t || seen[t]) return false;
       seen[t] = true;
@@ -142,7 +142,7 @@
   var POINTS = [[8, 100, 60], [4, 40, 25], [2, 12, 8], [1, 3, 2]];
 
   function words(query) {
-    var seen = {};
+    var seen = Object.create(null);
     return (fold(query).match(/[\p{L}\p{N}]+/gu) || []).filter(function (w) {
       if (Array.from(w).length < 2 || seen[w]) return false;
       seen[w] = true;
@@ -167,7 +167,7 @@
     function get(url) {
       if (!fetched[url]) {
         fetched[url] = window.fetch(url, { credentials: "same-origin" }).then(function (response) {
-          if (response.status === 404) return null;
+          /* A piece meta.json names and the server lacks: a newer build replaced them all. */
           if (!response.ok) throw new Error("HTTP " + response.status);
           return response.json();
         });
@@ -481,7 +481,7 @@
     list.textContent = "";
     status.textContent = window.location.protocol === "file:"
       ? "Search cannot load its index when the portal is opened straight from disk in this browser. Open the portal through a web server (for example gtm serve), or browse below."
-      : "The search index could not be loaded. Try reloading the page, or browse below.";
+      : "The search index could not be loaded (it may have been updated since this page opened). Reload the page, or browse below.";
   }
 
   function loadWhole() {
@@ -505,12 +505,13 @@
     document.head.appendChild(script);
   } else if (window.fetch) {
     status.textContent = "Loading the search index…";
-    window.fetch(metaUrl, { credentials: "same-origin" })
+    window.fetch(metaUrl, { credentials: "same-origin", cache: "no-cache" })
       .then(function (response) { return response.ok ? response.json() : null; })
       .catch(function () { return null; })
       .then(function (meta) {
-        if (meta && meta.whole === false && meta.docs > 0 && meta.chunk > 0 && meta.key > 0) {
-          return piecesEngine(meta, metaUrl.replace(/meta\.json$/, ""));
+        if (meta && meta.whole === false && meta.docs > 0 && meta.chunk > 0 && meta.key > 0 &&
+            /^[0-9a-f]{16}$/.test(String(meta.pieces))) {
+          return piecesEngine(meta, metaUrl.replace(/meta\.json$/, "") + meta.pieces + "/");
         }
         return loadWhole();
       })
