@@ -13,6 +13,7 @@ import unicodedata
 from array import array
 from collections.abc import Iterator, Sequence
 
+from gtm.content.kinds import KINDS
 from gtm.render.feeds import SearchRecord
 from gtm.site.routes import SEARCH_META
 
@@ -26,6 +27,12 @@ DOCS_PER_CHUNK = 8
 FIELDS = (("text", 1), ("summary", 2), ("tags", 4), ("title", 8))
 """Each field a record's word is found in, as one bit of its entry in a word list; the text,
 which holds most words, first."""
+KIND_BIT = 16
+"""The words of the record's kind as the portal names it ("Battlecard"): a rep searches for
+"pagestorm battlecard"."""
+SHIFT = 5
+"""An entry is (record number − the last one's) << SHIFT | its bits."""
+LABELS = {kind.singular: kind.label for kind in KINDS.values()}
 
 _WORD = re.compile(r"[^\W_]{2,}")
 _MARKS = re.compile("[\u0300-\u036f]")
@@ -77,14 +84,15 @@ def search_shards(records: Sequence[SearchRecord]) -> Iterator[tuple[str, bytes]
     folder = digest.hexdigest()
     for name in sorted(pieces):
         yield f"{FOLDER}/{folder}/{name}", pieces.pop(name)
-    fields = {field: bit for field, bit in FIELDS}
-    layout = {"docs": len(order), "chunk": DOCS_PER_CHUNK, "key": KEY_LENGTH, "fields": fields}
+    fields = {field: bit for field, bit in FIELDS} | {"kind": KIND_BIT}
+    layout: dict[str, object] = {"docs": len(order), "chunk": DOCS_PER_CHUNK, "key": KEY_LENGTH}
+    layout.update(shift=SHIFT, fields=fields)
     yield META, _encode({"whole": False, "pieces": folder, **layout, "words": sorted(names)})
 
 
 def _word_lists(order: Sequence[SearchRecord]) -> dict[str, dict[str, list[int]]]:
-    """Each word's list by the file it goes in: (record number − the last one's) × 16 + the
-    bits of the fields the word is in, the text (which holds most words) read first."""
+    """Each word's list by the file it goes in: (record number − the last one's) × 32 + the
+    bits of the fields the word is in (and of the kind's name), the text read first."""
     postings: dict[str, array[int]] = {}
     for number, record in enumerate(order):
         found = dict.fromkeys(words(str(record["text"])), 1)
@@ -93,8 +101,11 @@ def _word_lists(order: Sequence[SearchRecord]) -> dict[str, dict[str, list[int]]
             text = " ".join(map(str, value)) if isinstance(value, list) else str(value)
             for word in words(text):
                 found[word] = found.get(word, 0) | bit
+        kind = str(record["kind"])
+        for word in words(LABELS.get(kind, kind)):
+            found[word] = found.get(word, 0) | KIND_BIT
         for word, bits in found.items():
-            postings.setdefault(word, array("I")).append(number << 4 | bits)
+            postings.setdefault(word, array("I")).append(number << SHIFT | bits)
     by_key: dict[str, dict[str, list[int]]] = {}
     for word in sorted(postings):
         by_key.setdefault(word[:KEY_LENGTH], {})[word] = _deltas(postings.pop(word))
@@ -120,12 +131,12 @@ def shard_name(key: str) -> str:
 
 
 def _deltas(numbers: array[int]) -> list[int]:
-    """Each entry as (record number − the last one's) × 16 + its field bits: small numbers,
+    """Each entry as (record number − the last one's) × 32 + its field bits: small numbers,
     so the lists stay short in JSON."""
     listed, last = [], 0
     for value in numbers:
-        listed.append(value - (last << 4))
-        last = value >> 4
+        listed.append(value - (last << SHIFT))
+        last = value >> SHIFT
     return listed
 
 

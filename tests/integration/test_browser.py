@@ -207,12 +207,15 @@ def test_a_large_portal_searches_its_index_in_pieces(
         both = _search(page, search + "Brightmoor%20incident")
         assert 0 < len(both) <= len(expected)
         assert _search(page, search + "DevOps%20Dana")[0] == PERSONA_NAME
+        assert _search(page, search + "pagestorm%20battlecard")[0] == "PageStorm"
         assert _search(page, search + "devop")[0] == PERSONA_NAME
         marks = page.locator("[data-search-results] .result__title mark").all_inner_texts()
         assert marks and {mark.lower() for mark in marks} == {"devop"}
         page.goto(search)
         page.get_by_role("searchbox", name="Search the portal").last.press_sequentially("xq zz")
-        expect(page.locator("[data-search-status]")).to_contain_text("No results for “xq zz”")
+        expect(page.locator("[data-search-status]")).to_contain_text(
+            "No results for “xq zz”. Type three letters or more of a word"
+        )
         context.close()
     assert "search-index.json" not in fetched and "search-index.js" not in fetched
     pieces = f"search-index/{meta['pieces']}/"

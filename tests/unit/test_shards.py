@@ -50,8 +50,8 @@ def _lookup(pieces: dict[str, object], word: str) -> dict[int, int]:
     assert isinstance(listed, dict)
     found, number = {}, 0
     for entry in listed[word]:
-        number += entry >> 4
-        found[number] = entry & 15
+        number += entry >> 5
+        found[number] = entry & 31
     return found
 
 
@@ -75,6 +75,15 @@ def test_every_word_lists_the_records_and_fields_that_hold_it() -> None:
     assert _lookup(pieces, "cafe") == {0: 8, 1: 1}, "folded: no accents, lower case"
     assert _lookup(pieces, "nandu") == {1: 1}
     assert "incident" in pieces["words/inc.json"]
+
+
+def test_the_kind_as_the_portal_names_it_is_a_word_of_every_record() -> None:
+    """A rep searches for "pagestorm battlecard": a competitor is a battlecard in the portal."""
+    records = [*RECORDS, {**_record("PageStorm", "c/index.html"), "kind": "competitor"}]
+    pieces = _pieces(records)
+    assert _lookup(pieces, "persona") == {0: 16, 1: 16, 3: 16}
+    assert _lookup(pieces, "battlecard") == {2: 16}
+    assert "words/com.json" not in pieces, "the kind's folder name is not a word"
 
 
 def test_words_are_two_letters_or_more_and_a_short_word_has_a_file_of_its_own() -> None:
@@ -109,7 +118,8 @@ def test_a_small_portal_loads_the_whole_index_and_a_large_one_its_pieces(
         "docs": 3,
         "chunk": 8,
         "key": 3,
-        "fields": {"title": 8, "tags": 4, "summary": 2, "text": 1},
+        "shift": 5,
+        "fields": {"title": 8, "tags": 4, "summary": 2, "text": 1, "kind": 16},
         "words": names,
     }
     assert {"caf", "nan", "inc"} <= set(names), "folded: café, ñandú"

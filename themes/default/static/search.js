@@ -137,9 +137,9 @@
   }
 
   /* The index in pieces (see gtm/render/shards.py): a word's file is named by its first
-     meta.key letters; each entry of a word's list is (record number - the previous one's) * 16
+     meta.key letters; each entry of a word's list is (record number - the previous one's) * 32
      + the bits of the fields it is in. Records are numbered in order of their names. */
-  var POINTS = [[8, 100, 60], [4, 40, 25], [2, 12, 8], [1, 3, 2]];
+  var POINTS = [[8, 100, 60], [4, 40, 25], [2, 12, 8], [1, 3, 2], [16, 1, 1]];
 
   function words(query) {
     var seen = Object.create(null);
@@ -154,6 +154,7 @@
     var fetched = {};
     var loaded = {};
     var chunk = meta.chunk;
+    var span = Math.pow(2, meta.shift || 5);
     var wordFiles = {};
     (Array.isArray(meta.words) ? meta.words : []).forEach(function (name) { wordFiles[name] = true; });
 
@@ -191,11 +192,12 @@
         var exact = word === w;
         var doc = 0;
         listed[word].forEach(function (entry) {
-          doc += Math.floor(entry / 16);
+          doc += Math.floor(entry / span);
+          var bits = entry % span;
           var s = 0;
-          POINTS.forEach(function (p) { if (entry & p[0]) s += exact ? p[1] : p[2]; });
+          POINTS.forEach(function (p) { if (bits & p[0]) s += exact ? p[1] : p[2]; });
           var kept = best.get(doc);
-          if (!kept || kept[0] < s) best.set(doc, [s, (entry & 15) === 1]);
+          if (!kept || kept[0] < s) best.set(doc, [s, (bits & 15) === 1]);
         });
       });
       return best;
@@ -227,6 +229,7 @@
     return {
       count: meta.docs,
       terms: words,
+      shortest: meta.key,
       /* While the reader types: the word lists the query will need, fetched ahead. */
       prefetch: function (ts) {
         ts.forEach(function (w) {
@@ -323,9 +326,10 @@
       return;
     }
     if (!hits.length) {
+      var short = engine.shortest && ts.every(function (t) { return Array.from(t).length < engine.shortest; });
       status.textContent = "No results for “" + query.trim() + "”" +
         (fromDisk ? " in names, tags and summaries (on a web server, search reads the full text too)" : "") +
-        ". Try fewer or shorter words, or browse below.";
+        (short ? ". Type three letters or more of a word, or browse below." : ". Try fewer or shorter words, or browse below.");
       return;
     }
     status.textContent = (total > LIMIT ? "Top " + LIMIT + " of " : "") + total +
