@@ -41,11 +41,10 @@ from gtm.render.pages import (
     template_environment,
 )
 from gtm.render.pdf import PdfResult
-from gtm.render.shards import META as SEARCH_META
 from gtm.render.shards import WHOLE_META, loads_whole, search_shards
 from gtm.site.entries import KeptEntries
 from gtm.site.link import Site
-from gtm.site.routes import absolute_prefix
+from gtm.site.routes import SEARCH_META, absolute_prefix
 from gtm.site.views import Portal, make_portal
 from gtm.workers import InBackground, return_freed_memory
 
@@ -321,15 +320,14 @@ class Builder(Checker):
             memos.markdown.forget()
             return_freed_memory()
         urls = [str(record["url"]) for record in records]
+        if self.cache is None or loads_whole(records):
+            files[SEARCH_META] = WHOLE_META
+        else:
+            files.update(search_shards(records))
         if self.cache is None:
             files["search-index.js"] = search_titles_script(records, memos.feeds)
             files["search-index.json"] = search_index(records, memos.feeds)
-            files[SEARCH_META] = WHOLE_META
         else:
-            if loads_whole(records):
-                files[SEARCH_META] = WHOLE_META
-            else:
-                files.update(search_shards(records))
             files["search-index.js"] = search_titles_script(records)
             files["search-index.json"] = search_index_taking(records)
         return urls

@@ -17,8 +17,7 @@ from gtm.content.kinds import KINDS
 from gtm.render.feeds import SearchRecord
 from gtm.site.routes import SEARCH_META
 
-FOLDER = "search-index"
-META = SEARCH_META
+FOLDER = SEARCH_META.rpartition("/")[0]
 WHOLE_INDEX_LIMIT = 2_000_000
 """Characters of text in every record together up to which the search page loads the whole
 index (about 450 artifacts with long bodies; the example holds a tenth of it)."""
@@ -68,10 +67,9 @@ def search_shards(records: Sequence[SearchRecord]) -> Iterator[tuple[str, bytes]
     finds its own gone and says so); last, `meta.json` names the folder, the layout and the
     word files, so the page never asks for one that does not exist."""
     order = sorted(records, key=lambda r: (fold(str(r["title"])), str(r["url"])))
-    by_key = _word_lists(order)
-    names = [shard_name(key) for key in by_key]
-    pieces = {f"words/{shard_name(key)}.json": _encode(listed) for key, listed in by_key.items()}
-    del by_key
+    by_name = {shard_name(key): listed for key, listed in _word_lists(order).items()}
+    names = sorted(by_name)
+    pieces = {f"words/{name}.json": _encode(by_name.pop(name)) for name in names}
     for start in range(0, len(order), DOCS_PER_CHUNK):
         chunk = [
             [r["url"], r["title"], r["kind"], r["summary"], r["tags"]]
@@ -87,7 +85,7 @@ def search_shards(records: Sequence[SearchRecord]) -> Iterator[tuple[str, bytes]
     fields = {field: bit for field, bit in FIELDS} | {"kind": KIND_BIT}
     layout: dict[str, object] = {"docs": len(order), "chunk": DOCS_PER_CHUNK, "key": KEY_LENGTH}
     layout.update(shift=SHIFT, fields=fields)
-    yield META, _encode({"whole": False, "pieces": folder, **layout, "words": sorted(names)})
+    yield SEARCH_META, _encode({"whole": False, "pieces": folder, **layout, "words": names})
 
 
 def _word_lists(order: Sequence[SearchRecord]) -> dict[str, dict[str, list[int]]]:

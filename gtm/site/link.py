@@ -159,6 +159,7 @@ def link_site(
 
 RESERVED_PAGE_IDS = frozenset(
     {*KINDS, "search", "health", "downloads", "changes", "pdf", "assets", "static", "index", "404"}
+    | {"api", "embed", "search-index"}
 )
 
 

@@ -142,7 +142,11 @@ def test_the_same_link_twice_is_reported_twice_at_each_place(make_project: MakeP
 
 
 @pytest.mark.parametrize(
-    "ident", ["search", "health", "downloads", "pdf", "assets", "static", "personas", "index"]
+    "ident",
+    [
+        *("search", "health", "downloads", "pdf", "assets", "static", "personas", "index"),
+        *("api", "embed", "search-index"),
+    ],
 )
 def test_reserved_page_ids(make_project: MakeProject, ident: str) -> None:
     root = make_project({f"content/pages/{ident}.md": "---\ntitle: P\n---\n"})

@@ -203,7 +203,8 @@
       return best;
     }
 
-    /* The records of `ranked` ([number, score] pairs), fetched a file of them at a time. */
+    /* The records of `ranked` ([number, score, found only in the text] triples), fetched a
+       file of them at a time. */
     function load(ranked) {
       var chunks = {};
       ranked.forEach(function (hit) { chunks[Math.floor(hit[0] / chunk)] = true; });
@@ -222,8 +223,7 @@
     function record(n) {
       var row = (loaded[Math.floor(n / chunk)] || [])[n % chunk];
       if (!Array.isArray(row)) return null;
-      var d = { url: row[0], title: row[1], kind: row[2], summary: row[3], tags: row[4] };
-      return safeRecord(d) ? prepare([d])[0] : null;
+      return prepare([{ url: row[0], title: row[1], kind: row[2], summary: row[3], tags: row[4] }])[0] || null;
     }
 
     return {
