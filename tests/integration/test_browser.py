@@ -248,6 +248,48 @@ def test_a_search_page_open_across_a_new_build_says_to_reload(
         context.close()
 
 
+FAIL_LATER_RECORD_FILES = """
+(() => {
+  const real = window.fetch;
+  let armed = false, closed = false;
+  window.fetch = function (url, options) {
+    if (String(url).includes("/docs/")) {
+      if (closed) return Promise.reject(new TypeError("Failed to fetch"));
+      if (!armed) { armed = true; setTimeout(() => { closed = true; }, 0); }
+    }
+    return real.call(this, url, options);
+  };
+})();
+"""
+"""The record files a query asks for at once arrive; any asked for later (results 11 to 50)
+fail, as on a connection that drops."""
+
+
+def test_search_in_pieces_says_when_only_the_first_results_could_be_loaded(
+    browser: Browser, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Results 11 to 50 come in a second fetch: when it fails, the ten shown stay and the
+    status says how many of how many are shown, not "Top 50". One record to a file, so the
+    example's fourteen records lie in fourteen files."""
+    monkeypatch.setattr("gtm.render.shards.WHOLE_INDEX_LIMIT", 0)
+    monkeypatch.setattr("gtm.render.shards.DOCS_PER_CHUNK", 1)
+    build_example(tmp_path / "large", "--no-pdf")
+    with serve_folder(tmp_path / "large" / "output") as url:
+        context = browser.new_context(viewport=DESKTOP)
+        context.set_default_timeout(TIMEOUT_MS)
+        context.add_init_script(FAIL_LATER_RECORD_FILES)
+        page = context.new_page()
+        page.goto(url + "search/index.html?q=the")
+        status = page.locator("[data-search-status]")
+        expect(status).to_contain_text("the rest could not be loaded")
+        shown = page.locator("[data-search-results] > li").count()
+        assert shown == 10
+        total = int(re.search(r"of (\d+) results", status.inner_text())[1])  # type: ignore[index]
+        assert total > 10
+        assert status.inner_text().startswith(f"Showing 10 of {total} results for “the”")
+        context.close()
+
+
 def test_search_works_when_opened_from_disk(
     context: BrowserContext, site: Path, tmp_path: Path
 ) -> None:

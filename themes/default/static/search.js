@@ -428,7 +428,11 @@
       if (found.rest) {
         found.rest.then(function (more) {
           if (ticket === asked) appendHits(more, ts);
-        }, function () { /* the first results stay */ });
+        }, function () {
+          if (ticket !== asked) return;
+          status.textContent = "Showing " + found.hits.length + " of " + found.total +
+            " results for “" + query.trim() + "”: the rest could not be loaded. Search again, or reload the page.";
+        });
       }
     }, function () {
       if (ticket === asked) failed();
