@@ -20,9 +20,9 @@ from gtm.memo import PerFile
 from gtm.render.theme import Theme, load_theme
 from gtm.site.anchors import check_written_links
 from gtm.site.facts import Facts, derive_facts
-from gtm.site.link import LinkMemo, Site, link_site, markdown_texts
+from gtm.site.link import LinkMemo, Site, known_items, link_site, markdown_texts
 from gtm.site.routes import portal_paths
-from gtm.site.rules import ItemFindings, run_checks
+from gtm.site.rules import ItemFindings, run_item_checks, run_site_checks
 
 THEME_LINK = "is a link: gtm publishes only real files from a theme's static/; copy it here"
 MARKDOWN_CACHE = "markdown.json"
@@ -154,6 +154,7 @@ class Checker:
         unread = {(kind, path.stem) for kind, path in listed if kind != "brand"}
         unread -= {(item.kind, item.id) for item in items}
         brand = brands[-1] if brands else None
+        run_item_checks(known_items(items).values(), brand, diagnostics, memos.rules)
         return Loaded(items, brand, unread, theme, assets, count)
 
     def link(self, loaded: Loaded) -> CheckResult:
@@ -172,7 +173,7 @@ class Checker:
         )
         config = self.project.config
         facts = derive_facts(site, config, options.today)
-        run_checks(site, config, options.today, diagnostics, memos.rules, facts, options.audience)
+        run_site_checks(site, config, options.today, diagnostics, facts, options.audience)
         exists = _build_files(site, options, loaded.theme, loaded.assets)
         check_written_links(
             site, exists, self.allow_html, diagnostics, memos.markdown, options.audience

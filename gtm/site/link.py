@@ -111,7 +111,7 @@ def link_site(
     refers to them is not reported again. The links of Markdown come from the `markdown` memo,
     which a build fills before it links."""
     memo = memo if memo is not None else LinkMemo()
-    known = {(item.kind, item.id): item for item in items if item.complete}
+    known = known_items(items)
     ids_by_kind: dict[str, set[str]] = defaultdict(set)
     for item in items:
         ids_by_kind[item.kind].add(item.id)
@@ -155,6 +155,11 @@ def link_site(
         backlinks={key: tuple(sorted(value)) for key, value in sorted(backlinks.items())},
         written=tuple(written),
     )
+
+
+def known_items(items: Iterable[Item]) -> dict[Key, Item]:
+    """The items that validated whole, by kind and id: the site's `known`."""
+    return {(item.kind, item.id): item for item in items if item.complete}
 
 
 RESERVED_PAGE_IDS = frozenset(

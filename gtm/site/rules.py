@@ -5,12 +5,13 @@ Each rule is a small function that reports diagnostics and returns nothing."""
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
 from gtm.content.config import Config
 from gtm.content.model import (
+    Brand,
     Claim,
     Competitor,
     Feature,
@@ -30,16 +31,12 @@ from gtm.site.voice import BrandPatterns, brand_patterns, voice_hits
 
 
 @dataclass
-class RuleContext:
-    """What every rule may read: the linked site, the config and today."""
+class ItemContext:
+    """What an item rule may read: the brand's terms. It needs no other file, so it runs as
+    soon as its item is validated, while the Markdown is still being parsed."""
 
-    site: Site
-    config: Config
-    today: date
     diagnostics: Diagnostics
     brand_patterns: BrandPatterns = field(default_factory=BrandPatterns)
-    facts: Facts = field(default_factory=dict)
-    audience: str = "internal"
 
     def error(self, item: Item, where: tuple[int, int], code: str, message: str) -> None:
         self.diagnostics.error(item.path, where[0], where[1], code, message)
@@ -48,10 +45,22 @@ class RuleContext:
         self.diagnostics.warning(item.path, where[0], where[1], code, message)
 
 
-Rule = Callable[[Item, RuleContext], None]
+@dataclass(kw_only=True)
+class RuleContext(ItemContext):
+    """What a site rule may read besides: the linked site, the config, today and the facts."""
+
+    site: Site
+    config: Config
+    today: date
+    facts: Facts = field(default_factory=dict)
+    audience: str = "internal"
 
 
-def check_word_limits(item: Item, ctx: RuleContext) -> None:
+ItemRule = Callable[[Item, ItemContext], None]
+SiteRule = Callable[[Item, RuleContext], None]
+
+
+def check_word_limits(item: Item, ctx: ItemContext) -> None:
     for leaf in item.leaves:
         if leaf.shape.words is None:
             continue
@@ -72,7 +81,7 @@ def count_words(text: str) -> int:
     return sum(1 for token in text.split() if any(ch.isalnum() for ch in token))
 
 
-def check_unique_ids(item: Item, ctx: RuleContext) -> None:
+def check_unique_ids(item: Item, ctx: ItemContext) -> None:
     fields = item.fields
     lists: dict[str, Sequence[Feature | Pillar | Milestone]] = {}
     if isinstance(fields, Product):
@@ -133,7 +142,7 @@ def check_message_house(item: Item, ctx: RuleContext) -> None:
                 )
 
 
-def check_milestones(item: Item, ctx: RuleContext) -> None:
+def check_milestones(item: Item, ctx: ItemContext) -> None:
     launch = item.fields
     if not isinstance(launch, Launch):
         return
@@ -278,7 +287,7 @@ def check_claims(item: Item, ctx: RuleContext) -> None:
             )
 
 
-def check_public_competitor(item: Item, ctx: RuleContext) -> None:
+def check_public_competitor(item: Item, ctx: ItemContext) -> None:
     if isinstance(item.fields, Competitor) and item.fields.visibility == "public":
         ctx.warning(
             item,
@@ -288,12 +297,12 @@ def check_public_competitor(item: Item, ctx: RuleContext) -> None:
         )
 
 
-def check_brand(item: Item, ctx: RuleContext) -> None:
+def check_brand(item: Item, ctx: ItemContext) -> None:
     for where, code, message in voice_hits(item, ctx.brand_patterns):
         ctx.warning(item, where, code, message)
 
 
-def check_placeholders(item: Item, ctx: RuleContext) -> None:
+def check_placeholders(item: Item, ctx: ItemContext) -> None:
     for leaf in item.leaves:
         if leaf.shape.prose is not None and leaf.value.strip().startswith("TODO"):
             ctx.warning(
@@ -305,7 +314,7 @@ def check_placeholders(item: Item, ctx: RuleContext) -> None:
             )
 
 
-ITEM_RULES: tuple[Rule, ...] = (
+ITEM_RULES: tuple[ItemRule, ...] = (
     check_word_limits,
     check_unique_ids,
     check_milestones,
@@ -315,36 +324,48 @@ ITEM_RULES: tuple[Rule, ...] = (
 )
 """Rules that read only the item and the brand terms, so their findings are kept by the item's
 file digest: `gtm serve` runs them again only on the files that changed."""
-SITE_RULES: tuple[Rule, ...] = (check_message_house, check_tier, check_dates, check_claims)
-RULES = ITEM_RULES + SITE_RULES
+SITE_RULES: tuple[SiteRule, ...] = (check_message_house, check_tier, check_dates, check_claims)
 
 ItemFindings = Reported[None]
 """What the item rules found in each file, by its digest and the brand's terms."""
 
 
-def run_checks(
+def run_item_checks(
+    items: Iterable[Item],
+    brand: Brand | None,
+    diagnostics: Diagnostics,
+    memo: ItemFindings | None = None,
+) -> None:
+    """Runs the item rules on every item that validated, shown in this build or not; what
+    they found in a file is kept by its digest and the brand's terms."""
+    memo = memo if memo is not None else PerFile()
+    patterns = brand_patterns(brand)
+    terms = hashlib.sha1(repr(brand).encode()).hexdigest()
+    for item in items:
+
+        def item_rules(found: Diagnostics, item: Item = item) -> None:
+            own = ItemContext(found, patterns)
+            for rule in ITEM_RULES:
+                rule(item, own)
+
+        reported(memo, (item.path, item.source.digest, terms), diagnostics, item_rules)
+
+
+def run_site_checks(
     site: Site,
     config: Config,
     today: date,
     diagnostics: Diagnostics,
-    memo: ItemFindings | None = None,
     facts: Facts | None = None,
     audience: str = "internal",
 ) -> None:
-    """Runs every rule on every validated item, shown in this build or not; `facts` are the
-    build's derived facts (`derive_facts`), worked out here when not given."""
-    memo = memo if memo is not None else PerFile()
+    """Runs the site rules, which read other items, the config or the day, on every item
+    that validated; `facts` are the build's derived facts (`derive_facts`), worked out here
+    when not given."""
     facts = facts if facts is not None else derive_facts(site, config, today)
-    patterns = brand_patterns(site.brand)
-    ctx = RuleContext(site, config, today, diagnostics, patterns, facts, audience)
-    brand = hashlib.sha1(repr(site.brand).encode()).hexdigest()
+    ctx = RuleContext(
+        diagnostics, site=site, config=config, today=today, facts=facts, audience=audience
+    )
     for item in site.known.values():
-
-        def item_rules(found: Diagnostics, item: Item = item) -> None:
-            own = RuleContext(site, config, today, found, patterns)
-            for rule in ITEM_RULES:
-                rule(item, own)
-
-        reported(memo, (item.path, item.source.digest, brand), diagnostics, item_rules)
         for rule in SITE_RULES:
             rule(item, ctx)
