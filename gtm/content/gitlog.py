@@ -6,6 +6,7 @@ change, and their output parsed into plain tuples."""
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 import tempfile
@@ -71,6 +72,12 @@ class NotARepository(Exception):
 
 class GitFailed(Exception):
     """git ran and failed: the message is the first line it wrote to stderr."""
+
+
+class NotTrusted(Exception):
+    """git refuses the repository because another user owns it (its `safe.directory` rule,
+    which keeps a stranger's repository settings from running commands): the message is the
+    repository's folder, as git names it."""
 
 
 @dataclass(frozen=True)
@@ -151,6 +158,9 @@ def _first_line(stderr: bytes) -> str:
     return lines[0].strip() if lines else ""
 
 
+DUBIOUS_OWNERSHIP = re.compile(r"dubious ownership in repository at '(.*)'")
+
+
 def locate(root: Path) -> Repository:
     """The repository `root` is in, with one `git rev-parse`: NotARepository outside one."""
     if not root.is_dir():
@@ -161,6 +171,9 @@ def locate(root: Path) -> Repository:
     except GitFailed as exc:
         if "not a git repository" in str(exc):
             raise NotARepository(str(exc)) from exc
+        untrusted = DUBIOUS_OWNERSHIP.search(str(exc))
+        if untrusted:
+            raise NotTrusted(untrusted.group(1)) from exc
         raise
     lines = out.decode("utf-8", "surrogateescape").splitlines()
     if len(lines) != (5 if status == 0 else 4):

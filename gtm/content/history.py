@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime
 import os
 import posixpath
+import shlex
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import partial
@@ -120,6 +121,12 @@ def read_history(
         return History("no-git", {}, (), None, f"no history: {exc}")
     except gitlog.NotARepository:
         return _missing("no-repository")
+    except gitlog.NotTrusted as exc:
+        note = (
+            f"no history: git does not read {exc}, which another user owns; if you trust it,"
+            f" run: git config --global --add safe.directory {shlex.quote(str(exc))}"
+        )
+        return History("error", {}, (), None, note)
     except gitlog.GitFailed as exc:
         return History("error", {}, (), None, f"no history: git failed: {exc}")
     except (OSError, ValueError, LookupError) as exc:  # an answer of git's not understood

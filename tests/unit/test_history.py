@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shlex
 import subprocess
 from collections.abc import Iterator
 from pathlib import Path
@@ -252,6 +253,20 @@ def test_when_git_fails(repo: Repo, monkeypatch: pytest.MonkeyPatch) -> None:
     result = repo.read()
     assert (result.state, result.files) == ("error", {})
     assert result.note is not None and result.note.startswith("no history: git failed: ")
+
+
+def test_a_repository_another_user_owns(repo: Repo, monkeypatch: pytest.MonkeyPatch) -> None:
+    """git refuses it (its safe.directory rule): the note says so in words and gives the
+    command that trusts it, rather than git's first line."""
+    repo.commit("Add", content__personas__d_DOT_yaml="name: D\n")
+    monkeypatch.setenv("GIT_TEST_ASSUME_DIFFERENT_OWNER", "1")  # git's own test switch
+    result = repo.read()
+    assert (result.state, result.files, result.head) == ("error", {}, None)
+    top = str(repo.top.resolve())
+    assert result.note == (
+        f"no history: git does not read {top}, which another user owns; if you trust it,"
+        f" run: git config --global --add safe.directory {shlex.quote(top)}"
+    )
 
 
 def test_a_shallow_clone(repo: Repo, tmp_path: Path) -> None:
