@@ -484,7 +484,8 @@ build or save.
   the files that were removed.
 - A renamed file keeps its history.
 - A public build shows only its own artifacts' history, without commit subjects, author names
-  or removed files; drafts have no history in a build that leaves them out.
+  or removed files; drafts have no history in a build that leaves them out, and their removal
+  is not listed.
 - Outside git, without `git`, or in a shallow clone, the build works as before, says once what
   is missing (`gtm: no history: …` or `gtm: history is partial: …`), and shows no history
   rather than a wrong one. CI must clone with the whole history (`fetch-depth: 0`).

@@ -148,6 +148,7 @@ class Builder(Checker):
             findings=checked.diagnostics,
             authoring=options.authoring,
             history=history,
+            drafts=options.drafts,
         )
         renderer = Renderer(
             checked.theme,

@@ -36,7 +36,7 @@ NOTES: Mapping[str, str] = MappingProxyType(
 
 STATES: Mapping[str, State] = MappingProxyType({"complete": "complete", "shallow": "shallow"})
 CACHE_FILE = "history.json"
-CACHE_FORMAT = 1
+CACHE_FORMAT = 2
 
 
 class Revision(NamedTuple):
@@ -83,6 +83,8 @@ class Removed:
     timestamp: int
     subject: str
     author: str
+    draft: bool = False
+    """Whether its last version said `status: draft`."""
 
 
 @dataclass(frozen=True)
@@ -176,6 +178,7 @@ def _read(repository: gitlog.Repository, folder: str, limit: int, base: History 
             ):
                 compare.offer(lineage, limit)
         kept = compare.finish(walk.lineages.values())
+        drafts = [_was_draft(reader, blob, path) for _, path, blob in walk.removed]
     if base and any(removed.path in walk.state for removed in base.removed):
         # a path the cache has as removed holds a file again: its older history is not cached
         return _read(repository, folder, limit, None)
@@ -185,14 +188,23 @@ def _read(repository: gitlog.Repository, folder: str, limit: int, base: History 
         made = _file(lineage, _revisions(kept.get(path, []), commits), older.get(path), limit)
         if made is not None:
             files[path] = made
-    removed = [_removal(commits[index], path) for index, path in walk.removed]
+    removed = [
+        _removal(commits[index], path, draft)
+        for (index, path, _), draft in zip(walk.removed, drafts, strict=True)
+    ]
     state: State = "shallow" if repository.shallow else "complete"
     everything = (*removed, *(base.removed if base else ()))
     return History(state, files, everything, repository.head, NOTES.get(state))
 
 
-def _removal(commit: gitlog.Commit, path: str) -> Removed:
-    return Removed(path, commit.sha, commit.timestamp, commit.subject, commit.author)
+def _removal(commit: gitlog.Commit, path: str, draft: bool) -> Removed:
+    return Removed(path, commit.sha, commit.timestamp, commit.subject, commit.author, draft)
+
+
+def _was_draft(reader: gitlog.BlobReader, blob: str, path: str) -> bool:
+    """Whether the last version of a removed file was a draft, read from its blob."""
+    reader.ask(blob)
+    return revisions.is_draft(reader.answer(), path)
 
 
 def _revisions(kept: Iterable[revisions.Kept], commits: Sequence[gitlog.Commit]) -> list[Revision]:
@@ -286,7 +298,7 @@ def _store(cache: BuildCache | None, folder: str, limit: int, history: History) 
         ]
         for file in history.files.values()
     ]
-    removed = [[item.path, number(item)] for item in history.removed]
+    removed = [[item.path, number(item), item.draft] for item in history.removed]
     key = {"format": CACHE_FORMAT, "folder": folder, "limit": limit, "head": history.head}
     rest = {"state": history.state, "commits": commits, "files": files, "removed": removed}
     cache.write(CACHE_FILE, key | rest)
@@ -307,11 +319,18 @@ def _cached(cache: BuildCache | None, folder: str, limit: int) -> History | None
                 None if created is None else int(created),
                 int(updated),
             )
-        removed = tuple(Removed(str(path), *commits[n]) for path, n in stored["removed"])
+        removed = tuple(_removed(commits, row) for row in stored["removed"])
         state = STATES[stored["state"]]
         return History(state, files, removed, str(stored["head"]), NOTES.get(state))
     except (KeyError, TypeError, ValueError, IndexError):
         return None
+
+
+def _removed(commits: Sequence[tuple[Any, ...]], row: Any) -> Removed:
+    """A removal as the cache keeps it: path, commit number, draft."""
+    path, number, draft = row
+    sha, timestamp, subject, author = commits[number]
+    return Removed(str(path), str(sha), int(timestamp), str(subject), str(author), draft is True)
 
 
 def _revision(commits: Sequence[tuple[Any, ...]], path: str, row: Any) -> Revision:

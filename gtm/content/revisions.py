@@ -70,7 +70,8 @@ class Walk:
     a path whose older versions belong to none. A path not in it has not been met yet."""
     reborn: dict[str, Lineage]
     """Paths where a file of HEAD was added: a deletion met next continues that file."""
-    removed: list[tuple[int, str]]
+    removed: list[tuple[int, str, str]]
+    """The files deleted for good: the commit's number, the path and the blob it last held."""
 
     @classmethod
     def of(cls, current: Iterable[str]) -> Walk:
@@ -119,7 +120,7 @@ def _step(
     status, old, new = step
     state = walk.state
     if status == "D" and old not in state:
-        walk.removed.append((index, old))
+        walk.removed.append((index, old, change.old_blob))
         state[old] = None
         return None
     if status == "D":
@@ -262,6 +263,20 @@ def _version(data: bytes | None, path: str) -> _Version | None:
         return _Version(b"", text.lstrip(b"\n").rstrip())
     start = text.find(b"\n") + 1
     return _Version(text[start : end.start() + 1], text[end.end() :].lstrip(b"\n").rstrip())
+
+
+def is_draft(data: bytes | None, path: str) -> bool:
+    """Whether a version of a file says `status: draft`: a build that leaves drafts out does
+    not name it, not even as removed. A version that cannot be read is not a draft."""
+    version = _version(data, path)
+    block = _named(version.blocks()).get("status") if version is not None else None
+    if block is None:
+        return False
+    try:
+        value = yaml.load(block, Loader=PARSER)
+    except (yaml.YAMLError, RecursionError, ValueError):
+        return False
+    return isinstance(value, dict) and value.get("status") == "draft"
 
 
 def _fields(old: _Version | None, new: _Version | None) -> tuple[str, ...] | None:

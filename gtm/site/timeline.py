@@ -177,9 +177,17 @@ class Timeline:
         return hashlib.blake2b(text.encode(), digest_size=16).hexdigest()
 
 
-def timeline(history: History, site: Site, config: Config, today: date, audience: str) -> Timeline:
+def timeline(
+    history: History,
+    site: Site,
+    config: Config,
+    today: date,
+    audience: str,
+    drafts: bool = False,
+) -> Timeline:
     """The build's history: every shown artifact's, and the changes of the last
-    `[changes] feed_days` days, newest first, grouped by week."""
+    `[changes] feed_days` days, newest first, grouped by week; a removed draft only in a build
+    that shows `drafts`."""
     internal = audience != "public"
     items: dict[Key, ItemHistory] = {}
     names: dict[Key, str] = {}
@@ -191,7 +199,7 @@ def timeline(history: History, site: Site, config: Config, today: date, audience
         key = (item.kind, item.id)
         items[key] = item_history(found, config, today, internal)
         names[key] = item.fields.name
-    removed = tuple(_removed_rows(history, since)) if internal else ()
+    removed = tuple(_removed_rows(history, since, drafts)) if internal else ()
     return Timeline(items, history.note, since, names, removed)
 
 
@@ -219,12 +227,14 @@ def _change(revision: Revision, internal: bool) -> Change:
     )
 
 
-def _removed_rows(history: History, since: date) -> list[ChangeRow]:
+def _removed_rows(history: History, since: date, drafts: bool) -> list[ChangeRow]:
     rows = []
     for removed in history.removed:
         day = _day(removed.timestamp)
         parts = removed.path.split("/")
         if day <= since or len(parts) < 2 or parts[-2] not in KINDS:
+            continue
+        if removed.draft and not drafts:
             continue
         ident = parts[-1].rsplit(".", 1)[0]
         change = Change(day, "deleted", (), removed.subject, removed.timestamp, removed.commit)

@@ -208,17 +208,18 @@ def make_portal(
     findings: Sequence[Diagnostic] = (),
     authoring: bool = False,
     history: History | None = None,
+    drafts: bool = False,
 ) -> Portal:
     """The portal of a linked site. The entries of the last portal `kept` (`gtm serve`) are
     taken again where nothing they show has changed, and this portal's are kept there;
     `findings`, the check's diagnostics, feed the health page; `history`, read from git, the
-    artifacts' histories and the changes page."""
+    artifacts' histories and the changes page, which names a removed draft only with `drafts`."""
     facts = facts if facts is not None else derive_facts(site, config, today)
     site, facts = _as_shown(site, facts, audience)
     kept = kept if kept is not None else KeptEntries()
     changes = Timeline({})
     if history is not None:
-        changes = timeline(history, site, config, today, audience)
+        changes = timeline(history, site, config, today, audience, drafts)
     entries = make_entries(site, config, today, audience, pdf, kept, facts, changes)
     kinds: dict[str, tuple[Entry, ...]] = {}
     for kind in KINDS:

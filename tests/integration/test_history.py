@@ -159,6 +159,24 @@ def test_a_removed_artifact_is_listed_in_internal_builds_only(repo: Path, run_gt
     assert "zeta" not in public.lower()
 
 
+def test_a_removed_draft_is_listed_only_in_a_build_with_drafts(repo: Path, run_gtm: RunGtm) -> None:
+    """Drafts have no history in a build that leaves them out: not even their removal."""
+    secret = repo / "content/competitors/secretco.yaml"
+    secret.write_text("name: SecretCo\nstatus: draft\nstrengths: [x]\n", encoding="utf-8")
+    git(repo, "add", "-A")
+    git(repo, "commit", "-q", "-m", "Draft SecretCo", when="2026-11-21T09:00:00Z")
+    git(repo, "rm", "-q", "content/competitors/secretco.yaml")
+    git(repo, "commit", "-q", "-m", "Drop the SecretCo draft", when="2026-11-22T09:00:00Z")
+    build(run_gtm, repo, "--no-pdf")
+    for name in ("changes/index.html", "changes.xml", "index.html"):
+        text = (repo / "output" / name).read_text(encoding="utf-8").lower()
+        assert "secretco" not in text, name
+    build(run_gtm, repo, "--no-pdf", "--drafts")
+    page = (repo / "output/changes/index.html").read_text(encoding="utf-8")
+    assert '<span class="change__name">secretco</span>' in page
+    assert "Drop the SecretCo draft" in page
+
+
 def test_a_renamed_file_keeps_its_history(repo: Path, run_gtm: RunGtm) -> None:
     git(repo, "mv", "content/pages/faq.md", "content/pages/questions.md")
     git(repo, "commit", "-q", "-m", "Rename", when="2026-11-21T09:00:00Z")

@@ -100,6 +100,40 @@ def test_added_modified_renamed_and_deleted(repo: Repo) -> None:
     )
 
 
+def test_a_removed_file_says_whether_its_last_version_was_a_draft(
+    repo: Repo, tmp_path: Path
+) -> None:
+    """A build that leaves drafts out must not name a removed one: the removal carries the
+    draft status of the version it removed, from git and from the cache alike."""
+    draft = "---\ntitle: Secret\nstatus: draft\n---\nText.\n"
+    repo.commit(
+        "Add",
+        content__pages__secret_DOT_md=draft,
+        content__pages__was_DOT_md=draft,
+        content__personas__dana_DOT_yaml="name: Dana\nstatus: 'draft' # for now\n",
+        content__personas__kept_DOT_yaml="name: Kept\n",
+        content__products__p_DOT_yaml="name: P\nstatus: approved\n",
+    )
+    repo.commit("Publish", content__pages__was_DOT_md=draft.replace("draft", "approved"))
+    repo.commit(
+        "Drop",
+        content__pages__secret_DOT_md=None,
+        content__pages__was_DOT_md=None,
+        content__personas__dana_DOT_yaml=None,
+        content__products__p_DOT_yaml=None,
+    )
+    expected = {
+        "content/pages/secret.md": True,
+        "content/pages/was.md": False,
+        "content/personas/dana.yaml": True,
+        "content/products/p.yaml": False,
+    }
+    assert {removed.path: removed.draft for removed in repo.read().removed} == expected
+    cache = BuildCache(tmp_path / "cache")
+    repo.read(cache=cache)
+    assert {removed.path: removed.draft for removed in repo.read(cache=cache).removed} == expected
+
+
 def test_fields_are_named_in_file_order_and_the_body_is_text(repo: Repo) -> None:
     page = "---\ntitle: G\nsummary: S\n---\n## Body\n\nText.\n"
     body = "name: P\nbody: |\n  Line one.\n  Line two.\n"

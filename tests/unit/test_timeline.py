@@ -59,6 +59,16 @@ def test_changes_in_plain_words_newest_first_with_subjects(make_project: MakePro
     assert plain_field("quick_dismiss") == "quick dismiss"
 
 
+def test_a_removed_draft_is_named_only_in_a_build_with_drafts(make_project: MakeProject) -> None:
+    found = history(revision("2026-11-20T09:00", "modified", "summary", sha="d"))
+    draft = Removed("content/personas/secret.yaml", "e" * 40, at("2026-11-19"), "Drop", "Ann", True)
+    found = History("complete", found.files, (*found.removed, draft), "c" * 40, None)
+    left_out = timeline(found, site(make_project), Config(), TODAY, "internal")
+    assert [row.name for row in left_out.removed] == ["gone"]
+    shown = timeline(found, site(make_project), Config(), TODAY, "internal", drafts=True)
+    assert [row.name for row in shown.removed] == ["gone", "secret"]
+
+
 def test_weeks_start_on_monday_and_removed_files_are_internal_only(
     make_project: MakeProject,
 ) -> None:
