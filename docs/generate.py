@@ -28,7 +28,7 @@ from pydantic.fields import FieldInfo  # noqa: E402
 from pydantic_core import PydanticUndefined  # noqa: E402
 
 from gtm.content import config as gtm_config  # noqa: E402
-from gtm.content import model  # noqa: E402
+from gtm.content import model, scalars  # noqa: E402
 from gtm.content.fields import field_shapes  # noqa: E402
 from gtm.content.kinds import KINDS  # noqa: E402
 from gtm.content.reading import MAX_FILE_BYTES  # noqa: E402
@@ -627,7 +627,7 @@ def _anchors_section() -> str:
 def render() -> str:
     """The whole of docs/content-model.md."""
     parts = [
-        INTRO.format(slug=model.SLUG.pattern),
+        INTRO.format(slug=scalars.SLUG.pattern),
         VALUES.format(depth=MAX_DEPTH, size=_size(MAX_FILE_BYTES)),
         _common_fields(),
         _kinds_overview(),
@@ -738,13 +738,13 @@ def type_text(annotation: Any) -> str:
         if typing.get_origin(base) is Literal:
             return type_text(base)
         for marker in markers:
-            if isinstance(marker, model.Ref):
+            if isinstance(marker, scalars.Ref):
                 singular = KINDS[marker.kind].singular
                 return f"[{singular}](#{marker.kind}) id"
         for marker in markers:
             if isinstance(marker, BeforeValidator):
                 return VALIDATED_TYPES[marker.func.__name__]
-            if isinstance(marker, model.Prose):
+            if isinstance(marker, scalars.Prose):
                 return "Markdown" if marker.markdown else "text"
         return type_text(base)
     if origin is list:

@@ -134,22 +134,8 @@ class Builder(Checker):
         if fails(checked.diagnostics, options.strict):
             return BuildResult({}, checked.diagnostics, 0, checked.files)
         diagnostics = Diagnostics(list(checked.diagnostics))
-        config = self.project.config
-        kept = memos.entries if self.cache is None else None
         history = self._read_history()
-        portal = make_portal(
-            checked.site,
-            config,
-            options.today,
-            options.audience,
-            options.pdf,
-            kept,
-            checked.facts,
-            findings=checked.diagnostics,
-            authoring=options.authoring,
-            history=history,
-            drafts=options.drafts,
-        )
+        portal = self._portal(checked, history)
         renderer = Renderer(
             checked.theme,
             portal,
@@ -185,6 +171,24 @@ class Builder(Checker):
             batch,
             renderer.pages.reused if renderer.pages else 0,
             history.note,
+        )
+
+    def _portal(self, checked: CheckResult, history: History) -> Portal:
+        """The portal of the checked site for this build's audience, with its history; a
+        `gtm serve` session keeps its entries for the next build."""
+        options = self.options
+        return make_portal(
+            checked.site,
+            self.project.config,
+            options.today,
+            options.audience,
+            options.pdf,
+            self.memos.entries if self.cache is None else None,
+            checked.facts,
+            findings=checked.diagnostics,
+            authoring=options.authoring,
+            history=history,
+            drafts=options.drafts,
         )
 
     def _read_history(self) -> History:

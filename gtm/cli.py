@@ -215,11 +215,7 @@ def build(
             result = build_site(project, options, progress, ahead=ahead, into=files)
         finally:
             progress.close()
-        if fails(result.diagnostics, strict):
-            report(result.diagnostics, output_format, quiet)
-            if not quiet:
-                click.echo("gtm: build stopped: nothing in the output folder was changed", err=True)
-            sys.exit(1)
+        _stop_on_errors(result, strict, output_format, quiet)
         waiting = None if quiet else lambda line: click.echo(f"gtm: {line}", err=True)
         published = publish(project.output_dir, result.files, waiting)
     extra = ""
@@ -229,6 +225,15 @@ def build(
         where = project.relative(project.output_dir)
         extra = _built(result, published.written, where, time.perf_counter() - started, verbose)
     report(result.diagnostics, output_format, quiet, extra)
+
+
+def _stop_on_errors(result: BuildResult, strict: bool, output_format: str, quiet: bool) -> None:
+    """A build with errors reports them and exits 1, leaving the output folder as it was."""
+    if fails(result.diagnostics, strict):
+        report(result.diagnostics, output_format, quiet)
+        if not quiet:
+            click.echo("gtm: build stopped: nothing in the output folder was changed", err=True)
+        sys.exit(1)
 
 
 def _built(result: BuildResult, written: int, where: str, seconds: float, verbose: bool) -> str:

@@ -17,9 +17,10 @@ from pydantic_core import PydanticUndefined
 
 from gtm.content.fields import field_shapes
 from gtm.content.kinds import KINDS, Kind
-from gtm.content.model import SLUG, Record, slug_for
+from gtm.content.model import Record
 from gtm.content.project import Project
 from gtm.content.project import today as project_today
+from gtm.content.scalars import SLUG, slug_for
 from gtm.diagnostics import did_you_mean
 from gtm.errors import UsageError
 from gtm.site.link import RESERVED_PAGE_IDS

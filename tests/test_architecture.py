@@ -19,6 +19,7 @@ LAYERS = [
             "content.yamlmistakes",
             "content.yamldoc",
             "content.config",
+            "content.scalars",
             "content.model",
             "content.fields",
             "content.kinds",
@@ -126,6 +127,27 @@ def test_imports_point_only_to_lower_layers() -> None:
         allowed = set(ORDER[:index])
         wrong = gtm_imports(module) - allowed
         assert not wrong, f"gtm.{module} imports later modules: {sorted(wrong)}"
+
+
+MODULE_LINES = 400
+FUNCTION_LINES = 60
+
+
+def test_modules_and_functions_stay_readable_in_one_sitting() -> None:
+    """No module over 400 lines and no function over 60, as docs/design.md promises a
+    newcomer: a longer one is split where its parts have names of their own."""
+    long: list[str] = []
+    for path in sorted(PACKAGE.rglob("*.py")):
+        text = path.read_text(encoding="utf-8")
+        name = path.relative_to(PACKAGE.parent).as_posix()
+        if text.count("\n") > MODULE_LINES:
+            long.append(f"{name}: {text.count(chr(10))} lines")
+        for node in ast.walk(ast.parse(text)):
+            if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+                size = (node.end_lineno or node.lineno) - node.lineno + 1
+                if size > FUNCTION_LINES:
+                    long.append(f"{name}:{node.lineno}: {node.name} is {size} lines")
+    assert long == []
 
 
 def test_cli_import_stays_light() -> None:

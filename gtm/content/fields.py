@@ -11,7 +11,8 @@ from typing import Annotated, Any
 
 from pydantic import BaseModel
 
-from gtm.content.model import Prose, Record, Ref, Words
+from gtm.content.model import Record
+from gtm.content.scalars import Prose, Ref, Words
 
 
 @dataclass(frozen=True)

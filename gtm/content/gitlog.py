@@ -75,9 +75,8 @@ class GitFailed(Exception):
 
 
 class NotTrusted(Exception):
-    """git refuses the repository because another user owns it (its `safe.directory` rule,
-    which keeps a stranger's repository settings from running commands): the message is the
-    repository's folder, as git names it."""
+    """git refuses the repository: another user owns it (git's `safe.directory` rule). The
+    message is the repository's folder, as git names it."""
 
 
 @dataclass(frozen=True)

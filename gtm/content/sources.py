@@ -13,7 +13,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from gtm.content.model import SLUG, slug_for
 from gtm.content.reading import (
     ContentFile,
     Reads,
@@ -22,6 +21,7 @@ from gtm.content.reading import (
     read_files,
     split_front_matter,
 )
+from gtm.content.scalars import SLUG, slug_for
 from gtm.content.yamldoc import PathKey, Span, YamlDocument, YamlMemo, parse_yaml
 from gtm.diagnostics import Diagnostics
 from gtm.memo import PerFile, Reported, reported

@@ -11,8 +11,6 @@ from pydantic import ValidationError
 from gtm.content.fields import field_shapes, iter_leaves
 from gtm.content.kinds import KINDS
 from gtm.content.model import (
-    RECORD_ID,
-    SLUG,
     Brand,
     Competitor,
     Feature,
@@ -24,6 +22,7 @@ from gtm.content.model import (
     Positioning,
     Product,
 )
+from gtm.content.scalars import RECORD_ID, SLUG
 
 
 def shape(model: type, name: str):  # type: ignore[no-untyped-def]
