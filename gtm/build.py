@@ -15,6 +15,7 @@ from gtm.check import MARKDOWN_CACHE, YAML_CACHE, Checker, CheckMemos, CheckResu
 from gtm.content.history import History, read_history
 from gtm.content.project import Project, RunOptions
 from gtm.content.sources import locate
+from gtm.content.worktree import uncommitted_files
 from gtm.diagnostics import Diagnostic, Diagnostics, fails
 from gtm.files import read_regular_file
 from gtm.publish.linkcheck import FollowedLinks, KnownLinks, broken_links
@@ -189,7 +190,15 @@ class Builder(Checker):
             authoring=options.authoring,
             history=history,
             drafts=options.drafts,
+            uncommitted=self._uncommitted(),
         )
+
+    def _uncommitted(self) -> frozenset[str]:
+        """The content files with edits git has not committed, which an author's pages mark
+        (`gtm serve` only: a built portal shows only what was committed)."""
+        if not self.options.authoring:
+            return frozenset()
+        return uncommitted_files(self.project.root, self.project.content_dir)
 
     def _read_history(self) -> History:
         """The history from git: from the build cache, where `ahead` has put it when the build

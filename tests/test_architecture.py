@@ -29,6 +29,7 @@ LAYERS = [
             "content.gitlog",
             "content.revisions",
             "content.history",
+            "content.worktree",
             "content.validate",
             "content.commonmark",
             "content.markdown",

@@ -107,7 +107,7 @@ def read_history(
     limit = max(limit, 0)
     try:
         repository = gitlog.locate(root)
-        folder = _content_folder(repository, content_dir)
+        folder = content_folder(repository, content_dir)
         if folder is None:
             return _missing("no-repository")
         if repository.head is None:
@@ -162,7 +162,7 @@ def _read(repository: gitlog.Repository, folder: str, limit: int, base: History 
     """The pipeline: the log (since `base`) read as git writes it, each commit walked back from
     HEAD's files as it comes, the fields of each change compared as their versions come, and
     the history of `base` continued."""
-    locate = _content_paths(repository.prefix, folder)
+    locate = content_paths(repository.prefix, folder)
     commits: list[gitlog.Commit] = []
     top, since = repository.top, base.head if base else None
     with gitlog.LogReader(repository, folder, since) as log, gitlog.BlobReader(top) as reader:
@@ -217,7 +217,7 @@ def _revisions(kept: Iterable[revisions.Kept], commits: Sequence[gitlog.Commit])
     return made
 
 
-def _content_folder(repository: gitlog.Repository, content_dir: Path) -> str | None:
+def content_folder(repository: gitlog.Repository, content_dir: Path) -> str | None:
     """The content folder's path in the repository ("" when it is the top), or None when it
     is outside the repository."""
     top = os.path.realpath(repository.top)
@@ -233,7 +233,7 @@ def _content_folder(repository: gitlog.Repository, content_dir: Path) -> str | N
     return Path(inside).as_posix()
 
 
-def _content_paths(prefix: str, folder: str) -> Callable[[str], str | None]:
+def content_paths(prefix: str, folder: str) -> Callable[[str], str | None]:
     """Turns a path in the content folder into the project's path of a content file
     (`content/<kind>/<name>.yaml|.yml|.md`), or None for any other file."""
     if folder.startswith(prefix):

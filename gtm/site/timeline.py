@@ -8,7 +8,7 @@ from __future__ import annotations
 import hashlib
 import heapq
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from functools import cached_property
 
@@ -69,6 +69,9 @@ class ItemHistory:
     found: FileHistory | None = field(default=None, compare=False, repr=False)
     limit: int = field(default=0, compare=False, repr=False)
     internal: bool = field(default=True, compare=False, repr=False)
+    uncommitted: bool = False
+    """In `gtm serve`: its file holds saved edits that git has not committed (or is not in
+    git yet), which this history does not show."""
 
     @cached_property
     def changes(self) -> tuple[Change, ...]:
@@ -172,7 +175,8 @@ class Timeline:
     def digest(self) -> str:
         """A digest of what `weeks` and `note` show, made without them: each artifact's name and
         history key, the first day, and the removed files."""
-        shown = sorted((key, self.names[key], item.key) for key, item in self.items.items())
+        items = self.items.items()
+        shown = sorted((key, self.names[key], item.key) for key, item in items if item.key)
         text = repr((self.since, self.note, self.removed, shown))
         return hashlib.blake2b(text.encode(), digest_size=16).hexdigest()
 
@@ -184,21 +188,24 @@ def timeline(
     today: date,
     audience: str,
     drafts: bool = False,
+    uncommitted: frozenset[str] = frozenset(),
 ) -> Timeline:
     """The build's history: every shown artifact's, and the changes of the last
     `[changes] feed_days` days, newest first, grouped by week; a removed draft only in a build
-    that shows `drafts`."""
+    that shows `drafts`. The artifacts whose files are `uncommitted` are marked so."""
     internal = audience != "public"
     items: dict[Key, ItemHistory] = {}
     names: dict[Key, str] = {}
     since = today - timedelta(days=config.changes.feed_days)
     for item in site.all_items():
-        found = history.files.get(item.path)
-        if found is None:
-            continue
         key = (item.kind, item.id)
-        items[key] = item_history(found, config, today, internal)
-        names[key] = item.fields.name
+        found = history.files.get(item.path)
+        if found is not None:
+            items[key] = item_history(found, config, today, internal)
+            names[key] = item.fields.name
+        if item.path in uncommitted:
+            items[key] = replace(items.get(key, NO_HISTORY), uncommitted=True)
+            names[key] = item.fields.name
     removed = tuple(_removed_rows(history, since, drafts)) if internal else ()
     return Timeline(items, history.note, since, names, removed)
 

@@ -209,17 +209,19 @@ def make_portal(
     authoring: bool = False,
     history: History | None = None,
     drafts: bool = False,
+    uncommitted: frozenset[str] = frozenset(),
 ) -> Portal:
     """The portal of a linked site. The entries of the last portal `kept` (`gtm serve`) are
     taken again where nothing they show has changed, and this portal's are kept there;
     `findings`, the check's diagnostics, feed the health page; `history`, read from git, the
-    artifacts' histories and the changes page, which names a removed draft only with `drafts`."""
+    artifacts' histories and the changes page, which names a removed draft only with `drafts`;
+    the artifacts whose files are `uncommitted` (`gtm serve`) say so."""
     facts = facts if facts is not None else derive_facts(site, config, today)
     site, facts = _as_shown(site, facts, audience)
     kept = kept if kept is not None else KeptEntries()
     changes = Timeline({})
     if history is not None:
-        changes = timeline(history, site, config, today, audience, drafts)
+        changes = timeline(history, site, config, today, audience, drafts, uncommitted)
     entries = make_entries(site, config, today, audience, pdf, kept, facts, changes)
     kinds: dict[str, tuple[Entry, ...]] = {}
     for kind in KINDS:

@@ -84,6 +84,41 @@ def test_an_edit_reaches_the_served_page(running: Running) -> None:
     assert running.session.state.builds >= 2
 
 
+def commit_all(root: Path) -> None:
+    """The project as a git repository with everything committed."""
+    environment = {**os.environ, "GIT_CONFIG_GLOBAL": os.devnull, "GIT_CONFIG_NOSYSTEM": "1"}
+    for args in (["init", "-q"], ["add", "-A"], ["commit", "-q", "-m", "Import"]):
+        command = ["git", "-c", "user.name=T", "-c", "user.email=t@example.com", *args]
+        subprocess.run(command, cwd=root, env=environment, capture_output=True, check=True)
+
+
+def test_serve_marks_the_pages_of_files_git_has_not_committed(
+    make_project: MakeProject,
+) -> None:
+    """The page's history comes from commits only: an edit saved but not committed says so on
+    its page while serving, and a file not in git yet too; a built portal never does."""
+    root = make_project({})
+    commit_all(root)
+    served = Running(root)
+    try:
+        page = served.get("/products/relay/index.html")[1]
+        assert "badge--uncommitted" not in page
+        (root / PRODUCT).write_text("name: Acme Beacon\nstage: growth\n")
+        wait_for(lambda: "Acme Beacon" in served.get("/products/relay/index.html")[1])
+        page = served.get("/products/relay/index.html")[1]
+        assert '<span class="badge badge--uncommitted"' in page and "Edits not committed" in page
+        new = "name: Acme Pager\nstage: introduction\ncategory: paging\n"
+        (root / "content/products/pager.yaml").write_text(new)
+        wait_for(lambda: served.get("/products/pager/index.html")[0] == 200)
+        assert "Not in git yet" in served.get("/products/pager/index.html")[1]
+    finally:
+        served.close()
+    result = CliRunner().invoke(main, ["build", "--no-pdf", "--quiet", "--project", str(root)])
+    assert result.exit_code == 0, result.output
+    built = (root / "output/products/relay/index.html").read_text(encoding="utf-8")
+    assert "Acme Beacon" in built and "badge--uncommitted" not in built
+
+
 def test_a_broken_edit_keeps_the_last_good_page_and_the_fix_clears_it(running: Running) -> None:
     product = running.root / PRODUCT
     product.write_text("name: [Acme\nstage: growth\n")

@@ -12,7 +12,7 @@ import feedparser
 from gtm.content.config import Config
 from gtm.content.history import FileHistory, History, Removed, Revision
 from gtm.render.atom import changes_feed
-from gtm.site.timeline import plain_field, timeline
+from gtm.site.timeline import ItemHistory, plain_field, timeline
 from gtm.site.views import make_portal
 from tests.conftest import MakeProject
 from tests.unit.helpers import check
@@ -33,6 +33,9 @@ def history(*revisions: Revision, created: str | None = "2026-10-01") -> History
     found = FileHistory(PAGE, revisions, at(created) if created else None, revisions[0].timestamp)
     removed = Removed("content/competitors/gone.yaml", "b" * 40, at("2026-11-18"), "Gone", "Ann")
     return History("complete", {PAGE: found}, (removed,), "c" * 40, None)
+
+
+PAGES = frozenset({PAGE})
 
 
 def site(make_project: MakeProject, audience: str = "internal"):  # type: ignore[no-untyped-def]
@@ -57,6 +60,25 @@ def test_changes_in_plain_words_newest_first_with_subjects(make_project: MakePro
     assert item.since(date(2026, 11, 1)) == ("why we win", "text")
     assert item.since(date(2026, 11, 20)) == ()
     assert plain_field("quick_dismiss") == "quick dismiss"
+
+
+def test_an_uncommitted_file_is_marked_with_its_history_or_without_one(
+    make_project: MakeProject,
+) -> None:
+    found = history(revision("2026-11-20T09:00", "modified", "summary", sha="d"))
+    marked = timeline(found, site(make_project), Config(), TODAY, "internal", uncommitted=PAGES)
+    assert marked.of(("pages", "guide")).uncommitted
+    assert marked.of(("pages", "guide")).updated == date(2026, 11, 20)
+    assert marked.of(("pages", "guide")) != timeline(
+        found, site(make_project), Config(), TODAY, "internal"
+    ).of(("pages", "guide")), "a page is rendered again when the mark comes or goes"
+    unknown = History("complete", {}, (), "c" * 40, None)
+    new = timeline(unknown, site(make_project), Config(), TODAY, "internal", uncommitted=PAGES)
+    assert new.of(("pages", "guide")) == ItemHistory(None, None, uncommitted=True)
+    assert (
+        new.weeks == ()
+        and new.digest == timeline(unknown, site(make_project), Config(), TODAY, "internal").digest
+    ), "the mark is not on the changes page, which is not rendered again for it"
 
 
 def test_a_removed_draft_is_named_only_in_a_build_with_drafts(make_project: MakeProject) -> None:
