@@ -15,7 +15,7 @@ from gtm.check import MARKDOWN_CACHE, YAML_CACHE, Checker, CheckMemos, CheckResu
 from gtm.content.history import History, read_history
 from gtm.content.project import Project, RunOptions
 from gtm.content.sources import locate
-from gtm.content.worktree import uncommitted_files
+from gtm.content.worktree import read_uncommitted_ahead
 from gtm.diagnostics import Diagnostic, Diagnostics, fails
 from gtm.files import read_regular_file
 from gtm.publish.linkcheck import FollowedLinks, KnownLinks, broken_links
@@ -125,6 +125,7 @@ class Builder(Checker):
         memos, options = self.memos, self.options
         if change is not None:
             memos.apply(change)
+        uncommitted = read_uncommitted_ahead(self.project) if options.authoring else None
         with self.markdown_pass(compile=True) as markdown:
             loaded = self.load(markdown)
             env = template_environment(loaded.theme, memos.templates)
@@ -136,7 +137,7 @@ class Builder(Checker):
             return BuildResult({}, checked.diagnostics, 0, checked.files)
         diagnostics = Diagnostics(list(checked.diagnostics))
         history = self._read_history()
-        portal = self._portal(checked, history)
+        portal = self._portal(checked, history, uncommitted.result() if uncommitted else None)
         renderer = Renderer(
             checked.theme,
             portal,
@@ -174,9 +175,11 @@ class Builder(Checker):
             history.note,
         )
 
-    def _portal(self, checked: CheckResult, history: History) -> Portal:
-        """The portal of the checked site for this build's audience, with its history; a
-        `gtm serve` session keeps its entries for the next build."""
+    def _portal(
+        self, checked: CheckResult, history: History, uncommitted: frozenset[str] | None
+    ) -> Portal:
+        """The portal of the checked site for this build's audience, with its history and, in
+        `gtm serve`, the files git has not committed; a session keeps its entries."""
         options = self.options
         return make_portal(
             checked.site,
@@ -190,15 +193,8 @@ class Builder(Checker):
             authoring=options.authoring,
             history=history,
             drafts=options.drafts,
-            uncommitted=self._uncommitted(),
+            uncommitted=uncommitted or frozenset(),
         )
-
-    def _uncommitted(self) -> frozenset[str]:
-        """The content files with edits git has not committed, which an author's pages mark
-        (`gtm serve` only: a built portal shows only what was committed)."""
-        if not self.options.authoring:
-            return frozenset()
-        return uncommitted_files(self.project.root, self.project.content_dir)
 
     def _read_history(self) -> History:
         """The history from git: from the build cache, where `ahead` has put it when the build

@@ -1,7 +1,7 @@
 """The speed machinery of a build in one place: forked worker processes (a pool, or one process
-doing one thing in the background), and the tuning of Python's collector and of the C
-allocator. The stages call `ForkPool`, `InBackground` and the few functions here and otherwise
-read as if none of it existed."""
+doing one thing in the background), a thread that waits on another program, and the tuning of
+Python's collector and of the C allocator. The stages call `ForkPool`, `InBackground`,
+`InThread` and the few functions here and otherwise read as if none of it existed."""
 
 from __future__ import annotations
 
@@ -82,6 +82,30 @@ class InBackground:
             self.process.join()
             self.process.close()
             self.process = None
+
+
+class InThread(Generic[Result]):
+    """`work` done in a thread while the caller goes on, for work that mostly waits on another
+    program (git); `result` waits for it and gives what it returned, or raises what it raised."""
+
+    def __init__(self, work: Callable[[], Result]) -> None:
+        self._work = work
+        self._outcome: tuple[Result] | BaseException | None = None
+        self._thread = threading.Thread(target=self._run, daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        try:
+            self._outcome = (self._work(),)
+        except BaseException as exc:  # handed to the caller of `result`
+            self._outcome = exc
+
+    def result(self) -> Result:
+        self._thread.join()
+        if isinstance(self._outcome, BaseException):
+            raise self._outcome
+        assert self._outcome is not None
+        return self._outcome[0]
 
 
 def _in_background(work: Callable[[], object]) -> None:

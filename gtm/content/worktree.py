@@ -4,10 +4,20 @@ author sees why their edit is not in the page's history."""
 
 from __future__ import annotations
 
+from functools import partial
 from pathlib import Path
 
 from gtm.content import gitlog
 from gtm.content.history import content_folder, content_paths
+from gtm.content.project import Project
+from gtm.workers import InThread
+
+
+def read_uncommitted_ahead(project: Project) -> InThread[frozenset[str]]:
+    """`uncommitted_files` asked of git in a thread, while a `gtm serve` rebuild goes on: git
+    takes a few milliseconds that the save would otherwise wait for. Never in a process that
+    may fork (a one-off build): a lock held by a thread would stay locked in the child."""
+    return InThread(partial(uncommitted_files, project.root, project.content_dir))
 
 
 def uncommitted_files(root: Path, content_dir: Path) -> frozenset[str]:

@@ -14,7 +14,7 @@ import pytest
 from gtm.build import build_site
 from gtm.content.project import open_project, run_options
 from gtm.render import pages
-from gtm.workers import ForkPool, InBackground, can_fork
+from gtm.workers import ForkPool, InBackground, InThread, can_fork
 
 
 class Unpicklable:
@@ -112,3 +112,24 @@ def test_work_in_the_background_runs_in_another_process_and_is_done_on_wait(
         stop.set()
         waiting.join()
     assert not marker.exists()
+
+
+def test_work_in_a_thread_gives_its_result_or_its_exception_to_the_caller() -> None:
+    started = threading.Event()
+    go_on = threading.Event()
+
+    def work() -> frozenset[str]:
+        started.set()
+        go_on.wait(5)
+        return frozenset({threading.current_thread().name})
+
+    running = InThread(work)
+    assert started.wait(5), "the work runs while the caller goes on"
+    go_on.set()
+    assert running.result() != frozenset({threading.current_thread().name})
+
+    def fails() -> None:
+        raise ValueError("git said no")
+
+    with pytest.raises(ValueError, match="git said no"):
+        InThread(fails).result()
