@@ -143,38 +143,30 @@ def test_uncommitted_edits_do_not_count_and_builds_repeat(repo: Path, run_gtm: R
     assert "changed threat" not in page
 
 
-def test_a_removed_artifact_is_listed_in_internal_builds_only(repo: Path, run_gtm: RunGtm) -> None:
-    zeta = repo / "content/competitors/zeta.yaml"
-    zeta.write_text("name: Zeta\nstrengths: [cheap]\nweaknesses: [small]\n", encoding="utf-8")
+def test_a_removed_artifact_is_listed_in_internal_builds_and_a_removed_draft_with_drafts(
+    repo: Path, run_gtm: RunGtm
+) -> None:
+    """Drafts have no history in a build that leaves them out: not even their removal."""
+    competitors = repo / "content/competitors"
+    (competitors / "zeta.yaml").write_text("name: Zeta\nstrengths: [cheap]\n", encoding="utf-8")
+    secret = "name: SecretCo\nstatus: draft\nstrengths: [x]\n"
+    (competitors / "secretco.yaml").write_text(secret, encoding="utf-8")
     git(repo, "add", "-A")
     git(repo, "commit", "-q", "-m", "Zeta enters", when="2026-11-21T09:00:00Z")
-    git(repo, "rm", "-q", "content/competitors/zeta.yaml")
+    git(repo, "rm", "-q", "content/competitors/zeta.yaml", "content/competitors/secretco.yaml")
     git(repo, "commit", "-q", "-m", "Zeta left the market", when="2026-11-22T09:00:00Z")
     build(run_gtm, repo, "--no-pdf")
     page = (repo / "output/changes/index.html").read_text(encoding="utf-8")
     assert '<span class="change__name">zeta</span>' in page
     assert "removed</span>" in page and "Zeta left the market" in page
+    for name in ("changes/index.html", "changes.xml", "index.html"):
+        assert "secretco" not in (repo / "output" / name).read_text(encoding="utf-8").lower()
     build(run_gtm, repo, "--no-pdf", "--audience", "public")
     public = (repo / "output/changes/index.html").read_text(encoding="utf-8")
-    assert "zeta" not in public.lower()
-
-
-def test_a_removed_draft_is_listed_only_in_a_build_with_drafts(repo: Path, run_gtm: RunGtm) -> None:
-    """Drafts have no history in a build that leaves them out: not even their removal."""
-    secret = repo / "content/competitors/secretco.yaml"
-    secret.write_text("name: SecretCo\nstatus: draft\nstrengths: [x]\n", encoding="utf-8")
-    git(repo, "add", "-A")
-    git(repo, "commit", "-q", "-m", "Draft SecretCo", when="2026-11-21T09:00:00Z")
-    git(repo, "rm", "-q", "content/competitors/secretco.yaml")
-    git(repo, "commit", "-q", "-m", "Drop the SecretCo draft", when="2026-11-22T09:00:00Z")
-    build(run_gtm, repo, "--no-pdf")
-    for name in ("changes/index.html", "changes.xml", "index.html"):
-        text = (repo / "output" / name).read_text(encoding="utf-8").lower()
-        assert "secretco" not in text, name
+    assert "zeta" not in public.lower() and "secretco" not in public.lower()
     build(run_gtm, repo, "--no-pdf", "--drafts")
     page = (repo / "output/changes/index.html").read_text(encoding="utf-8")
     assert '<span class="change__name">secretco</span>' in page
-    assert "Drop the SecretCo draft" in page
 
 
 def test_a_renamed_file_keeps_its_history(repo: Path, run_gtm: RunGtm) -> None:
