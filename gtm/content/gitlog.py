@@ -1,7 +1,6 @@
 """The git processes behind the history reader: a constant few per read, whatever the size of the
-repository (`rev-parse`, `ls-tree`, one `log`, one `cat-file --batch`, and a `rev-list` to
-continue a cached read), each run with settings that the user's git configuration cannot
-change, and their output parsed into plain tuples."""
+repository (`rev-parse`, `ls-tree`, one `log`, one `cat-file --batch`, a `rev-list` to continue
+a cached read), run with settings no git configuration can change, output parsed into tuples."""
 
 from __future__ import annotations
 
@@ -28,9 +27,10 @@ SETTINGS = (
     "diff.relative=false",
     "i18n.logOutputEncoding=UTF-8",
     "core.pager=cat",
+    "core.fsmonitor=false",
 )
-"""Settings a user's git configuration could change the output with, set back to the defaults
-this reader expects (`-c` wins over every configuration file)."""
+"""What a user's or a repository's configuration could change the output with, or start a
+program by (`core.fsmonitor`, in `git status`): set back by `-c`, which wins over every file."""
 
 REPOSITORY_ENVIRONMENT = (
     "GIT_DIR",

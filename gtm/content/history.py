@@ -16,6 +16,8 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any, Literal, NamedTuple
 
+import yaml
+
 from gtm.cache import BuildCache
 from gtm.content import gitlog, revisions
 from gtm.content.kinds import KINDS
@@ -204,7 +206,42 @@ def _removal(commit: gitlog.Commit, path: str, draft: bool) -> Removed:
 def _was_draft(reader: gitlog.BlobReader, blob: str, path: str) -> bool:
     """Whether the last version of a removed file was a draft, read from its blob."""
     reader.ask(blob)
-    return revisions.is_draft(reader.answer(), path)
+    return _is_draft(reader.answer(), path)
+
+
+def _is_draft(data: bytes | None, path: str) -> bool:
+    """Whether a version of a file says `status: draft`: a build that leaves drafts out does
+    not name it, not even as removed. A version that cannot be read (missing from a partial
+    clone, or not YAML) counts as one: naming a draft is the mistake to avoid."""
+    text = revisions.yaml_text(data, path)
+    if text is None:
+        return True
+    try:
+        return _top_level_status(text) == "draft"
+    except (yaml.YAMLError, RecursionError, ValueError):
+        return True
+
+
+def _top_level_status(text: bytes) -> str | None:
+    """The `status` of a file's top-level mapping, from libyaml's events: nothing is built and
+    no alias expanded, whatever the text holds (an old version is not checked as files are)."""
+    parser = revisions.PARSER(text)
+    depth, want_key, key = 0, True, None
+    while (event := parser.get_event()) is not None:
+        if isinstance(event, yaml.MappingStartEvent | yaml.SequenceStartEvent):
+            if depth == 1:
+                if not want_key and key == "status":
+                    return None
+                want_key = not want_key
+            depth += 1
+        elif isinstance(event, yaml.MappingEndEvent | yaml.SequenceEndEvent):
+            depth -= 1
+        elif isinstance(event, yaml.ScalarEvent | yaml.AliasEvent) and depth == 1:
+            value = event.value if isinstance(event, yaml.ScalarEvent) else None
+            if not want_key and key == "status":
+                return value
+            key, want_key = (value, False) if want_key else (key, True)
+    return None
 
 
 def _revisions(kept: Iterable[revisions.Kept], commits: Sequence[gitlog.Commit]) -> list[Revision]:
@@ -329,8 +366,11 @@ def _cached(cache: BuildCache | None, folder: str, limit: int) -> History | None
 def _removed(commits: Sequence[tuple[Any, ...]], row: Any) -> Removed:
     """A removal as the cache keeps it: path, commit number, draft."""
     path, number, draft = row
+    if not isinstance(number, int) or number < 0:
+        raise ValueError(f"no commit {number!r}")
     sha, timestamp, subject, author = commits[number]
-    return Removed(str(path), str(sha), int(timestamp), str(subject), str(author), draft is True)
+    hidden = draft is not False  # anything but a plain "no" keeps a removed file unnamed
+    return Removed(str(path), str(sha), int(timestamp), str(subject), str(author), hidden)
 
 
 def _revision(commits: Sequence[tuple[Any, ...]], path: str, row: Any) -> Revision:

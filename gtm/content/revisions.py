@@ -265,18 +265,10 @@ def _version(data: bytes | None, path: str) -> _Version | None:
     return _Version(text[start : end.start() + 1], text[end.end() :].lstrip(b"\n").rstrip())
 
 
-def is_draft(data: bytes | None, path: str) -> bool:
-    """Whether a version of a file says `status: draft`: a build that leaves drafts out does
-    not name it, not even as removed. A version that cannot be read is not a draft."""
+def yaml_text(data: bytes | None, path: str) -> bytes | None:
+    """A version's YAML (a `.md` file's front matter), as `_version` reads it; None for none."""
     version = _version(data, path)
-    block = _named(version.blocks()).get("status") if version is not None else None
-    if block is None:
-        return False
-    try:
-        value = yaml.load(block, Loader=PARSER)
-    except (yaml.YAMLError, RecursionError, ValueError):
-        return False
-    return isinstance(value, dict) and value.get("status") == "draft"
+    return version.text if version is not None else None
 
 
 def _fields(old: _Version | None, new: _Version | None) -> tuple[str, ...] | None:

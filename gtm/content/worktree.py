@@ -4,6 +4,7 @@ author sees why their edit is not in the page's history."""
 
 from __future__ import annotations
 
+import os
 from functools import partial
 from pathlib import Path
 
@@ -11,6 +12,18 @@ from gtm.content import gitlog
 from gtm.content.history import content_folder, content_paths
 from gtm.content.project import Project
 from gtm.workers import InThread
+
+
+def git_state_files(root: Path) -> frozenset[Path]:
+    """The files git rewrites when what is committed or staged changes (its index, and HEAD):
+    `gtm serve` watches them, so that a commit made while it runs updates the history and the
+    marks of uncommitted files at once. Empty outside git."""
+    try:
+        _, out = gitlog.run_git(root, "rev-parse", "--git-path", "index", "--git-path", "HEAD")
+    except (gitlog.GitMissing, gitlog.GitFailed, OSError):
+        return frozenset()
+    lines = out.decode("utf-8", "surrogateescape").splitlines()
+    return frozenset(Path(os.path.normpath(root / line)) for line in lines if line)
 
 
 def read_uncommitted_ahead(project: Project) -> InThread[frozenset[str]]:
@@ -21,9 +34,9 @@ def read_uncommitted_ahead(project: Project) -> InThread[frozenset[str]]:
 
 
 def uncommitted_files(root: Path, content_dir: Path) -> frozenset[str]:
-    """The project paths of the content files that differ from HEAD: changed, staged, or not
-    in git yet (a deleted file has no page to mark). Empty outside git, without git or when git
-    fails: a mark, never a problem."""
+    """The project paths of the content files that differ from HEAD: changed, staged, not in
+    git yet, or deleted (which has no page to mark). Empty outside git, without git or when git
+    fails: a mark, never a problem. Submodules are not asked (their settings are not ours)."""
     try:
         repository = gitlog.locate(root)
         folder = content_folder(repository, content_dir)
@@ -31,14 +44,17 @@ def uncommitted_files(root: Path, content_dir: Path) -> frozenset[str]:
             return frozenset()
         inside = f"{folder}/" if folder else ""
         args = ("status", "--porcelain=v1", "-z", "--untracked-files=all", "--no-renames")
-        _, out = gitlog.run_git(repository.top, *args, "--", inside or ".")
+        options = ("--ignore-submodules=all",)
+        _, out = gitlog.run_git(repository.top, *args, *options, "--", inside or ".")
     except (gitlog.GitMissing, gitlog.NotARepository, gitlog.NotTrusted, gitlog.GitFailed):
+        return frozenset()
+    except (OSError, ValueError):  # a folder gone while git ran, a path git cannot name
         return frozenset()
     locate = content_paths(repository.prefix, folder)
     found = set()
     for entry in out.split(b"\0"):
-        status, path = entry[:2], entry[3:].decode("utf-8", "surrogateescape")
-        if path and b"D" not in status and path.startswith(inside):
+        path = entry[3:].decode("utf-8", "surrogateescape")
+        if path and path.startswith(inside):
             project_path = locate(path[len(inside) :])
             if project_path is not None:
                 found.add(project_path)

@@ -1,11 +1,13 @@
-"""File events for `gtm serve`: watchdog observers on the content, the project's themes and
-gtm.toml, turned into one change set per burst of saves. Editors write a file several times or
-save through a temporary file and a rename; the builder should see that as one change."""
+"""File events for `gtm serve`: watchdog observers on the content, the project's themes,
+gtm.toml and git's index and HEAD, turned into one change set per burst of saves. Editors write
+a file several times or save through a temporary file and a rename; the builder should see that
+as one change."""
 
 from __future__ import annotations
 
 import queue
 import time
+from dataclasses import replace
 from pathlib import Path
 
 from watchdog.events import (
@@ -26,6 +28,7 @@ from gtm.changes import ChangeSet
 from gtm.content.config import CONFIG_FILE
 from gtm.content.project import Project, is_within
 from gtm.content.reading import is_ignored
+from gtm.content.worktree import git_state_files
 
 QUIET = 0.03
 """Seconds without a new event that end a burst of saves."""
@@ -58,6 +61,11 @@ class Watcher:
         )
         self.watched: set[Path] = set()
         self._watch_folders()
+        self.git_files = git_state_files(project.root)
+        for folder in {path.parent for path in self.git_files if path.parent.is_dir()}:
+            self.observer.schedule(
+                self.handler, str(folder), recursive=False, event_filter=WATCHED_EVENTS
+            )
 
     def _watch_folders(self) -> None:
         """Content and theme folders, also when one appears after the server started."""
@@ -81,6 +89,8 @@ class Watcher:
 
     def relevant(self, path: Path) -> bool:
         project = self.project
+        if path in self.git_files:
+            return True
         if any(is_ignored(part) for part in path.relative_to(project.root).parts):
             return False
         if path == project.root / CONFIG_FILE:
@@ -106,7 +116,8 @@ class Watcher:
                 break
             paths.add(path)
         self._watch_folders()
-        return ChangeSet.of(self.project, paths)
+        change = ChangeSet.of(self.project, paths - self.git_files)
+        return replace(change, git=True) if paths & self.git_files else change
 
 
 class _Handler(FileSystemEventHandler):

@@ -202,6 +202,23 @@ def test_outside_git_the_build_says_so_once_and_shows_no_history(
     assert "No history: the project is not in a git repository." in changes
 
 
+def test_a_repository_another_user_owns_says_the_command_with_its_folder_as_spelt(
+    tmp_path: Path, run_gtm: RunGtm, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """git's safe.directory refusal, in words, with a command that works as pasted: the
+    folder's capitals kept on the changes page too."""
+    root = copy_example(tmp_path / "MyRepo")
+    for args in (["init", "-q"], ["add", "-A"], ["commit", "-q", "-m", "Import"]):
+        git(root, *args)
+    monkeypatch.setenv("GIT_TEST_ASSUME_DIFFERENT_OWNER", "1")  # git's own test switch
+    output = build(run_gtm, root, "--no-pdf")
+    command = f"git config --global --add safe.directory {root.resolve()}"
+    assert f"gtm: no history: git does not read {root.resolve()}" in output
+    assert command in output
+    changes = (root / "output/changes/index.html").read_text(encoding="utf-8")
+    assert "No history: git does not read" in changes and command in changes
+
+
 def output_files(root: Path) -> dict[str, bytes]:
     folder = root / "output"
     return {

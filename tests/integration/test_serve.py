@@ -84,10 +84,11 @@ def test_an_edit_reaches_the_served_page(running: Running) -> None:
     assert running.session.state.builds >= 2
 
 
-def commit_all(root: Path) -> None:
-    """The project as a git repository with everything committed."""
+def commit_all(root: Path, subject: str = "Import") -> None:
+    """Everything in the project committed (the project made a repository the first time)."""
     environment = {**os.environ, "GIT_CONFIG_GLOBAL": os.devnull, "GIT_CONFIG_NOSYSTEM": "1"}
-    for args in (["init", "-q"], ["add", "-A"], ["commit", "-q", "-m", "Import"]):
+    first = [["init", "-q"]] if not (root / ".git").exists() else []
+    for args in [*first, ["add", "-A"], ["commit", "-q", "-m", subject]]:
         command = ["git", "-c", "user.name=T", "-c", "user.email=t@example.com", *args]
         subprocess.run(command, cwd=root, env=environment, capture_output=True, check=True)
 
@@ -96,7 +97,8 @@ def test_serve_marks_the_pages_of_files_git_has_not_committed(
     make_project: MakeProject,
 ) -> None:
     """The page's history comes from commits only: an edit saved but not committed says so on
-    its page while serving, and a file not in git yet too; a built portal never does."""
+    its page while serving, and a file not in git yet too, until a commit (with no save after
+    it) takes the marks away; a built portal never shows them."""
     root = make_project({})
     commit_all(root)
     served = Running(root)
@@ -111,6 +113,14 @@ def test_serve_marks_the_pages_of_files_git_has_not_committed(
         (root / "content/products/pager.yaml").write_text(new)
         wait_for(lambda: served.get("/products/pager/index.html")[0] == 200)
         assert "Not in git yet" in served.get("/products/pager/index.html")[1]
+        commit_all(root, "Beacon and Pager")
+
+        def committed(path: str) -> bool:
+            page = served.get(path)[1]
+            return "badge--uncommitted" not in page and "Beacon and Pager" in page
+
+        wait_for(lambda: committed("/products/relay/index.html"))
+        wait_for(lambda: committed("/products/pager/index.html"))
     finally:
         served.close()
     result = CliRunner().invoke(main, ["build", "--no-pdf", "--quiet", "--project", str(root)])

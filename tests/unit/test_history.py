@@ -113,6 +113,8 @@ def test_a_removed_file_says_whether_its_last_version_was_a_draft(
         content__personas__dana_DOT_yaml="name: Dana\nstatus: 'draft' # for now\n",
         content__personas__kept_DOT_yaml="name: Kept\n",
         content__products__p_DOT_yaml="name: P\nstatus: approved\n",
+        content__products__flow_DOT_yaml="{name: Flow, status: draft}\n",
+        content__products__broken_DOT_yaml="name: [Broken\n",
     )
     repo.commit("Publish", content__pages__was_DOT_md=draft.replace("draft", "approved"))
     repo.commit(
@@ -121,12 +123,16 @@ def test_a_removed_file_says_whether_its_last_version_was_a_draft(
         content__pages__was_DOT_md=None,
         content__personas__dana_DOT_yaml=None,
         content__products__p_DOT_yaml=None,
+        content__products__flow_DOT_yaml=None,
+        content__products__broken_DOT_yaml=None,
     )
     expected = {
         "content/pages/secret.md": True,
         "content/pages/was.md": False,
         "content/personas/dana.yaml": True,
         "content/products/p.yaml": False,
+        "content/products/flow.yaml": True,
+        "content/products/broken.yaml": True,
     }
     assert {removed.path: removed.draft for removed in repo.read().removed} == expected
     cache = BuildCache(tmp_path / "cache")
