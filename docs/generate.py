@@ -484,8 +484,9 @@ build or save.
   the files that were removed.
 - A renamed file keeps its history.
 - While `gtm serve` runs, the page of a file with saved edits that are not committed says so
-  ("Edits not committed", or "Not in git yet" for a new file): its history shows commits only,
-  and a build of the repository publishes only what is committed.
+  ("Edits not committed", or "Not in git yet" for a new file) until they are committed (a commit
+  made while it runs updates the pages): its history shows commits only, and a build of the
+  repository publishes only what is committed.
 - A public build shows only its own artifacts' history, without commit subjects, author names
   or removed files; drafts have no history in a build that leaves them out, and their removal
   is not listed.
