@@ -207,7 +207,13 @@ def timeline(
             items[key] = replace(items.get(key, NO_HISTORY), uncommitted=True)
             names[key] = item.fields.name
     removed = tuple(_removed_rows(history, since, drafts)) if internal else ()
-    return Timeline(items, history.note, since, names, removed)
+    note = history.note if internal or history.state != "error" else PUBLIC_ERROR_NOTE
+    return Timeline(items, note, since, names, removed)
+
+
+PUBLIC_ERROR_NOTE = "no history: git could not be read when this portal was built"
+"""What a public build says when reading git failed: git's own words name the build machine's
+folders, which the terminal shows and a public portal does not."""
 
 
 def item_history(found: FileHistory, config: Config, today: date, internal: bool) -> ItemHistory:

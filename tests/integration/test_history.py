@@ -206,7 +206,7 @@ def test_a_repository_another_user_owns_says_the_command_with_its_folder_as_spel
     tmp_path: Path, run_gtm: RunGtm, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """git's safe.directory refusal, in words, with a command that works as pasted: the
-    folder's capitals kept on the changes page too."""
+    folder's capitals kept on the changes page too; a public portal names no build folder."""
     root = copy_example(tmp_path / "MyRepo")
     for args in (["init", "-q"], ["add", "-A"], ["commit", "-q", "-m", "Import"]):
         git(root, *args)
@@ -217,6 +217,12 @@ def test_a_repository_another_user_owns_says_the_command_with_its_folder_as_spel
     assert command in output
     changes = (root / "output/changes/index.html").read_text(encoding="utf-8")
     assert "No history: git does not read" in changes and command in changes
+    output = build(run_gtm, root, "--no-pdf", "--audience", "public")
+    assert command in output, "the terminal still says what to do"
+    for path in (root / "output").rglob("*.html"):
+        assert str(root) not in path.read_text(encoding="utf-8"), "no build folder in a public page"
+    changes = (root / "output/changes/index.html").read_text(encoding="utf-8")
+    assert "No history: git could not be read when this portal was built." in changes
 
 
 def output_files(root: Path) -> dict[str, bytes]:
