@@ -137,7 +137,8 @@ class Builder(Checker):
             return BuildResult({}, checked.diagnostics, 0, checked.files)
         diagnostics = Diagnostics(list(checked.diagnostics))
         history = self._read_history()
-        portal = self._portal(checked, history, uncommitted.result() if uncommitted else None)
+        unsaved = uncommitted.result() if uncommitted else frozenset()
+        portal = self._portal(checked, history, unsaved)
         renderer = Renderer(
             checked.theme,
             portal,
@@ -176,7 +177,7 @@ class Builder(Checker):
         )
 
     def _portal(
-        self, checked: CheckResult, history: History, uncommitted: frozenset[str] | None
+        self, checked: CheckResult, history: History, uncommitted: frozenset[str]
     ) -> Portal:
         """The portal of the checked site for this build's audience, with its history and, in
         `gtm serve`, the files git has not committed; a session keeps its entries."""
@@ -193,7 +194,7 @@ class Builder(Checker):
             authoring=options.authoring,
             history=history,
             drafts=options.drafts,
-            uncommitted=uncommitted or frozenset(),
+            uncommitted=uncommitted,
         )
 
     def _read_history(self) -> History:

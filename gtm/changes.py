@@ -22,9 +22,6 @@ class ChangeSet:
     templates: frozenset[Path] = frozenset()
     static: frozenset[Path] = frozenset()
     config: bool = False
-    git: bool = False
-    """git's index or HEAD was rewritten (a commit, a checkout): nothing to read again, but the
-    history and the marks of uncommitted files, which every build reads, may have changed."""
 
     @classmethod
     def of(cls, project: Project, paths: Iterable[Path]) -> ChangeSet:

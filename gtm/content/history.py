@@ -16,12 +16,11 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any, Literal, NamedTuple
 
-import yaml
-
 from gtm.cache import BuildCache
 from gtm.content import gitlog, revisions
 from gtm.content.kinds import KINDS
 from gtm.content.reading import CONTENT_SUFFIXES, is_ignored
+from gtm.content.yamldoc import parse_yaml
 from gtm.workers import InBackground
 
 State = Literal["complete", "shallow", "no-git", "no-repository", "error"]
@@ -210,38 +209,18 @@ def _was_draft(reader: gitlog.BlobReader, blob: str, path: str) -> bool:
 
 
 def _is_draft(data: bytes | None, path: str) -> bool:
-    """Whether a version of a file says `status: draft`: a build that leaves drafts out does
-    not name it, not even as removed. A version that cannot be read (missing from a partial
-    clone, or not YAML) counts as one: naming a draft is the mistake to avoid."""
+    """Whether a version of a file says `status: draft`, read as content files are read (no
+    alias expanded): a build that leaves drafts out does not name it, not even as removed. A
+    version that cannot be read (missing from a partial clone, or not YAML gtm reads) counts as
+    one: naming a draft is the mistake to avoid."""
     text = revisions.yaml_text(data, path)
-    if text is None:
-        return True
     try:
-        return _top_level_status(text) == "draft"
-    except (yaml.YAMLError, RecursionError, ValueError):
+        document = parse_yaml(text.decode("utf-8")) if text is not None else None
+    except UnicodeDecodeError:
         return True
-
-
-def _top_level_status(text: bytes) -> str | None:
-    """The `status` of a file's top-level mapping, from libyaml's events: nothing is built and
-    no alias expanded, whatever the text holds (an old version is not checked as files are)."""
-    parser = revisions.PARSER(text)
-    depth, want_key, key = 0, True, None
-    while (event := parser.get_event()) is not None:
-        if isinstance(event, yaml.MappingStartEvent | yaml.SequenceStartEvent):
-            if depth == 1:
-                if not want_key and key == "status":
-                    return None
-                want_key = not want_key
-            depth += 1
-        elif isinstance(event, yaml.MappingEndEvent | yaml.SequenceEndEvent):
-            depth -= 1
-        elif isinstance(event, yaml.ScalarEvent | yaml.AliasEvent) and depth == 1:
-            value = event.value if isinstance(event, yaml.ScalarEvent) else None
-            if not want_key and key == "status":
-                return value
-            key, want_key = (value, False) if want_key else (key, True)
-    return None
+    if document is None or document.problems or not isinstance(document.data, dict):
+        return True
+    return bool(document.data.get("status") == "draft")
 
 
 def _revisions(kept: Iterable[revisions.Kept], commits: Sequence[gitlog.Commit]) -> list[Revision]:

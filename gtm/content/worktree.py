@@ -13,6 +13,15 @@ from gtm.content.history import content_folder, content_paths
 from gtm.content.project import Project
 from gtm.workers import InThread
 
+GIT_PROBLEMS = (
+    gitlog.GitMissing,
+    gitlog.NotARepository,
+    gitlog.NotTrusted,
+    gitlog.GitFailed,
+    OSError,
+)
+"""What keeps git from answering: the marks are a help, so then there are none."""
+
 
 def git_state_files(root: Path) -> frozenset[Path]:
     """The files git rewrites when what is committed or staged changes (its index, and HEAD):
@@ -20,7 +29,7 @@ def git_state_files(root: Path) -> frozenset[Path]:
     marks of uncommitted files at once. Empty outside git."""
     try:
         _, out = gitlog.run_git(root, "rev-parse", "--git-path", "index", "--git-path", "HEAD")
-    except (gitlog.GitMissing, gitlog.GitFailed, OSError):
+    except GIT_PROBLEMS:
         return frozenset()
     lines = out.decode("utf-8", "surrogateescape").splitlines()
     return frozenset(Path(os.path.normpath(root / line)) for line in lines if line)
@@ -46,9 +55,7 @@ def uncommitted_files(root: Path, content_dir: Path) -> frozenset[str]:
         args = ("status", "--porcelain=v1", "-z", "--untracked-files=all", "--no-renames")
         options = ("--ignore-submodules=all",)
         _, out = gitlog.run_git(repository.top, *args, *options, "--", inside or ".")
-    except (gitlog.GitMissing, gitlog.NotARepository, gitlog.NotTrusted, gitlog.GitFailed):
-        return frozenset()
-    except (OSError, ValueError):  # a folder gone while git ran, a path git cannot name
+    except (*GIT_PROBLEMS, ValueError):
         return frozenset()
     locate = content_paths(repository.prefix, folder)
     found = set()

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import queue
 import time
-from dataclasses import replace
 from pathlib import Path
 
 from watchdog.events import (
@@ -116,8 +115,9 @@ class Watcher:
                 break
             paths.add(path)
         self._watch_folders()
-        change = ChangeSet.of(self.project, paths - self.git_files)
-        return replace(change, git=True) if paths & self.git_files else change
+        # git's index or HEAD alone (a commit, a checkout) is a change with no file to read
+        # again: the rebuild reads the history and the uncommitted files, as every build does.
+        return ChangeSet.of(self.project, paths - self.git_files)
 
 
 class _Handler(FileSystemEventHandler):

@@ -198,14 +198,14 @@ def timeline(
     names: dict[Key, str] = {}
     since = today - timedelta(days=config.changes.feed_days)
     for item in site.all_items():
-        key = (item.kind, item.id)
         found = history.files.get(item.path)
-        if found is not None:
-            items[key] = item_history(found, config, today, internal)
-            names[key] = item.fields.name
-        if item.path in uncommitted:
-            items[key] = replace(items.get(key, NO_HISTORY), uncommitted=True)
-            names[key] = item.fields.name
+        marked = item.path in uncommitted
+        if found is None and not marked:
+            continue
+        key = (item.kind, item.id)
+        told = item_history(found, config, today, internal) if found else NO_HISTORY
+        items[key] = replace(told, uncommitted=True) if marked else told
+        names[key] = item.fields.name
     removed = tuple(_removed_rows(history, since, drafts)) if internal else ()
     note = history.note if internal or history.state != "error" else PUBLIC_ERROR_NOTE
     return Timeline(items, note, since, names, removed)
